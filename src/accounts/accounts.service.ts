@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuditActor } from '../audit/audit.types';
+import { isUniqueViolation } from '../common/errors/database-errors';
+import { accountNotFound, emailTaken } from './accounts.errors';
+import { AccountsRepository, NewUser } from './accounts.repository';
+import { PasswordHasher } from './password-hasher';
+import { Role } from './role.enum';
+import { User } from './user.entity';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  role: Role;
+  displayName?: string | null;
+  phone?: string | null;
+  locale?: string;
+}
+
+export interface AccountView {
+  id: string;
+  email: string;
+  role: Role;
+  displayName: string | null;
+  locale: string;
+  mfaEnabled: boolean;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toAccountView(u: User): AccountView {
+  return { id: u.id, email: u.email, role: u.role, displayName: u.displayName, locale: u.locale, mfaEnabled: u.mfaEnabledAt !== null };
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Self-registration (always a subject) or an operator creating staff; audited either way. */
+  async create(input: NewAccount, actor: AuditActor | 'self'): Promise<User> {
+    const row: NewUser = {
+      email: normaliseEmail(input.email),
+      passwordHash: await this.hasher.hash(input.password),
+      role: input.role,
+      displayName: input.displayName ?? null,
+      phone: input.phone ?? null,
+      locale: input.locale ?? 'zh-CN',
+    };
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const user = await this.repo.insert(m, row);
+        await this.audit.record(m, {
+          action: actor === 'self' ? 'account.registered' : 'account.created',
+          actor: actor === 'self' ? { id: user.id, role: user.role } : actor,
+          entityType: 'user',
+          entityId: user.id,
+          subjectRef: user.subjectRef,
+          data: { role: user.role },
+        });
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'uq_users_email')) throw emailTaken();
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.repo.findById(id);
+    if (!user) throw accountNotFound();
+    return user;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.repo.findByEmail(normaliseEmail(email));
+  }
+
+  /** Sets a new password, clears a lockout and ends every session of the account. */
+  async resetPassword(email: string, password: string, actor: AuditActor): Promise<User> {
+    const user = await this.findByEmail(email);
+    if (!user) throw accountNotFound();
+    const passwordHash = await this.hasher.hash(password);
+    await this.dataSource.transaction(async (m) => {
+      await this.repo.updatePasswordHash(m, user.id, passwordHash);
+      await m.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]);
+      await this.audit.record(m, { action: 'account.password_reset', actor, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
+    });
+    return user;
+  }
+
+  async changeRole(id: string, role: Role, actor: AuditActor): Promise<User> {
+    return this.dataSource.transaction(async (m) => {
+      const user = await this.repo.findById(id, m);
+      if (!user) throw accountNotFound();
+      if (user.role !== role) {
+        await this.repo.updateRole(m, id, role);
+        await this.audit.record(m, {
+          action: 'account.role_changed',
+          actor,
+          entityType: 'user',
+          entityId: id,
+          subjectRef: user.subjectRef,
+          data: { from: user.role, to: role },
+        });
+      }
+      return { ...user, role } as User;
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditContent } from './audit-hash';
+import { AuditEventView } from './audit.types';
+
+export interface PendingEvent extends AuditContent {
+  n: string;
+  txId: string;
+  contentHash: string;
+}
+
+export interface ChainLink {
+  seq: string;
+  eventId: string;
+  txId: string;
+  n: string;
+  prevHash: string;
+  chainHash: string;
+}
+
+export interface LinkWithEvent {
+  seq: string;
+  prevHash: string;
+  chainHash: string;
+  eventId: string;
+  event: (AuditContent & { contentHash: string }) | null;
+}
+
+const EVENT_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
+  e.action, e.actor_id AS "actorId", e.actor_role AS "actorRole", e.entity_type AS "entityType",
+  e.entity_id AS "entityId", e.subject_ref AS "subjectRef", e.data, e.content_hash AS "contentHash"`;
+
+/** The SQL of the audit trail. Writers only ever INSERT; the database refuses anything else. */
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insertEvent(manager: EntityManager, e: AuditContent & { contentHash: string }): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_events (id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [e.id, e.occurredAt, e.action, e.actorId, e.actorRole, e.entityType, e.entityId, e.subjectRef, JSON.stringify(e.data), e.contentHash],
+    );
+  }
+
+  /**
+   * Runs `work` holding the sealer's advisory lock, or returns null at once if another sealer
+   * holds it. Writers never take this lock.
+   */
+  async withSealerLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('audit_sealer')) AS locked`);
+      return locked ? work(manager) : null;
+    });
+  }
+
+  async lastLink(manager: EntityManager): Promise<ChainLink | null> {
+    const rows = await manager.query(
+      `SELECT seq, event_id AS "eventId", tx_id::text AS "txId", n::text AS n, prev_hash AS "prevHash", chain_hash AS "chainHash"
+       FROM audit_chain ORDER BY seq DESC LIMIT 1`,
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Committed, not yet sealed events in a stable order. Only transactions older than every one
+   * still running (txid < the snapshot's xmin) are taken: any event written later has a larger
+   * transaction id, so the order of what is sealed never changes afterwards.
+   */
+  async pendingAfter(manager: EntityManager, after: { txId: string; n: string } | null, limit: number): Promise<PendingEvent[]> {
+    return manager.query(
+      `SELECT ${EVENT_COLUMNS}, e.n::text AS n, e.tx_id::text AS "txId"
+       FROM audit_events e
+       WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND ($1::xid8 IS NULL OR (e.tx_id, e.n) > ($1::xid8, $2::bigint))
+       ORDER BY e.tx_id, e.n
+       LIMIT $3`,
+      [after?.txId ?? null, after?.n ?? null, limit],
+    );
+  }
+
+  async insertLinks(manager: EntityManager, links: ChainLink[]): Promise<void> {
+    if (links.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = links.map((l, i) => {
+      values.push(l.seq, l.eventId, l.txId, l.n, l.prevHash, l.chainHash);
+      const b = i * 6;
+      return `($${b + 1}::bigint, $${b + 2}::uuid, $${b + 3}::xid8, $${b + 4}::bigint, $${b + 5}, $${b + 6})`;
+    });
+    await manager.query(
+      `INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ${tuples.join(',')}`,
+      values,
+    );
+  }
+
+  /** Links in order with their events (null where an event is missing). */
+  async linksFrom(afterSeq: number, limit: number): Promise<LinkWithEvent[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT c.seq::text AS seq, c.prev_hash AS "prevHash", c.chain_hash AS "chainHash", c.event_id AS "linkEventId",
+              ${EVENT_COLUMNS}
+       FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
+       WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: r.seq as string,
+      prevHash: r.prevHash as string,
+      chainHash: r.chainHash as string,
+      eventId: r.linkEventId as string,
+      event:
+        r.id == null
+          ? null
+          : {
+              id: r.id as string,
+              occurredAt: r.occurredAt as string,
+              action: r.action as string,
+              actorId: r.actorId as string | null,
+              actorRole: r.actorRole as string | null,
+              entityType: r.entityType as string,
+              entityId: r.entityId as string | null,
+              subjectRef: r.subjectRef as string | null,
+              data: r.data,
+              contentHash: r.contentHash as string,
+            },
+    }));
+  }
+
+  /** An event that is old enough to be sealed but is not in the chain was slipped in around it. */
+  async firstUnchainedEvent(): Promise<string | null> {
+    const rows = await this.dataSource.query(
+      `SELECT e.id FROM audit_events e
+       WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+       ORDER BY e.tx_id, e.n LIMIT 1`,
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async findEvents(filter: { entityType?: string; entityId?: string; subjectRef?: string }, limit: number, beforeN?: string): Promise<AuditEventView[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS}, c.seq::text AS seq, e.n::text AS n
+       FROM audit_events e LEFT JOIN audit_chain c ON c.event_id = e.id
+       WHERE ($1::text IS NULL OR e.entity_type = $1) AND ($2::text IS NULL OR e.entity_id = $2)
+         AND ($3::uuid IS NULL OR e.subject_ref = $3) AND ($4::bigint IS NULL OR e.n < $4)
+       ORDER BY e.n DESC LIMIT $5`,
+      [filter.entityType ?? null, filter.entityId ?? null, filter.subjectRef ?? null, beforeN ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      occurredAt: r.occurredAt as string,
+      action: r.action as string,
+      actorId: r.actorId as string | null,
+      actorRole: r.actorRole as string | null,
+      entityType: r.entityType as string,
+      entityId: r.entityId as string | null,
+      subjectRef: r.subjectRef as string | null,
+      data: r.data,
+      seq: r.seq == null ? null : Number(r.seq),
+      n: r.n as string,
+    }));
+  }
+}

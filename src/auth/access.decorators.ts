@@ -1,0 +1,20 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ALL_ROLES, Role } from '../accounts/role.enum';
+import type { AuthUser } from './auth-user';
+
+export const IS_PUBLIC = 'access:public';
+export const ROLES = 'access:roles';
+
+/** Anyone may call this route, signed in or not. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only these roles may call this route. Every route declares either this or @Public(). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+/** Any signed-in account. */
+export const AnyRole = () => Roles(...ALL_ROLES);
+
+/** The signed-in caller, as established by the access guard. */
+export const CurrentUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<{ user: AuthUser }>().user,
+);

@@ -1,0 +1,41 @@
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { Role } from '../accounts/role.enum';
+import { IS_PUBLIC, ROLES } from './access.decorators';
+import type { AuthUser } from './auth-user';
+import { mfaEnrolmentRequired, notAllowed, notAuthenticated } from './auth.errors';
+import { AppError, ErrorKind } from '../common/errors/app-error';
+
+export const ALLOWED_DURING_MFA_ENROLMENT = 'access:mfa-enrolment';
+/** Reachable by an account that must still enrol its second factor (enrolment itself, me, logout). */
+export const AllowDuringMfaEnrolment = () => SetMetadata(ALLOWED_DURING_MFA_ENROLMENT, true);
+
+/**
+ * The one global guard. Fails closed: a route that declares neither @Public() nor @Roles() is
+ * refused (and a test walks every route so that none ships that way).
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (!roles) throw new AppError(ErrorKind.Forbidden, 'no_access_rule', 'This route declares no access rule');
+    await super.canActivate(context);
+    const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    if (user.mfaEnrolmentPending && !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_MFA_ENROLMENT, targets))
+      throw mfaEnrolmentRequired();
+    if (!roles.includes(user.role)) throw notAllowed();
+    return true;
+  }
+
+  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false): TUser {
+    if (err || !user) throw notAuthenticated();
+    return user;
+  }
+}

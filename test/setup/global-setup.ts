@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/typeorm-options';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { databaseUrl, TEST_ENV, withAdminClient } from './test-cluster';
+
+/**
+ * Prepares one real PostgreSQL for the whole run: a throwaway embedded one, or the server named by
+ * DATABASE_URL. The real migrations are applied once, to a template database; every test file then
+ * gets its own copy of it (CREATE DATABASE … TEMPLATE …), so files run in parallel and runs repeat.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const db = await startEmbeddedPostgres({
+      dir: mkdtempSync(join(tmpdir(), 'dsr-test-pg-')),
+      port: await freePort(),
+      database: 'postgres',
+      persistent: false,
+    });
+    (globalThis as { __dsrEmbedded?: unknown }).__dsrEmbedded = db;
+    adminUrl = db.url;
+  }
+  const template = `dsr_tmpl_${runId}`;
+  await withAdminClient(adminUrl, (c) =>
+    c.query(`CREATE DATABASE "${template}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`),
+  );
+  const ds = new DataSource(buildDataSourceOptions(databaseUrl(adminUrl, template)));
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+  process.env[TEST_ENV.adminUrl] = adminUrl;
+  process.env[TEST_ENV.template] = template;
+  process.env[TEST_ENV.runId] = runId;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,17 @@
+import { TEST_ENV, withAdminClient } from './test-cluster';
+
+/** Drops this run's databases (on a shared server) and stops the throwaway embedded server. */
+export default async function globalTeardown(): Promise<void> {
+  const embedded = (globalThis as { __dsrEmbedded?: { stop(): Promise<void> } }).__dsrEmbedded;
+  if (embedded) {
+    await embedded.stop();
+    return;
+  }
+  const adminUrl = process.env[TEST_ENV.adminUrl];
+  const runId = process.env[TEST_ENV.runId];
+  if (!adminUrl || !runId) return;
+  await withAdminClient(adminUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`dsr_%${runId}%`]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
+}

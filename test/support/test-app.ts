@@ -1,0 +1,113 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../../src/accounts/accounts.service';
+import { Role } from '../../src/accounts/role.enum';
+import { SYSTEM_ACTOR } from '../../src/audit/audit.types';
+import { databaseUrl, TEST_ENV, withAdminClient } from '../setup/test-cluster';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  subjectRef: string;
+  token: string;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: TestAgent;
+  dataSource: DataSource;
+  databaseUrl: string;
+  /** A fresh account of this role, signed in (its bearer token in `token`). */
+  user(role?: Role, overrides?: { email?: string; password?: string; displayName?: string; phone?: string }): Promise<TestUser>;
+  login(email: string, password: string): Promise<string>;
+  /**
+   * Row counts of every table: take one before a refused call and compare after. The audit chain
+   * is left out: the sealer links already-committed events into it in the background.
+   */
+  tableCounts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A copy of the migrated template database, for this test file alone. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = required(TEST_ENV.adminUrl);
+  const name = `dsr_t_${required(TEST_ENV.runId)}_${process.pid}_${++counter}_${randomBytes(2).toString('hex')}`;
+  await withAdminClient(adminUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${required(TEST_ENV.template)}"`));
+  return databaseUrl(adminUrl, name);
+}
+
+/**
+ * Boots the real AppModule, configured exactly as main.ts does, on this file's own database.
+ * Settings are read when the application module is first loaded, so one test file boots one app;
+ * a test that needs other settings lives in a file of its own and passes them here.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const url = await createTestDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    APP_SECRET: randomBytes(32).toString('hex'),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'dsr-test-data-')),
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT: '10000',
+    AUDIT_SEAL_INTERVAL_MS: '200',
+    ...env,
+  });
+  const { AppModule } = await import('../../src/app.module');
+  const { configureApp } = await import('../../src/app.setup');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  configureApp(app);
+  await app.init();
+  const dataSource = app.get(DataSource);
+  const http = request(app.getHttpServer());
+
+  const login = async (email: string, password: string): Promise<string> => {
+    const res = await http.post('/api/v1/auth/login').send({ email, password });
+    if (res.status !== 200 || !res.body.accessToken) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken as string;
+  };
+
+  return {
+    app,
+    http,
+    dataSource,
+    databaseUrl: url,
+    login,
+    async user(role = Role.Subject, overrides = {}) {
+      const email = overrides.email ?? `${role}.${randomBytes(5).toString('hex')}@example.com`;
+      const password = overrides.password ?? `pw-${randomBytes(8).toString('hex')}`;
+      const created = await app.get(AccountsService).create({ ...overrides, email, password, role }, SYSTEM_ACTOR);
+      return { id: created.id, email, password, role, subjectRef: created.subjectRef, token: await login(email, password) };
+    },
+    async tableCounts() {
+      const tables: { tablename: string }[] = await dataSource.query(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'audit_chain' ORDER BY tablename`,
+      );
+      const counts: Record<string, number> = {};
+      for (const { tablename } of tables) {
+        const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM "${tablename}"`);
+        counts[tablename] = n;
+      }
+      return counts;
+    },
+    close: () => app.close(),
+  };
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through jest (npm test), whose global set-up prepares the database`);
+  return v;
+}
