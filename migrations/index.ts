@@ -1,5 +1,7 @@
 // Every migration, in order. Listed explicitly (not globbed) so that the app, the CLI and the
 // tests load exactly the same set whether they run from TypeScript sources or compiled output.
 import { Foundation1764403200000 } from './1764403200000-foundation';
+import { Notifications1764403300000 } from './1764403300000-notifications';
+import { Policy1764403400000 } from './1764403400000-policy';
 
-export const MIGRATIONS = [Foundation1764403200000];
+export const MIGRATIONS = [Foundation1764403200000, Notifications1764403300000, Policy1764403400000];

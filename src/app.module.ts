@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { PolicyModule } from './policy/policy.module';
 
 @Module({
   imports: [
@@ -29,6 +30,7 @@ import { HealthModule } from './health/health.module';
     AccountsModule,
     AuthModule,
     HealthModule,
+    PolicyModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,0 +1,258 @@
+import {
+  checkDisclosureBasis,
+  checkJustification,
+  clauseForConsentPurpose,
+  clausesForDataCategory,
+  justifyingClauses,
+  outcomesJustifiedBy,
+} from './justification';
+import { loadBundledVersion1 } from './policy-version.loader';
+import { ConsentPurpose, DataCategory, OUTCOMES, Outcome, RecipientKind, REQUEST_TYPES, RequestType } from './policy.types';
+
+const { rules } = loadBundledVersion1('ACME');
+const ALL_CLAUSES = rules.clauseIds;
+
+// The reviewed justification rules of version 1, written out: a change to rules.yaml must be made
+// here as well, on purpose. `undefined` = no clause of version 1 can justify that outcome.
+const EXPECTED_REQUEST_RULES: Record<RequestType, Record<Outcome, string[] | undefined>> = {
+  [RequestType.Access]: {
+    [Outcome.Approve]: ['1.a', '1.b', 'face.collect', 'face.collect.1', 'face.collect.2'],
+    [Outcome.Reject]: undefined,
+    [Outcome.Partial]: ['1.excl', '1.excl.a', '1.excl.b', '1.excl.c'],
+    [Outcome.Extend]: undefined,
+  },
+  [RequestType.WithdrawConsent]: {
+    [Outcome.Approve]: ['face.use.3', 'face.collect.2', '2.c', 'face.share.2', 'face.share.3', 'face.retain.1', 'face.use.6'],
+    [Outcome.Reject]: undefined,
+    [Outcome.Partial]: undefined,
+    [Outcome.Extend]: undefined,
+  },
+  [RequestType.DeleteAccount]: {
+    [Outcome.Approve]: ['face.retain.2', 'face.use.3'],
+    [Outcome.Reject]: ['3.c', 'face.transfer.3', 'face.share.1.4'],
+    [Outcome.Partial]: ['3.c', '3.e', '3.f', 'face.transfer.3', 'face.share.1.4'],
+    [Outcome.Extend]: undefined,
+  },
+  [RequestType.DisclosureLog]: {
+    [Outcome.Approve]: ['3', '3.a', '3.b', '3.c', '3.d', '3.e', '3.f', '3.g'],
+    [Outcome.Reject]: undefined,
+    [Outcome.Partial]: ['3.c', 'face.share.1.4', 'face.transfer.3'],
+    [Outcome.Extend]: ['3.c'],
+  },
+};
+
+const EXPECTED_RECIPIENT_BASIS: Record<RecipientKind, string[]> = {
+  [RecipientKind.Authority]: [
+    '3.c',
+    'face.transfer.1',
+    'face.transfer.2',
+    'face.transfer.3',
+    'face.transfer.4',
+    'face.share.1.2',
+    'face.share.1.3',
+    'face.share.1.4',
+    'face.share.1.5',
+  ],
+  [RecipientKind.Complainant]: ['3.e'],
+  [RecipientKind.Counterparty]: ['3.f'],
+  [RecipientKind.Affiliate]: ['face.share.2', '3.a', 'face.share.1.1'],
+  [RecipientKind.Partner]: ['face.share.3', '2.a', '3.b', '2.c', '3.a', 'face.share.1.1'],
+  [RecipientKind.CreditBureau]: ['face.share.5'],
+  [RecipientKind.Other]: [
+    '3.a',
+    'face.share.1.1',
+    '3.d',
+    'face.transfer.4',
+    'face.share.1.5',
+    'face.transfer.5',
+    'face.transfer.6',
+    'face.share.1.6',
+    'face.share.1.7',
+  ],
+};
+
+const decisionCases = REQUEST_TYPES.flatMap((requestType) =>
+  OUTCOMES.map((outcome) => ({ requestType, outcome, expected: EXPECTED_REQUEST_RULES[requestType][outcome] })),
+);
+
+describe('checkJustification on the rules of version 1', () => {
+  it('loads exactly the reviewed rules', () => {
+    for (const { requestType, outcome, expected } of decisionCases) {
+      expect({ requestType, outcome, clauses: rules.requests[requestType][outcome] }).toEqual({ requestType, outcome, clauses: expected });
+    }
+  });
+
+  describe.each(decisionCases.filter((c) => c.expected !== undefined))('$requestType / $outcome', ({ requestType, outcome, expected }) => {
+    const listed = expected ?? [];
+
+    it.each(listed)('is justified by %s', (clause) => {
+      expect(checkJustification(rules, { requestType, outcome, clauses: [clause] })).toEqual({
+        justified: true,
+        unknownClauses: [],
+        justifyingClauses: listed,
+      });
+    });
+
+    it('is justified by no clause outside its list', () => {
+      const others = ALL_CLAUSES.filter((clause) => !listed.includes(clause));
+      expect(others.length).toBeGreaterThan(0);
+      const justifiedByOthers = others.filter((clause) => checkJustification(rules, { requestType, outcome, clauses: [clause] }).justified);
+      expect(justifiedByOthers).toEqual([]);
+      expect(checkJustification(rules, { requestType, outcome, clauses: others })).toMatchObject({ justified: false, justifyingClauses: listed });
+    });
+
+    it('reports an unknown clause and is then not justified, even next to a listed one', () => {
+      expect(checkJustification(rules, { requestType, outcome, clauses: [listed[0], '6.a', '6.a'] })).toEqual({
+        justified: false,
+        unknownClauses: ['6.a'],
+        justifyingClauses: listed,
+      });
+    });
+  });
+
+  it.each(decisionCases.filter((c) => c.expected === undefined))(
+    'finds no clause that justifies $requestType / $outcome',
+    ({ requestType, outcome }) => {
+      expect(justifyingClauses(rules, requestType, outcome)).toEqual([]);
+      expect(checkJustification(rules, { requestType, outcome, clauses: ALL_CLAUSES })).toEqual({
+        justified: false,
+        unknownClauses: [],
+        justifyingClauses: [],
+      });
+    },
+  );
+
+  it('is not justified by an empty citation', () => {
+    expect(checkJustification(rules, { requestType: RequestType.DeleteAccount, outcome: Outcome.Approve, clauses: [] }).justified).toBe(false);
+  });
+
+  it('accepts context clauses next to a justifying one', () => {
+    const result = checkJustification(rules, { requestType: RequestType.DeleteAccount, outcome: Outcome.Approve, clauses: ['face.retain', 'face.retain.2'] });
+    expect(result.justified).toBe(true);
+  });
+
+  it('lists the decisions a clause can justify', () => {
+    expect(outcomesJustifiedBy(rules, '3.c')).toEqual([
+      { requestType: RequestType.DeleteAccount, outcome: Outcome.Reject },
+      { requestType: RequestType.DeleteAccount, outcome: Outcome.Partial },
+      { requestType: RequestType.DisclosureLog, outcome: Outcome.Approve },
+      { requestType: RequestType.DisclosureLog, outcome: Outcome.Partial },
+      { requestType: RequestType.DisclosureLog, outcome: Outcome.Extend },
+    ]);
+    expect(outcomesJustifiedBy(rules, '7.b')).toEqual([]);
+  });
+});
+
+describe('checkDisclosureBasis on the rules of version 1', () => {
+  const domestic = { consentsOnFile: [] as string[], recipientCountry: 'CN' };
+
+  it('accepts, for each kind of recipient, exactly the reviewed basis clauses', () => {
+    for (const kind of Object.values(RecipientKind)) {
+      expect({ kind, basis: rules.disclosures.recipients[kind]?.basis }).toEqual({ kind, basis: EXPECTED_RECIPIENT_BASIS[kind] });
+    }
+  });
+
+  it('allows an authority disclosure under 3.c', () => {
+    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.c'] })).toEqual({
+      allowed: true,
+      unknownClauses: [],
+      unacceptableClauses: [],
+      acceptableBasis: EXPECTED_RECIPIENT_BASIS[RecipientKind.Authority],
+      missingConsents: [],
+    });
+  });
+
+  it('refuses an authority disclosure under 3.e and names the acceptable basis', () => {
+    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.e'] })).toEqual({
+      allowed: false,
+      unknownClauses: [],
+      unacceptableClauses: ['3.e'],
+      acceptableBasis: EXPECTED_RECIPIENT_BASIS[RecipientKind.Authority],
+      missingConsents: [],
+    });
+  });
+
+  it('refuses a basis that cites an unfitting clause next to a fitting one', () => {
+    const result = checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.c', '3.g'] });
+    expect(result).toMatchObject({ allowed: false, unacceptableClauses: ['3.g'] });
+  });
+
+  it('refuses an unknown clause and an empty basis', () => {
+    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Complainant, basis: ['3.h'] })).toMatchObject({
+      allowed: false,
+      unknownClauses: ['3.h'],
+      unacceptableClauses: [],
+    });
+    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Complainant, basis: [] }).allowed).toBe(false);
+  });
+
+  it('refuses 3.a without a consent on file, and allows it with one', () => {
+    const partner = { recipientKind: RecipientKind.Partner, basis: ['3.a'], recipientCountry: 'CN' };
+    expect(checkDisclosureBasis(rules, { ...partner, consentsOnFile: [ConsentPurpose.Marketing] })).toMatchObject({
+      allowed: false,
+      missingConsents: [ConsentPurpose.PartnerMarketing, ConsentPurpose.PersonalisedAds],
+    });
+    expect(checkDisclosureBasis(rules, { ...partner, consentsOnFile: [ConsentPurpose.PersonalisedAds] })).toMatchObject({
+      allowed: true,
+      missingConsents: [],
+    });
+  });
+
+  it('requires the affiliate_sharing consent for sharing with affiliates (face.share.2: "经您授权后")', () => {
+    const affiliate = { recipientKind: RecipientKind.Affiliate, basis: ['face.share.2'], recipientCountry: 'CN' };
+    expect(checkDisclosureBasis(rules, { ...affiliate, consentsOnFile: [] })).toMatchObject({
+      allowed: false,
+      missingConsents: [ConsentPurpose.AffiliateSharing],
+    });
+    expect(checkDisclosureBasis(rules, { ...affiliate, consentsOnFile: [ConsentPurpose.AffiliateSharing] }).allowed).toBe(true);
+  });
+
+  it('accepts any new-purpose consent for a consent-based disclosure to another recipient', () => {
+    const other = { recipientKind: RecipientKind.Other, basis: ['face.share.1.1'], recipientCountry: 'CN' };
+    expect(checkDisclosureBasis(rules, { ...other, consentsOnFile: ['new_purpose:research_study'] }).allowed).toBe(true);
+    expect(checkDisclosureBasis(rules, { ...other, consentsOnFile: ['new_purpose:*', ConsentPurpose.Marketing] })).toMatchObject({
+      allowed: false,
+      missingConsents: ['new_purpose:*'],
+    });
+  });
+
+  it('refuses a recipient outside CN without the cross_border consent, and allows it with one', () => {
+    const foreign = { recipientKind: RecipientKind.Authority, basis: ['3.c'], recipientCountry: 'us' };
+    expect(checkDisclosureBasis(rules, { ...foreign, consentsOnFile: [] })).toMatchObject({
+      allowed: false,
+      missingConsents: [ConsentPurpose.CrossBorder],
+    });
+    expect(checkDisclosureBasis(rules, { ...foreign, consentsOnFile: [ConsentPurpose.CrossBorder] }).allowed).toBe(true);
+    expect(checkDisclosureBasis(rules, { ...foreign, recipientCountry: 'HK', consentsOnFile: [] }).allowed).toBe(false);
+    expect(checkDisclosureBasis(rules, { ...foreign, recipientCountry: ' cn ', consentsOnFile: [] }).allowed).toBe(true);
+  });
+});
+
+describe('consent purposes and data categories of version 1', () => {
+  it('maps each consent purpose to its clause', () => {
+    expect(Object.values(ConsentPurpose).map((purpose) => [purpose, clauseForConsentPurpose(rules, purpose)])).toEqual([
+      [ConsentPurpose.FaceBasic, 'face.collect.1'],
+      [ConsentPurpose.FaceAdditional, 'face.collect.2'],
+      [ConsentPurpose.Marketing, '2.c'],
+      [ConsentPurpose.PartnerMarketing, '2.c'],
+      [ConsentPurpose.AffiliateSharing, 'face.share.2'],
+      [ConsentPurpose.PersonalisedAds, 'face.share.3'],
+      [ConsentPurpose.CrossBorder, 'face.retain.1'],
+    ]);
+    expect(clauseForConsentPurpose(rules, 'new_purpose:research_study')).toBe('face.use.6');
+  });
+
+  it('maps each data category to its clauses', () => {
+    expect(Object.values(DataCategory).map((category) => [category, clausesForDataCategory(rules, category)])).toEqual([
+      [DataCategory.Account, ['1.a']],
+      [DataCategory.DeviceAccess, ['1.b']],
+      [DataCategory.FaceBasic, ['face.collect.1']],
+      [DataCategory.FaceAdditional, ['face.collect.2']],
+      [DataCategory.Consents, ['face.use.3', 'face.use.6']],
+      [DataCategory.PublishedContent, ['1.excl.b']],
+      [DataCategory.Transactions, ['1.excl.b', '3.f']],
+      [DataCategory.SearchKeywords, ['1.excl.a']],
+      [DataCategory.Violations, ['1.excl.c']],
+    ]);
+  });
+});

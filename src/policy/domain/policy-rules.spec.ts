@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PolicyParseError, PolicyParseIssue } from './policy-parse.error';
+import { parsePolicyMarkdown } from './policy-parser';
+import { parsePolicyRules } from './policy-rules';
+
+const VERSION_1_DIR = path.join(__dirname, '..', 'versions', 'v1');
+const CLAUSE_IDS = parsePolicyMarkdown(readFileSync(path.join(VERSION_1_DIR, 'privacy-policy.zh-CN.md'), 'utf8'), {
+  operatorName: 'ACME',
+}).clauses.map((clause) => clause.id);
+
+// A small but complete rule set; the comments give the line numbers the tests below rely on.
+const MINIMAL_RULES = [
+  'requests:', // 1
+  '  access:', // 2
+  '    approve: [1.a]', // 3
+  '  withdraw_consent:', // 4
+  '    approve: [face.use.3]', // 5
+  '  delete_account:', // 6
+  '    approve: [face.retain.2]', // 7
+  '  disclosure_log:', // 8
+  '    approve: [3]', // 9
+  'disclosures:', // 10
+  '  consentBasedClauses: [3.a]', // 11
+  '  crossBorder:', // 12
+  '    homeCountry: CN', // 13
+  '    consent: cross_border', // 14
+  '    clause: face.retain.1', // 15
+  '  recipients:', // 16
+  '    authority:', // 17
+  '      basis: [3.c]', // 18
+  'consentPurposes:', // 19
+  '  face_basic: face.collect.1', // 20
+  '  face_additional: face.collect.2', // 21
+  '  marketing: 2.c', // 22
+  '  partner_marketing: 2.c', // 23
+  '  affiliate_sharing: face.share.2', // 24
+  '  personalised_ads: face.share.3', // 25
+  '  cross_border: face.retain.1', // 26
+  '  "new_purpose:*": face.use.6', // 27
+  'dataCategories:', // 28
+  '  account: [1.a]', // 29
+  '  device_access: [1.b]', // 30
+  '  face_basic: [face.collect.1]', // 31
+  '  face_additional: [face.collect.2]', // 32
+  '  consents: [face.use.3]', // 33
+  '  published_content: [1.excl.b]', // 34
+  '  transactions: [1.excl.b]', // 35
+  '  search_keywords: [1.excl.a]', // 36
+  '  violations: [1.excl.c]', // 37
+];
+
+/** The minimal rules with some lines replaced (1-based); `undefined` removes the line. */
+function rulesWith(replacements: Record<number, string | undefined>): string {
+  return MINIMAL_RULES.flatMap((line, index) => {
+    const number = index + 1;
+    if (!(number in replacements)) {
+      return [line];
+    }
+    const replacement = replacements[number];
+    return replacement === undefined ? [] : [replacement];
+  }).join('\n');
+}
+
+function issuesOf(yamlText: string): PolicyParseIssue[] {
+  try {
+    parsePolicyRules(yamlText, CLAUSE_IDS);
+  } catch (error: unknown) {
+    if (error instanceof PolicyParseError) {
+      return error.issues;
+    }
+    throw error;
+  }
+  throw new Error('expected a PolicyParseError');
+}
+
+describe('parsePolicyRules', () => {
+  it('loads a valid rule set, keeping numeric-looking clause ids as strings', () => {
+    const rules = parsePolicyRules(MINIMAL_RULES.join('\n'), CLAUSE_IDS);
+    expect(rules.requests.disclosure_log).toEqual({ approve: ['3'] });
+    expect(rules.disclosures.crossBorder).toEqual({ homeCountry: 'CN', consent: 'cross_border', clause: 'face.retain.1' });
+    expect(rules.disclosures.recipients).toEqual({ authority: { basis: ['3.c'], consentRequired: {} } });
+    expect(rules.consentPurposes['new_purpose:*']).toBe('face.use.6');
+    expect(rules.clauseIds).toEqual(CLAUSE_IDS);
+  });
+
+  it('refuses a rule naming an unknown clause, at its line', () => {
+    expect(issuesOf(rulesWith({ 3: '    approve: [1.a, 9.z]' }))).toEqual([
+      { line: 3, message: 'unknown clause "9.z" in requests.access.approve: this policy version has no such clause' },
+    ]);
+  });
+
+  it('refuses an unknown clause in the bundled rules file at the line it is written on', () => {
+    const original = readFileSync(path.join(VERSION_1_DIR, 'rules.yaml'), 'utf8');
+    const lines = original.split('\n');
+    const target = lines.indexOf('    extend:') + 1; // the disclosure_log extend list, a block sequence
+    expect(lines[target]).toBe('      - 3.c');
+    lines[target] = '      - 3.z';
+    expect(issuesOf(lines.join('\n'))).toEqual([
+      { line: target + 1, message: 'unknown clause "3.z" in requests.disclosure_log.extend: this policy version has no such clause' },
+    ]);
+  });
+
+  it('refuses unknown request types, outcomes, recipient kinds, purposes and categories', () => {
+    const issues = issuesOf(
+      rulesWith({
+        4: '  withdraw:',
+        7: '    approved: [face.retain.2]',
+        17: '    police:',
+        25: '  personalized_ads: face.share.3',
+        36: '  search_terms: [1.excl.a]',
+      }),
+    );
+    expect(issues.map((issue) => issue.line)).toEqual([1, 4, 6, 7, 17, 19, 25, 28, 36]);
+    expect(issues.find((issue) => issue.line === 4)?.message).toContain('unknown request type "withdraw"');
+    expect(issues.find((issue) => issue.line === 7)?.message).toContain('unknown outcome "approved"');
+    expect(issues.find((issue) => issue.line === 17)?.message).toContain('unknown recipient kind "police"');
+    expect(issues.find((issue) => issue.line === 25)?.message).toContain('unknown consent purpose "personalized_ads"');
+    expect(issues.find((issue) => issue.line === 36)?.message).toContain('unknown data category "search_terms"');
+    // The misspelt entries also leave their real keys without a rule, reported at the section.
+    expect(issues.find((issue) => issue.line === 1)?.message).toBe('requests has no entry for "withdraw_consent"');
+    expect(issues.find((issue) => issue.line === 6)?.message).toContain('requests.delete_account names no outcome');
+    expect(issues.find((issue) => issue.line === 19)?.message).toBe('consentPurposes has no entry for "personalised_ads"');
+    expect(issues.find((issue) => issue.line === 28)?.message).toBe('dataCategories has no entry for "search_keywords"');
+  });
+
+  it('refuses a duplicate key, at the line of the second one', () => {
+    const issues = issuesOf(rulesWith({ 3: '    approve: [1.a]\n    approve: [1.b]' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0].line).toBe(4);
+    expect(issues[0].message).toContain('Map keys must be unique');
+  });
+
+  it('refuses an empty list and a clause listed twice', () => {
+    expect(issuesOf(rulesWith({ 5: '    approve: []' }))).toEqual([
+      { line: 5, message: 'requests.withdraw_consent.approve must not be empty (leave the entry out instead)' },
+    ]);
+    expect(issuesOf(rulesWith({ 29: '  account: [1.a, 1.a]' }))).toEqual([
+      { line: 29, message: '"1.a" is listed twice in dataCategories.account' },
+    ]);
+  });
+
+  it('refuses a consent-based basis that names no consent, and a consent for a clause not in the basis', () => {
+    expect(issuesOf(rulesWith({ 18: '      basis: [3.c, 3.a]' }))).toEqual([
+      {
+        line: 18,
+        message: 'disclosures.recipients.authority.basis lists the consent-based clause 3.a but consentRequired names no consent for it',
+      },
+    ]);
+    expect(issuesOf(rulesWith({ 18: '      basis: [3.c]\n      consentRequired:\n        3.a: [marketing]' }))).toEqual([
+      { line: 20, message: 'disclosures.recipients.authority.consentRequired names 3.a, which is not in the basis list above it' },
+    ]);
+  });
+
+  it('refuses an unknown consent purpose in a consent requirement and a malformed home country', () => {
+    const issues = issuesOf(
+      rulesWith({ 13: '    homeCountry: China', 18: '      basis: [3.a]\n      consentRequired:\n        3.a: [everything]' }),
+    );
+    expect(issues).toEqual([
+      { line: 13, message: 'disclosures.crossBorder.homeCountry must be an ISO 3166-1 alpha-2 code such as CN' },
+      { line: 20, message: 'unknown consent purpose "everything" in disclosures.recipients.authority.consentRequired.3.a' },
+    ]);
+  });
+
+  it('refuses unknown keys and missing sections', () => {
+    const issues = issuesOf(rulesWith({ 10: 'disclosure:' }));
+    expect(issues).toEqual([
+      { line: 1, message: 'the rules file is missing "disclosures"' },
+      { line: 10, message: 'unknown key "disclosure" in the rules file (expected one of: requests, disclosures, consentPurposes, dataCategories)' },
+    ]);
+  });
+
+  it('refuses YAML that does not parse', () => {
+    const issues = issuesOf('requests:\n  access: [\n');
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((issue) => issue.line > 0)).toBe(true);
+  });
+});

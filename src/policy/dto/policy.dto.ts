@@ -1,0 +1,54 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+
+export class PublishPolicyDto {
+  /** the policy text, Markdown, as it will be published */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200_000)
+  markdown: string;
+
+  /** justification rules (YAML); omitted: the rules in force are carried over and re-checked */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  rules?: string;
+
+  /** English glosses (YAML); omitted: carried over for clauses that still exist */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  glosses?: string;
+
+  /** a major version notifies every subject (policy 7.b) */
+  @IsBoolean()
+  major: boolean;
+
+  /** the version in force when the impact report was reviewed; 409 if another was published since */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedCurrentVersion?: number;
+}
+
+export class VersionParamDto {
+  @Type(() => Number)
+  @IsInt({ message: 'version must be a whole number' })
+  @Min(1)
+  version: number;
+}
+
+export class ClauseParamDto {
+  /** a clause id such as 3.c or face.retain.2 */
+  @Matches(/^[a-z0-9]+(\.[a-z0-9]+)*$/, { message: 'id must be a clause id such as 3.c or face.retain.2' })
+  @MaxLength(64)
+  id: string;
+}
+
+export class ClauseQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'version must be a whole number' })
+  @Min(1)
+  version?: number;
+}

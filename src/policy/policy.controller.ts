@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../accounts/role.enum';
+import { CurrentUser, Public, Roles } from '../auth/access.decorators';
+import type { AuthUser } from '../auth/auth-user';
+import { ClauseParamDto, ClauseQueryDto, PublishPolicyDto, VersionParamDto } from './dto/policy.dto';
+import { PolicyPublisher } from './policy-publisher';
+import { PolicyService } from './policy.service';
+import { toPolicyView } from './policy.view';
+
+/** A policy is public: anyone may read every version and every clause. */
+@ApiTags('policy')
+@Controller('api/v1/policy')
+export class PolicyController {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly publisher: PolicyPublisher,
+  ) {}
+
+  @Get()
+  @Public()
+  async current() {
+    return toPolicyView(await this.policy.current());
+  }
+
+  @Get('versions')
+  @Public()
+  versions() {
+    return this.policy.listVersions();
+  }
+
+  @Get('versions/:version')
+  @Public()
+  async version(@Param() p: VersionParamDto) {
+    return toPolicyView(await this.policy.get(p.version));
+  }
+
+  @Get('clauses/:id')
+  @Public()
+  clause(@Param() p: ClauseParamDto, @Query() q: ClauseQueryDto) {
+    return this.policy.clause(p.id, q.version);
+  }
+
+  /** Lists what a draft would change and which open requests and past decisions cite those clauses. */
+  @Post('impact')
+  @HttpCode(200)
+  @Roles(Role.Admin)
+  @ApiBearerAuth()
+  impact(@Body() dto: PublishPolicyDto) {
+    return this.publisher.impact(dto);
+  }
+
+  @Post('versions')
+  @Roles(Role.Admin)
+  @ApiBearerAuth()
+  publish(@CurrentUser() admin: AuthUser, @Body() dto: PublishPolicyDto) {
+    return this.publisher.publish(dto, { id: admin.id, role: admin.role });
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ClauseChanges, PolicyVersion } from './policy-version';
+
+export interface Citation {
+  source: string;
+  entityId: string;
+  policyVersion: number;
+  clauseId: string;
+  open: boolean;
+}
+
+@Injectable()
+export class PolicyRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async currentVersionNumber(manager?: EntityManager): Promise<number | null> {
+    const [row] = await (manager ?? this.dataSource.manager).query(`SELECT max(version) AS v FROM policy_versions`);
+    return row?.v ?? null;
+  }
+
+  async versionNumbers(): Promise<{ version: number; publishedAt: Date; major: boolean; sha256: string; title: string; changes: ClauseChanges }[]> {
+    return this.dataSource.query(
+      `SELECT version, published_at AS "publishedAt", major, sha256, title, changes FROM policy_versions ORDER BY version DESC`,
+    );
+  }
+
+  async load(version: number): Promise<PolicyVersion | null> {
+    const [v] = await this.dataSource.query(
+      `SELECT version, published_at AS "publishedAt", major, title, sha256, rules, rules_source AS "rulesSource",
+              glosses, warnings, changes, source_markdown AS "sourceMarkdown"
+       FROM policy_versions WHERE version = $1`,
+      [version],
+    );
+    if (!v) return null;
+    const clauses: Array<{ id: string; heading: string | null; text: string; gloss: string | null; lines: number[] }> = await this.dataSource.query(
+      `SELECT clause_id AS id, heading, text, gloss, lines FROM policy_clauses WHERE version = $1 ORDER BY position`,
+      [version],
+    );
+    return {
+      ...v,
+      clauses: clauses.map((c) => ({
+        id: c.id,
+        text: c.text,
+        lines: c.lines,
+        ...(c.heading ? { heading: c.heading } : {}),
+        ...(c.gloss ? { gloss: c.gloss } : {}),
+      })),
+    };
+  }
+
+  /** Inserts a version and its clauses; a concurrent publisher of the same number loses on the primary key. */
+  async insert(manager: EntityManager, v: Omit<PolicyVersion, 'publishedAt'> & { publishedBy: string | null }): Promise<void> {
+    await manager.query(
+      `INSERT INTO policy_versions (version, major, title, sha256, source_markdown, rules, rules_source, glosses, warnings, changes, published_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        v.version,
+        v.major,
+        v.title,
+        v.sha256,
+        v.sourceMarkdown,
+        JSON.stringify(v.rules),
+        v.rulesSource,
+        JSON.stringify(v.glosses),
+        JSON.stringify(v.warnings),
+        JSON.stringify(v.changes),
+        v.publishedBy,
+      ],
+    );
+    await manager.query(
+      `INSERT INTO policy_clauses (version, clause_id, position, heading, text, gloss, lines)
+       SELECT $1, c.id, c.position, c.heading, c.text, c.gloss, c.lines
+       FROM jsonb_to_recordset($2::jsonb) AS c(id text, position integer, heading text, text text, gloss text, lines integer[])`,
+      [
+        v.version,
+        JSON.stringify(
+          v.clauses.map((c, i) => ({ id: c.id, position: i + 1, heading: c.heading ?? null, text: c.text, gloss: c.gloss ?? null, lines: c.lines })),
+        ),
+      ],
+    );
+  }
+
+  /** Who cites any of these clauses: open requests and past decisions (see the clause_citations view). */
+  async citationsOf(clauseIds: string[]): Promise<Citation[]> {
+    if (clauseIds.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT source, entity_id AS "entityId", policy_version AS "policyVersion", clause_id AS "clauseId", open
+       FROM clause_citations WHERE clause_id = ANY($1) ORDER BY source, policy_version, entity_id LIMIT 10000`,
+      [clauseIds],
+    );
+  }
+}
