@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { useBodyParsing } from './common/http/body-parsing';
+import { assignRequestId } from './common/http/request-id';
 import { AppConfig } from './config/app-config';
 
 /**
@@ -14,14 +15,16 @@ import { AppConfig } from './config/app-config';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
+  // Nest holds start-up lines until listen(); tests only init(), so release them now.
+  app.flushLogs();
   app.disable('x-powered-by');
   app.set('trust proxy', config.env.TRUST_PROXY);
   app.use(helmet());
   app.use(cookieParser());
+  app.use(assignRequestId);
   useBodyParsing(app, config.env.BODY_LIMIT);
   const origins = config.corsOrigins;
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: true });
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,18 +1,22 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { isEmail } from 'class-validator';
 import { Command, InvalidArgumentError } from 'commander';
 import { AccountsService } from './accounts/accounts.service';
 import { ALL_ROLES, Role } from './accounts/role.enum';
 import { AuditService } from './audit/audit.service';
 import { ConfigurationError, validateEnvironment } from './config/environment';
 import { resolveDatabase } from './database/resolve-database';
+import { registerPolicyCommands } from './policy/policy.commands';
 
 const OPERATOR = { id: null, role: 'operator-cli' };
 
 /** Boots the application without HTTP, runs `work`, and shuts down. */
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   process.env.LOG_LEVEL ??= 'warn';
+  // A one-shot operator command must not pick up queued work it would then abandon on exit.
+  process.env.WORKER_MODE = 'off';
   const env = validateEnvironment(process.env);
   const database = await resolveDatabase(env);
   process.env.DATABASE_URL = database.url;
@@ -30,8 +34,21 @@ const role = (value: string): Role => {
   if (!(ALL_ROLES as string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ALL_ROLES.join(', ')}`);
   return value as Role;
 };
+const email = (value: string): string => {
+  if (!isEmail(value) || value.length > 254) throw new InvalidArgumentError('must be an email address');
+  return value;
+};
 const password = (value: string): string => {
-  if (value.length < 10) throw new InvalidArgumentError('must be at least 10 characters');
+  if (value.length < 10 || value.length > 200) throw new InvalidArgumentError('must be 10 to 200 characters');
+  return value;
+};
+
+const positiveInt = (value: string): number => {
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new InvalidArgumentError('must be a positive whole number');
+  return Number(value);
+};
+const hexHash = (value: string): string => {
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new InvalidArgumentError('must be a 64-character hex hash');
   return value;
 };
 
@@ -41,9 +58,9 @@ export function buildCli(): Command {
   program
     .command('accounts:create')
     .description('Create an account (staff, legal, admin, or subject)')
-    .requiredOption('--email <email>')
+    .requiredOption('--email <email>', 'the sign-in email', email)
     .requiredOption('--role <role>', `one of ${ALL_ROLES.join(', ')}`, role)
-    .requiredOption('--password <password>', 'at least 10 characters', password)
+    .requiredOption('--password <password>', '10 to 200 characters', password)
     .option('--name <displayName>')
     .action(async (o: { email: string; role: Role; password: string; name?: string }) => {
       const user = await withApp((app) =>
@@ -56,7 +73,7 @@ export function buildCli(): Command {
     .command('accounts:reset-password')
     .description('Set a new password, unlock the account and end its sessions')
     .requiredOption('--email <email>')
-    .requiredOption('--password <password>', 'at least 10 characters', password)
+    .requiredOption('--password <password>', '10 to 200 characters', password)
     .action(async (o: { email: string; password: string }) => {
       const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, o.password, OPERATOR));
       console.log(`Password reset for account ${user.id}; its sessions were ended.`);
@@ -65,8 +82,15 @@ export function buildCli(): Command {
   program
     .command('audit:verify')
     .description('Walk the audit chain and name the first broken link')
-    .action(async () => {
-      const result = await withApp((app) => app.get(AuditService).verify());
+    .option('--seq <n>', 'with --head: the events count of an earlier verification, kept elsewhere', positiveInt)
+    .option('--head <hash>', 'with --seq: the head of that verification', hexHash)
+    .action(async (o: { seq?: number; head?: string }) => {
+      if ((o.seq === undefined) !== (o.head === undefined)) {
+        console.error('Give --seq and --head together.');
+        process.exitCode = 1;
+        return;
+      }
+      const result = await withApp((app) => app.get(AuditService).verify(o));
       if (result.ok) console.log(`Audit chain intact: ${result.events} events, head ${result.head}.`);
       else {
         const b = result.firstBrokenAt;
@@ -74,6 +98,8 @@ export function buildCli(): Command {
         process.exitCode = 2;
       }
     });
+
+  registerPolicyCommands(program, withApp);
 
   return program;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -6,6 +7,14 @@ import { User } from './user.entity';
 
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
+
+export enum FailedLoginOutcome {
+  Counted = 'counted',
+  /** this attempt was the one that locked the account */
+  LockedNow = 'locked_now',
+  /** the account was already locked; the attempt was not counted */
+  AlreadyLocked = 'already_locked',
+}
 
 export interface NewUser {
   email: string;
@@ -24,8 +33,9 @@ export class AccountsRepository {
     return (manager ?? this.dataSource.manager).getRepository(User);
   }
 
+  /** The pseudonym is chosen here, not by a column default, so the returned entity carries it. */
   insert(manager: EntityManager, user: NewUser): Promise<User> {
-    return this.repo(manager).save(this.repo(manager).create(user));
+    return this.repo(manager).save(this.repo(manager).create({ ...user, subjectRef: randomUUID() }));
   }
 
   findByEmail(email: string): Promise<User | null> {
@@ -36,29 +46,50 @@ export class AccountsRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  /** Reads the account and holds its row until the transaction ends, so that a change recorded "from → to" really started from "from". */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<User | null> {
+    return this.repo(manager).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   async countByRole(): Promise<Record<string, number>> {
     const rows: { role: string; count: string }[] = await this.dataSource.query(`SELECT role, count(*) AS count FROM users GROUP BY role`);
     return Object.fromEntries(rows.map((r) => [r.role, Number(r.count)]));
   }
 
   /**
-   * Count one failed attempt atomically; the fifth in a row locks the account for 15 minutes and
-   * starts the count again. Returns whether this attempt caused the lock.
+   * Counts one failed attempt in a single statement, so that concurrent attempts serialise on the
+   * row: the fifth in a row locks the account for 15 minutes (and starts the count again). While
+   * the account is locked nothing is counted, so a burst of parallel attempts locks it exactly once.
    */
-  async recordFailedLogin(manager: EntityManager, userId: string): Promise<{ lockedNow: boolean }> {
-    const [rows] = await manager.query(
+  async recordFailedLogin(manager: EntityManager, userId: string): Promise<FailedLoginOutcome> {
+    const [rows]: [{ locked_now: boolean }[], number] = await manager.query(
       `UPDATE users SET
-         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END,
+         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE NULL END,
          failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END
-       WHERE id = $1
-       RETURNING (locked_until > now()) AS locked`,
+       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+       RETURNING (locked_until IS NOT NULL) AS locked_now`,
       [userId, LOCKOUT_THRESHOLD, LOCKOUT_MINUTES],
     );
-    return { lockedNow: Boolean(rows[0]?.locked) };
+    if (rows.length === 0) return FailedLoginOutcome.AlreadyLocked;
+    return rows[0].locked_now ? FailedLoginOutcome.LockedNow : FailedLoginOutcome.Counted;
   }
 
-  async clearFailedLogins(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1`, [userId]);
+  /**
+   * Clears the failure count for a successful sign-in, unless the account is locked: a lock that
+   * a concurrent attempt set after this one read the account still wins. Returns whether it was clear.
+   */
+  async clearFailedLoginsUnlessLocked(manager: EntityManager, userId: string): Promise<boolean> {
+    const [, affected]: [unknown[], number] = await manager.query(
+      `UPDATE users SET failed_login_count = 0, locked_until = NULL
+       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`,
+      [userId],
+    );
+    return affected === 1;
+  }
+
+  /** Ends every session of the account (after a password reset, say). */
+  async revokeAllSessions(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
   }
 
   async updatePasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {

@@ -91,7 +91,7 @@ export class AccountsService {
     const passwordHash = await this.hasher.hash(password);
     await this.dataSource.transaction(async (m) => {
       await this.repo.updatePasswordHash(m, user.id, passwordHash);
-      await m.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]);
+      await this.repo.revokeAllSessions(m, user.id);
       await this.audit.record(m, { action: 'account.password_reset', actor, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
     });
     return user;
@@ -99,7 +99,7 @@ export class AccountsService {
 
   async changeRole(id: string, role: Role, actor: AuditActor): Promise<User> {
     return this.dataSource.transaction(async (m) => {
-      const user = await this.repo.findById(id, m);
+      const user = await this.repo.findByIdForUpdate(m, id);
       if (!user) throw accountNotFound();
       if (user.role !== role) {
         await this.repo.updateRole(m, id, role);
@@ -112,7 +112,8 @@ export class AccountsService {
           data: { from: user.role, to: role },
         });
       }
-      return { ...user, role } as User;
+      user.role = role;
+      return user;
     });
   }
 }

@@ -4,8 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { Role } from '../accounts/role.enum';
 import { IS_PUBLIC, ROLES } from './access.decorators';
 import type { AuthUser } from './auth-user';
-import { mfaEnrolmentRequired, notAllowed, notAuthenticated } from './auth.errors';
-import { AppError, ErrorKind } from '../common/errors/app-error';
+import { mfaEnrolmentRequired, noAccessRule, notAllowed, notAuthenticated } from './auth.errors';
 
 export const ALLOWED_DURING_MFA_ENROLMENT = 'access:mfa-enrolment';
 /** Reachable by an account that must still enrol its second factor (enrolment itself, me, logout). */
@@ -25,7 +24,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (!roles) throw new AppError(ErrorKind.Forbidden, 'no_access_rule', 'This route declares no access rule');
+    // An empty @Roles() names nobody; treated like a missing rule, so the mistake is loud.
+    if (!roles || roles.length === 0) throw noAccessRule();
     await super.canActivate(context);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
     if (user.mfaEnrolmentPending && !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_MFA_ENROLMENT, targets))

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsRepository, FailedLoginOutcome, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } from '../accounts/accounts.repository';
 import { AccountsService, AccountView, normaliseEmail, toAccountView } from '../accounts/accounts.service';
 import { PasswordHasher } from '../accounts/password-hasher';
 import { PRIVILEGED_ROLES, Role } from '../accounts/role.enum';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../audit/audit.types';
-import { AppError, ErrorKind } from '../common/errors/app-error';
+import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
-import { AuthErrorCode, invalidCredentials, invalidMfaCode, notAuthenticated } from './auth.errors';
+import { invalidCredentials, invalidMfaCode, mfaAlreadyEnabled, mfaCodeNotConfirmed, mfaNotStarted, notAuthenticated } from './auth.errors';
 import type { AuthUser } from './auth-user';
 import { LoginDto, MfaLoginDto, RegisterDto } from './dto/auth.dto';
 import { MfaSecrets } from './mfa-secrets';
@@ -35,6 +35,10 @@ export interface SignedIn {
   mfaEnrolmentRequired?: true;
   [SET_COOKIE]?: CookieInstruction;
 }
+
+type FailureReason = 'wrong_password' | 'wrong_mfa_code' | 'account_locked';
+
+const isLocked = (user: User): boolean => user.lockedUntil !== null && user.lockedUntil > new Date();
 
 export interface MfaChallenge {
   mfaRequired: true;
@@ -72,15 +76,10 @@ export class AuthService {
       });
       throw invalidCredentials();
     }
+    // The hash is checked even for a locked account, so the answer takes as long either way.
     const passwordOk = await this.hasher.verify(user.passwordHash, dto.password);
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      await this.recordAuthEvent(user, 'auth.login_refused_locked');
-      throw invalidCredentials();
-    }
-    if (!passwordOk) {
-      await this.recordFailure(user, 'wrong_password');
-      throw invalidCredentials();
-    }
+    if (isLocked(user)) return this.refuse(user, 'account_locked', invalidCredentials());
+    if (!passwordOk) return this.refuse(user, 'wrong_password', invalidCredentials());
     if (user.mfaEnabledAt) return { mfaRequired: true, mfaToken: this.tokens.signMfaChallenge(user.id) };
     return this.openSession(user, kind);
   }
@@ -89,14 +88,8 @@ export class AuthService {
     const claims = this.tokens.verify(dto.mfaToken, 'mfa');
     const user = claims ? await this.accountsRepo.findById(claims.sub) : null;
     if (!user || !user.mfaSecret || !user.mfaEnabledAt) throw notAuthenticated();
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      await this.recordAuthEvent(user, 'auth.login_refused_locked');
-      throw invalidCredentials();
-    }
-    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), dto.code)) {
-      await this.recordFailure(user, 'wrong_mfa_code');
-      throw invalidMfaCode();
-    }
+    if (isLocked(user)) return this.refuse(user, 'account_locked', invalidCredentials());
+    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), dto.code)) return this.refuse(user, 'wrong_mfa_code', invalidMfaCode());
     return this.openSession(user, kind);
   }
 
@@ -115,7 +108,7 @@ export class AuthService {
   /** Step one of enrolment: a new secret, not yet in force until a code from it is confirmed. */
   async startMfaEnrolment(auth: AuthUser): Promise<{ secret: string; otpauthUrl: string }> {
     const user = await this.accounts.get(auth.id);
-    if (user.mfaEnabledAt) throw new AppError(ErrorKind.Conflict, AuthErrorCode.MfaAlreadyEnabled, 'A second factor is already enrolled');
+    if (user.mfaEnabledAt) throw mfaAlreadyEnabled();
     const secret = this.mfa.generate();
     await this.dataSource.transaction(async (m) => {
       await this.accountsRepo.setMfaSecret(m, user.id, this.mfa.encrypt(secret));
@@ -126,9 +119,9 @@ export class AuthService {
 
   async confirmMfaEnrolment(auth: AuthUser, code: string): Promise<{ mfaEnabled: true }> {
     const user = await this.accounts.get(auth.id);
-    if (user.mfaEnabledAt) throw new AppError(ErrorKind.Conflict, AuthErrorCode.MfaAlreadyEnabled, 'A second factor is already enrolled');
-    if (!user.mfaSecret) throw new AppError(ErrorKind.Conflict, AuthErrorCode.MfaNotStarted, 'Start enrolment first');
-    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), code)) throw invalidMfaCode();
+    if (user.mfaEnabledAt) throw mfaAlreadyEnabled();
+    if (!user.mfaSecret) throw mfaNotStarted();
+    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), code)) throw mfaCodeNotConfirmed();
     await this.dataSource.transaction(async (m) => {
       await this.accountsRepo.enableMfa(m, user.id);
       await this.audit.record(m, { action: 'auth.mfa_enabled', actor: { id: user.id, role: user.role }, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
@@ -159,11 +152,13 @@ export class AuthService {
     // One session backs both the short-lived bearer token and the longer web cookie.
     const sessionTtl = Math.max(apiTtl, webTtl);
     const sessionId = await this.dataSource.transaction(async (m) => {
-      await this.accountsRepo.clearFailedLogins(m, user.id);
+      // A concurrent failed attempt may have locked the account since it was read: the lock wins.
+      if (!(await this.accountsRepo.clearFailedLoginsUnlessLocked(m, user.id))) return null;
       const id = await this.sessions.open(m, user.id, kind, sessionTtl);
       await this.audit.record(m, { action: 'auth.login_succeeded', actor: { id: user.id, role: user.role }, entityType: 'session', entityId: id, subjectRef: user.subjectRef, data: { kind } });
       return id;
     });
+    if (sessionId === null) return this.refuse(user, 'account_locked', invalidCredentials());
     const mustEnrol = this.mustEnrolMfa(user.role, user.mfaEnabledAt !== null);
     return {
       accessToken: this.tokens.signAccess(user.id, sessionId, apiTtl),
@@ -175,16 +170,18 @@ export class AuthService {
     };
   }
 
-  private async recordFailure(user: User, reason: string): Promise<void> {
+  /**
+   * Audits a failed attempt, counts it towards the lockout (the repository decides, atomically,
+   * whether this attempt locks the account) and throws the refusal.
+   */
+  private async refuse(user: User, reason: FailureReason, refusal: AppError): Promise<never> {
     await this.dataSource.transaction(async (m) => {
-      const { lockedNow } = await this.accountsRepo.recordFailedLogin(m, user.id);
-      await this.audit.record(m, { action: 'auth.login_failed', actor: SYSTEM_ACTOR, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef, data: { reason } });
-      if (lockedNow)
-        await this.audit.record(m, { action: 'auth.account_locked', actor: SYSTEM_ACTOR, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef, data: { minutes: 15 } });
+      const outcome = await this.accountsRepo.recordFailedLogin(m, user.id);
+      const about = { actor: SYSTEM_ACTOR, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef };
+      await this.audit.record(m, { ...about, action: 'auth.login_failed', data: { reason } });
+      if (outcome === FailedLoginOutcome.LockedNow)
+        await this.audit.record(m, { ...about, action: 'auth.account_locked', data: { minutes: LOCKOUT_MINUTES, afterFailures: LOCKOUT_THRESHOLD } });
     });
-  }
-
-  private async recordAuthEvent(user: User, action: string): Promise<void> {
-    await this.audit.record(this.dataSource.manager, { action, actor: SYSTEM_ACTOR, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
+    throw refusal;
   }
 }

@@ -7,24 +7,24 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class MfaSecrets {
   private readonly key: Buffer;
+  /** A private instance, so that these options do not leak into otplib's shared one. One step of clock drift either way. */
+  private readonly totp = authenticator.clone({ window: 1 });
 
   constructor(config: AppConfig) {
     this.key = config.key('mfa-secrets');
-    // One step of clock drift either way.
-    authenticator.options = { window: 1 };
   }
 
   generate(): string {
-    return authenticator.generateSecret();
+    return this.totp.generateSecret();
   }
 
   uri(accountLabel: string, secret: string): string {
-    return authenticator.keyuri(accountLabel, 'DSR Portal', secret);
+    return this.totp.keyuri(accountLabel, 'DSR Portal', secret);
   }
 
   verify(secret: string, code: string): boolean {
     try {
-      return authenticator.verify({ token: code, secret });
+      return this.totp.verify({ token: code, secret });
     } catch {
       return false;
     }

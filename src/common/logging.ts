@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+import { requestIdOf } from './http/request-id';
 
 /**
  * Structured logs with a correlation id per request, and nothing personal in them: no headers
@@ -14,12 +11,7 @@ export function loggerParams(config: AppConfig): Params {
     pinoHttp: [
       {
         level: config.env.LOG_LEVEL,
-        genReqId: (req: IncomingMessage, res: ServerResponse) => {
-          const given = req.headers['x-request-id'];
-          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-          res.setHeader('X-Request-Id', id);
-          return id;
-        },
+        genReqId: requestIdOf,
         serializers: {
           req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -11,10 +11,15 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
+  ValidationError,
 } from 'class-validator';
+import { isValidDueRule } from '../requests/domain/due-date';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+export const WORKER_MODES = ['inline', 'off'] as const;
+export type WorkerMode = (typeof WORKER_MODES)[number];
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value === 'boolean') return value;
@@ -22,6 +27,14 @@ const toBoolean = ({ value }: { value: unknown }) => {
   if (value === 'false' || value === '0' || value === '') return false;
   return value;
 };
+const IsDueRule = () =>
+  ValidateBy({
+    name: 'isDueRule',
+    validator: {
+      validate: isValidDueRule,
+      defaultMessage: (args) => `${args?.property} must look like "15 days", "15 working days" or "48 hours" (at most a year)`,
+    },
+  });
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -124,6 +137,63 @@ export class Environment {
   @Min(50)
   @Max(600000)
   AUDIT_SEAL_INTERVAL_MS = 1000;
+
+  /**
+   * `inline`: this process works the job queue (scheduled scans, notice delivery, …).
+   * `off`: it only enqueues; a separate `npm run worker` process does the work.
+   */
+  @IsIn(WORKER_MODES)
+  WORKER_MODE: WorkerMode = 'inline';
+
+  /** Where notices are sent, e.g. `smtp://user:pass@mail.example.com:587`. Unset: notices stay pending. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of every notice, e.g. `"Privacy team" <privacy@example.com>`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  MAIL_FROM?: string;
+
+  /** The portal's address as its users reach it; notices link to it. */
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** Delivery attempts per notice before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  NOTIFICATIONS_MAX_ATTEMPTS = 8;
+
+  /** The wait after the first failed attempt, in seconds; it doubles with every further failure. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  NOTIFICATIONS_RETRY_BASE_SECONDS = 30;
+
+  /** How often a worker looks for due notices, in seconds (with WORKER_MODE=inline a new notice also wakes it at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  NOTIFICATIONS_POLL_SECONDS = 10;
+
+  /**
+   * Deadlines per request type, from submission: `N days`, `N working days` (PRC working days,
+   * official holidays and make-up days included) or `N hours`. A withdrawal of consent is decided
+   * at once (due on submission). The clock pauses while a request awaits the subject.
+   */
+  @IsDueRule()
+  REQUEST_DUE_ACCESS = '15 days';
+
+  @IsDueRule()
+  REQUEST_DUE_DELETE_ACCOUNT = '48 hours';
+
+  @IsDueRule()
+  REQUEST_DUE_DISCLOSURE_LOG = '15 days';
 }
 
 export class ConfigurationError extends Error {
@@ -135,20 +205,39 @@ export class ConfigurationError extends Error {
 
 /** Values that must never sign anything in production. */
 const KNOWN_WEAK_SECRETS = [/^change[-_ ]?me/i, /^secret/i, /^(.)\1+$/, /^password/i, /^example/i, /^test/i];
+/** Even hex has 16 symbols; a long value built from a handful (`abcabcabc…`) was typed, not generated. */
+const MIN_DISTINCT_SECRET_CHARACTERS = 10;
+
+function looksWeak(secret: string): boolean {
+  return KNOWN_WEAK_SECRETS.some((re) => re.test(secret)) || new Set(secret).size < MIN_DISTINCT_SECRET_CHARACTERS;
+}
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, stripEmpty(raw), { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
-  );
+  const problems = errors.map(describeProblem);
   if (env.NODE_ENV === 'production') {
     if (!env.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 random characters)');
-    else if (KNOWN_WEAK_SECRETS.some((re) => re.test(env.APP_SECRET as string)))
+    // A secret already refused (too short) needs no second reason.
+    else if (!problems.some((p) => p.startsWith('APP_SECRET')) && looksWeak(env.APP_SECRET))
       problems.push('APP_SECRET: looks like a placeholder; use a random value in production');
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return env;
+}
+
+/**
+ * Constraints that say what kind of value a setting takes. When one of them fails, the range
+ * checks failing with it add only noise ("PORT must not be greater than 65535" for `eighty`).
+ */
+const KIND_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
+
+/** One line per wrong setting, always starting with its name. */
+function describeProblem(error: ValidationError): string {
+  const constraints = error.constraints ?? {};
+  const kind = KIND_CONSTRAINTS.find((name) => name in constraints);
+  const messages = kind ? [constraints[kind]] : Object.values(constraints);
+  return messages.map((m) => (m.startsWith(error.property) ? m : `${error.property}: ${m}`)).join('; ');
 }
 
 /** An empty string in the environment means "not set", so defaults apply. */

@@ -51,10 +51,11 @@ export async function createTestDatabase(): Promise<string> {
 /**
  * Boots the real AppModule, configured exactly as main.ts does, on this file's own database.
  * Settings are read when the application module is first loaded, so one test file boots one app;
- * a test that needs other settings lives in a file of its own and passes them here.
+ * a test that needs other settings lives in a file of its own and passes them here. A DATABASE_URL
+ * among them is used as it is (a server the test controls) instead of a copy of the template.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = await createTestDatabase();
+  const url = env.DATABASE_URL ?? (await createTestDatabase());
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: url,
@@ -63,6 +64,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '10000',
     AUDIT_SEAL_INTERVAL_MS: '200',
+    WORKER_MODE: 'off',
     ...env,
   });
   const { AppModule } = await import('../../src/app.module');

@@ -5,6 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { AppError, STATUS_OF_KIND } from './app-error';
 import { errorName, HttpErrorBody } from './http-error-body';
 import { isDatabaseUnavailable } from './database-errors';
+import { requestIdOf } from '../http/request-id';
 
 /**
  * Every error leaves the API in one shape. Rule violations (AppError) and framework exceptions
@@ -18,8 +19,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const body = this.toBody(exception, String(req.id ?? ''));
+    const body = this.toBody(exception, requestIdOf(ctx.getRequest<Request>(), res));
+    // A handler that already streamed part of its answer cannot be given another; the error is logged above.
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);
   }
@@ -27,7 +28,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toBody(exception: unknown, correlationId: string): HttpErrorBody {
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
-      return { statusCode: status, error: errorName(status), message: exception.message, code: exception.code, ...exception.details };
+      // Details first: an extra field can never overwrite the fields every error body has.
+      return { ...exception.details, statusCode: status, error: errorName(status), message: exception.message, code: exception.code };
     }
     if (exception instanceof ThrottlerException) {
       return { statusCode: 429, error: errorName(429), message: 'Too many requests; try again later', code: 'throttled' };
@@ -36,7 +38,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : messageOf(response) ?? exception.message;
-      return { statusCode: status, error: errorName(status), message };
+      return { statusCode: status, error: errorName(status), message, code: codeOfStatus(status) };
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ correlationId, err: summarise(exception) }, 'database unavailable');
@@ -56,6 +58,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       correlationId,
     };
   }
+}
+
+/** A framework exception (an unknown route, say) gets the status's name as its code: `not_found`. */
+function codeOfStatus(status: number): string {
+  return (HttpStatus[status] as string | undefined)?.toLowerCase() ?? 'error';
 }
 
 function messageOf(response: object): string | undefined {

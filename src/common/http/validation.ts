@@ -1,4 +1,4 @@
-import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorKind } from '../errors/app-error';
 
 export interface FieldError {
@@ -20,9 +20,36 @@ export function validationFailed(errors: ValidationError[]): AppError {
   return new AppError(ErrorKind.BadRequest, 'validation_failed', message, { errors: fields });
 }
 
+/**
+ * Keys that JSON.parse keeps as own properties but class-transformer silently skips, so the
+ * whitelist never sees them: refused here, like any other unknown field.
+ */
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+function prototypeKeysIn(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.keys(value).flatMap((key) => {
+    const field = prefix ? `${prefix}.${key}` : key;
+    const own = PROTOTYPE_KEYS.includes(key) ? [field] : [];
+    return [...own, ...prototypeKeysIn((value as Record<string, unknown>)[key], field)];
+  });
+}
+
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const refused = metadata.type === 'body' ? prototypeKeysIn(value) : [];
+    if (refused.length > 0) {
+      throw new AppError(ErrorKind.BadRequest, 'validation_failed', refused.map((f) => `property ${f} should not exist`).join('; '), {
+        errors: refused.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Unknown fields are refused, never dropped; types are converted only where declared. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTestApp, TestApp } from './support/test-app';
+
+const ROOT = resolve(__dirname, '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs a TypeScript entry point of the project as its own process, as an operator would. */
+function runTs(entry: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const started = Date.now();
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', entry, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        done({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
+  });
+}
+
+describe('operator command line and start-up checks (child processes)', () => {
+  let t: TestApp;
+  let cliEnv: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    // The same database as the test app, so what the command does is visible over HTTP.
+    cliEnv = { NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, APP_SECRET: process.env.APP_SECRET ?? '', DATA_DIR: process.env.DATA_DIR ?? '', LOG_LEVEL: 'warn' };
+  });
+  afterAll(() => t.close());
+
+  const cli = (...args: string[]) => runTs('src/cli.ts', args, cliEnv);
+  const login = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });
+
+  it('accounts:create makes an account that signs in over HTTP; accounts:reset-password replaces the password and ends its sessions', async () => {
+    const created = await cli('accounts:create', '--email', 'Ops.Staff@Example.com', '--role', 'staff', '--password', 'first password 123', '--name', '运维');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/Created staff account [0-9a-f-]{36}\./);
+    expect(created.stdout + created.stderr).not.toContain('first password');
+
+    const first = await login('ops.staff@example.com', 'first password 123');
+    expect(first.status).toBe(200);
+    expect(first.body.user).toMatchObject({ email: 'ops.staff@example.com', role: 'staff' });
+    const audited = await t.dataSource.query(`SELECT actor_role, data FROM audit_events WHERE entity_id = $1 AND action = 'account.created'`, [first.body.user.id]);
+    expect(audited).toEqual([{ actor_role: 'operator-cli', data: { role: 'staff' } }]);
+
+    const reset = await cli('accounts:reset-password', '--email', 'ops.staff@example.com', '--password', 'second password 456');
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/Password reset for account [0-9a-f-]{36}; its sessions were ended\./);
+
+    expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${first.body.accessToken}`)).status).toBe(401);
+    expect((await login('ops.staff@example.com', 'first password 123')).status).toBe(401);
+    expect((await login('ops.staff@example.com', 'second password 456')).status).toBe(200);
+  }, 180_000);
+
+  it('refuses a bad --role, email or password before touching the database, naming the problem', async () => {
+    const before = await t.tableCounts();
+    const [badRole, badEmail] = await Promise.all([
+      cli('accounts:create', '--email', 'someone@example.com', '--role', 'superuser', '--password', 'long enough password'),
+      cli('accounts:create', '--email', 'not-an-email', '--role', 'staff', '--password', 'short'),
+    ]);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toMatch(/--role/);
+    expect(badRole.stderr).toMatch(/must be one of subject, staff, legal, admin/);
+    expect(badEmail.code).not.toBe(0);
+    expect(badEmail.stderr).toMatch(/--email.*must be an email address/);
+    expect(await t.tableCounts()).toEqual(before);
+  }, 120_000);
+
+  it('main.ts refuses to start in production without APP_SECRET, naming it, before any database starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dsr-prod-start-'));
+    const run = await runTs('src/main.ts', [], { NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.stderr).toContain('APP_SECRET');
+    expect(run.stdout).not.toMatch(/listening|embedded PostgreSQL/);
+    // Nothing was started or created under the data directory.
+    expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
+    expect(readdirSync(dataDir)).toEqual([]);
+    expect(run.ms).toBeLessThan(30_000);
+  }, 120_000);
+});
