@@ -6,6 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { AuditActor, SYSTEM_ACTOR } from '../audit/audit.types';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
 import { parsePolicyGlosses, PolicyGlosses } from './domain/policy-glosses';
 import { PolicyParseError } from './domain/policy-parse.error';
 import { parsePolicyMarkdown } from './domain/policy-parser';
@@ -52,6 +54,7 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     private readonly repo: PolicyRepository,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -88,7 +91,15 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     try {
       await this.dataSource.transaction(async (m) => {
         await this.repo.insert(m, { ...version, publishedBy: actor.id });
-        if (version.major) await this.notifyAllSubjects(m, version.version); // NOTIFY-WIRE
+        // Policy 7.b: a major change is announced to every subject, in the publishing transaction.
+        if (version.major)
+          await this.notifications.enqueueForRole(
+            m,
+            Role.Subject,
+            NotificationKind.PolicyMajorChange,
+            { policyVersion: String(version.version), changedClauses: [...version.changes.changed, ...version.changes.removed] },
+            { dedupeKey: `policy:${version.version}` },
+          );
         await this.audit.record(m, {
           action: 'policy.published',
           actor,
@@ -130,10 +141,6 @@ export class PolicyPublisher implements OnApplicationBootstrap {
         subjectsToNotify: draft.major,
       },
     };
-  }
-
-  private async notifyAllSubjects(_m: unknown, _version: number): Promise<void> {
-    void Role.Subject;
   }
 
   private parseOrRefuse<T>(parse: () => T, source: string): T {

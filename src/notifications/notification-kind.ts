@@ -1,0 +1,47 @@
+/**
+ * What a notice announces; each kind has a template (notification-templates.ts). The data of a
+ * notice holds ids, codes, dates and clause ids only: never personal data, never another person's.
+ */
+export enum NotificationKind {
+  /** to the subject: their request was received, with its due date */
+  RequestReceived = 'request.received',
+  /** to the subject: their request was decided (approve, reject or partial) */
+  RequestDecided = 'request.decided',
+  /** to the subject: the deadline of their request was extended once, with a clause */
+  RequestExtended = 'request.extended',
+  /** to the subject: staff asked them for information; the clock is paused */
+  RequestQuestion = 'request.question',
+  /** to staff/legal: a request passed its due date */
+  RequestOverdue = 'request.overdue',
+  /** to the subject: their request was fulfilled (export ready, erasure done, …) */
+  RequestCompleted = 'request.completed',
+  /** to every subject: a major new version of the privacy policy */
+  PolicyMajorChange = 'policy.major_change',
+  /** to every subject: the service ends on a date; their information is then deleted or anonymised */
+  ServiceEnding = 'service.ending',
+}
+
+export const ALL_NOTIFICATION_KINDS = Object.values(NotificationKind);
+
+/** ISO-8601 date-time, as stored in a notice's data. */
+type IsoDateTime = string;
+
+interface RequestRef {
+  requestId: string;
+  /** `access` | `withdraw_consent` | `delete_account` | `disclosure_log` */
+  requestType: string;
+}
+
+/** The data each kind carries (its template reads exactly these). */
+export interface NotificationDataByKind {
+  [NotificationKind.RequestReceived]: RequestRef & { dueAt?: IsoDateTime };
+  [NotificationKind.RequestDecided]: RequestRef & { outcome: 'approve' | 'reject' | 'partial'; clauses?: string[] };
+  [NotificationKind.RequestExtended]: RequestRef & { dueAt: IsoDateTime; clauses?: string[] };
+  [NotificationKind.RequestQuestion]: RequestRef & { dueAt?: IsoDateTime };
+  [NotificationKind.RequestOverdue]: RequestRef & { dueAt: IsoDateTime };
+  [NotificationKind.RequestCompleted]: RequestRef & { availableUntil?: IsoDateTime };
+  [NotificationKind.PolicyMajorChange]: { policyVersion: string; effectiveAt?: IsoDateTime; changedClauses?: string[] };
+  [NotificationKind.ServiceEnding]: { endsAt: IsoDateTime };
+}
+
+export type NotificationData<K extends NotificationKind = NotificationKind> = NotificationDataByKind[K];

@@ -1,0 +1,74 @@
+import { ALL_NOTIFICATION_KINDS, NotificationKind } from './notification-kind';
+import { noticeLocale, renderNotice, UnknownNoticeKindError } from './notification-templates';
+
+const ctx = { publicUrl: 'https://privacy.example.cn/', operatorName: '示例科技' };
+const requestId = '3f2c1a9e-8b7d-4c6e-9f10-112233445566';
+
+describe('notice templates', () => {
+  it('picks English only for English locales, Chinese otherwise', () => {
+    expect(noticeLocale('en')).toBe('en');
+    expect(noticeLocale('en-GB')).toBe('en');
+    expect(noticeLocale('zh-CN')).toBe('zh-CN');
+    expect(noticeLocale(null)).toBe('zh-CN');
+    expect(noticeLocale('fr')).toBe('zh-CN');
+    expect(noticeLocale('eng')).toBe('zh-CN');
+  });
+
+  it('has a subject and a body for every kind in both languages, with a link to the portal', () => {
+    const data = { requestId, requestType: 'access', outcome: 'approve', dueAt: '2025-12-01T10:00:00Z', policyVersion: '2', endsAt: '2026-03-01T00:00:00Z' };
+    for (const kind of ALL_NOTIFICATION_KINDS) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        const n = renderNotice(kind, data, locale, ctx);
+        expect(n.subject.length).toBeGreaterThan(5);
+        expect(n.subject).not.toMatch(/undefined|null|\[object/);
+        expect(n.text).not.toMatch(/undefined|null|\[object/);
+        expect(n.text).toContain('https://privacy.example.cn/');
+      }
+    }
+  });
+
+  it('tells the subject of a received request, its due date in Beijing time, and where to follow it', () => {
+    const zh = renderNotice(NotificationKind.RequestReceived, { requestId, requestType: 'delete_account', dueAt: '2025-12-01T10:00:00Z' }, 'zh-CN', ctx);
+    expect(zh.subject).toBe('已收到您的申请：注销账号');
+    expect(zh.text).toContain(`（编号 ${requestId}）`);
+    expect(zh.text).toContain('2025-12-01 18:00（北京时间）');
+    expect(zh.text).toContain(`https://privacy.example.cn/requests/${requestId}`);
+    const en = renderNotice(NotificationKind.RequestReceived, { requestId, requestType: 'delete_account', dueAt: '2025-12-01T10:00:00Z' }, 'en', ctx);
+    expect(en.subject).toBe('We have received your request: account deletion');
+    expect(en.text).toContain('2025-12-01 18:00 (Beijing time, UTC+8)');
+  });
+
+  it('tells of the right to complain and to sue on a rejection, not on an approval (PIPL Art. 50)', () => {
+    const reject = renderNotice(NotificationKind.RequestDecided, { requestId, requestType: 'access', outcome: 'reject', clauses: ['3.c'] }, 'zh-CN', ctx);
+    expect(reject.subject).toBe('您的申请已有处理结果：已拒绝');
+    expect(reject.text).toContain('所依据的隐私政策条款：3.c。');
+    expect(reject.text).toContain('第五十条');
+    const rejectEn = renderNotice(NotificationKind.RequestDecided, { requestId, requestType: 'access', outcome: 'partial' }, 'en', ctx);
+    expect(rejectEn.text).toContain('Art. 50');
+    const approve = renderNotice(NotificationKind.RequestDecided, { requestId, requestType: 'access', outcome: 'approve' }, 'zh-CN', ctx);
+    expect(approve.text).not.toContain('第五十条');
+  });
+
+  it('sends staff to the review queue for an overdue request', () => {
+    const n = renderNotice(NotificationKind.RequestOverdue, { requestId, requestType: 'access', dueAt: '2025-12-01T10:00:00Z' }, 'en', ctx);
+    expect(n.subject).toBe('Overdue request: access to your personal information (3f2c1a9e)');
+    expect(n.text).toContain(`https://privacy.example.cn/staff/requests/${requestId}`);
+  });
+
+  it('names the changed clauses of a major policy change and links to the policy', () => {
+    const n = renderNotice(NotificationKind.PolicyMajorChange, { policyVersion: '2', changedClauses: ['face.use.3', '2.c'] }, 'zh-CN', ctx);
+    expect(n.subject).toBe('隐私政策重要更新（版本 2）');
+    expect(n.text).toContain('face.use.3、2.c');
+    expect(n.text).toContain('https://privacy.example.cn/policy');
+  });
+
+  it('shows only what the data holds: stray fields never reach the text', () => {
+    const n = renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'access', note: 'Li Si, 13800000000' } as Record<string, unknown>, 'zh-CN', ctx);
+    expect(n.text).not.toContain('Li Si');
+    expect(n.text).not.toContain('13800000000');
+  });
+
+  it('refuses a kind it has no template for', () => {
+    expect(() => renderNotice('request.unknown', {}, 'en', ctx)).toThrow(UnknownNoticeKindError);
+  });
+});

@@ -1,0 +1,358 @@
+import { NotificationKind } from './notification-kind';
+
+/**
+ * The text of every notice, in Chinese (the default) and English, chosen by the recipient's
+ * `users.locale`. A notice says what happened and links to the portal; it carries only what its
+ * data holds (ids, codes, dates, clause ids), so it can never show another person's information.
+ * Details (reasons, questions, clause texts) stay behind the recipient's login.
+ */
+
+export type NoticeLocale = 'zh-CN' | 'en';
+
+export interface RenderedNotice {
+  subject: string;
+  text: string;
+}
+
+export interface TemplateContext {
+  /** the portal's address (PUBLIC_URL) */
+  publicUrl: string;
+  /** the operator's name (OPERATOR_NAME) */
+  operatorName: string;
+}
+
+/** A notice whose kind this version has no template for (written by a newer version, say). */
+export class UnknownNoticeKindError extends Error {
+  constructor(kind: string) {
+    super(`no template for notice kind ${kind}`);
+    this.name = 'UnknownNoticeKindError';
+  }
+}
+
+/** Pages of the web portal that notices link to. */
+export const PORTAL_PATHS = {
+  home: () => '/',
+  request: (id: string) => `/requests/${encodeURIComponent(id)}`,
+  staffRequest: (id: string) => `/staff/requests/${encodeURIComponent(id)}`,
+  policy: () => '/policy',
+};
+
+/** The operator's time zone: dates in notices are shown in Beijing time. */
+const TIME_ZONE = 'Asia/Shanghai';
+
+export function noticeLocale(locale: string | null | undefined): NoticeLocale {
+  return /^en(\b|[-_])/i.test(locale ?? '') ? 'en' : 'zh-CN';
+}
+
+export function renderNotice(kind: string, data: Record<string, unknown>, locale: NoticeLocale, ctx: TemplateContext): RenderedNotice {
+  const template = TEMPLATES[locale][kind as NotificationKind];
+  if (!template) throw new UnknownNoticeKindError(kind);
+  const d = new NoticeData(data);
+  const { subject, lines } = template(d, new Links(ctx.publicUrl), ctx);
+  const footer = FOOTER[locale](ctx, new Links(ctx.publicUrl).to(PORTAL_PATHS.home()));
+  return { subject, text: [...lines.filter((l): l is string => l !== null), '', ...footer].join('\n') + '\n' };
+}
+
+type Template = (d: NoticeData, links: Links, ctx: TemplateContext) => { subject: string; lines: (string | null)[] };
+
+class Links {
+  private readonly base: string;
+  constructor(publicUrl: string) {
+    this.base = publicUrl.replace(/\/+$/, '');
+  }
+  to(path: string): string {
+    return `${this.base}${path}`;
+  }
+}
+
+/** Reads a notice's stored data defensively: it is JSON written by another part of the system. */
+class NoticeData {
+  constructor(private readonly data: Record<string, unknown>) {}
+
+  text(key: string): string {
+    const v = this.data[key];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+  }
+
+  list(key: string): string[] {
+    const v = this.data[key];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  /** The request id as shown in a subject line: its first 8 characters. */
+  shortRef(): string {
+    return this.text('requestId').slice(0, 8);
+  }
+
+  date(key: string, locale: NoticeLocale): string | null {
+    const raw = this.text(key);
+    if (!raw) return null;
+    const at = new Date(raw);
+    if (Number.isNaN(at.getTime())) return raw;
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: TIME_ZONE,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(at)
+        .map((p) => [p.type, p.value]),
+    );
+    const stamp = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+    return locale === 'en' ? `${stamp} (Beijing time, UTC+8)` : `${stamp}（北京时间）`;
+  }
+}
+
+const REQUEST_TYPES: Record<NoticeLocale, Record<string, string>> = {
+  'zh-CN': {
+    access: '查阅、复制个人信息',
+    withdraw_consent: '撤回同意',
+    delete_account: '注销账号',
+    disclosure_log: '查询个人信息对外提供记录',
+  },
+  en: {
+    access: 'access to your personal information',
+    withdraw_consent: 'withdrawal of consent',
+    delete_account: 'account deletion',
+    disclosure_log: 'record of disclosures of your information',
+  },
+};
+
+const OUTCOMES: Record<NoticeLocale, Record<string, string>> = {
+  'zh-CN': { approve: '已同意', reject: '已拒绝', partial: '部分同意' },
+  en: { approve: 'approved', reject: 'rejected', partial: 'partly approved' },
+};
+
+const typeOf = (d: NoticeData, locale: NoticeLocale) => REQUEST_TYPES[locale][d.text('requestType')] ?? d.text('requestType');
+
+const clausesLine = (d: NoticeData, key: string, locale: NoticeLocale): string | null => {
+  const clauses = d.list(key);
+  if (clauses.length === 0) return null;
+  return locale === 'en' ? `Policy clauses cited: ${clauses.join(', ')}.` : `所依据的隐私政策条款：${clauses.join('、')}。`;
+};
+
+/** PIPL Art. 50: a refusal tells the person of their right to complain and to sue. */
+const RIGHTS: Record<NoticeLocale, string[]> = {
+  'zh-CN': [
+    '如您对该决定有异议，可以在门户中提出一次申诉；您也有权向履行个人信息保护职责的部门投诉、举报，',
+    '或者依法向人民法院提起诉讼（《个人信息保护法》第五十条）。',
+  ],
+  en: [
+    'If you disagree with this decision, you may appeal it once in the portal. You also have the right to',
+    'complain to the authorities responsible for personal information protection, and to bring a lawsuit',
+    "before a people's court (Personal Information Protection Law, Art. 50).",
+  ],
+};
+
+const FOOTER: Record<NoticeLocale, (ctx: TemplateContext, home: string) => string[]> = {
+  'zh-CN': (ctx, home) => ['——', `此邮件由${ctx.operatorName}个人信息保护服务自动发送，请勿直接回复。`, `门户：${home}`],
+  en: (ctx, home) => ['--', `Sent automatically by the personal information service of ${ctx.operatorName}; please do not reply.`, `Portal: ${home}`],
+};
+
+const ZH: Record<NotificationKind, Template> = {
+  [NotificationKind.RequestReceived]: (d, links) => ({
+    subject: `已收到您的申请：${typeOf(d, 'zh-CN')}`,
+    lines: [
+      '您好：',
+      '',
+      `我们已收到您提交的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）。`,
+      d.date('dueAt', 'zh-CN') ? `我们将在 ${d.date('dueAt', 'zh-CN')} 之前答复您。` : null,
+      '',
+      '您可以随时登录门户查看处理进度：',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestDecided]: (d, links) => {
+    const outcome = d.text('outcome');
+    return {
+      subject: `您的申请已有处理结果：${OUTCOMES['zh-CN'][outcome] ?? outcome}`,
+      lines: [
+        '您好：',
+        '',
+        `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）已经处理，结果为：${OUTCOMES['zh-CN'][outcome] ?? outcome}。`,
+        clausesLine(d, 'clauses', 'zh-CN'),
+        '',
+        '决定的理由及所依据条款的原文，请登录门户查看：',
+        links.to(PORTAL_PATHS.request(d.text('requestId'))),
+        ...(outcome === 'approve' ? [] : ['', ...RIGHTS['zh-CN']]),
+      ],
+    };
+  },
+  [NotificationKind.RequestExtended]: (d, links) => ({
+    subject: '您的申请处理期限已延长',
+    lines: [
+      '您好：',
+      '',
+      `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）的处理期限已延长至 ${d.date('dueAt', 'zh-CN') ?? ''}。`,
+      clausesLine(d, 'clauses', 'zh-CN'),
+      '',
+      '延长的原因请登录门户查看：',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestQuestion]: (d, links) => ({
+    subject: '处理您的申请需要您补充信息',
+    lines: [
+      '您好：',
+      '',
+      `为处理您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}），我们需要您补充一些信息。`,
+      '在您答复之前，处理期限暂停计算。',
+      '',
+      '请登录门户查看问题并答复：',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestOverdue]: (d, links) => ({
+    subject: `申请已逾期：${typeOf(d, 'zh-CN')}（${d.shortRef()}）`,
+    lines: [
+      `申请 ${d.text('requestId')}（${typeOf(d, 'zh-CN')}）已超过处理期限 ${d.date('dueAt', 'zh-CN') ?? ''}，尚未处理完毕。`,
+      '',
+      '请尽快在审核队列中处理：',
+      links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestCompleted]: (d, links) => ({
+    subject: `您的申请已完成：${typeOf(d, 'zh-CN')}`,
+    lines: [
+      '您好：',
+      '',
+      `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）已经办理完毕。`,
+      d.date('availableUntil', 'zh-CN') ? `处理结果可在 ${d.date('availableUntil', 'zh-CN')} 之前登录门户查看、下载。` : null,
+      '',
+      '请登录门户查看：',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.PolicyMajorChange]: (d, links) => ({
+    subject: `隐私政策重要更新（版本 ${d.text('policyVersion')}）`,
+    lines: [
+      '您好：',
+      '',
+      `我们发布了隐私政策的新版本 ${d.text('policyVersion')}${d.date('effectiveAt', 'zh-CN') ? `，自 ${d.date('effectiveAt', 'zh-CN')} 起生效` : ''}。`,
+      d.list('changedClauses').length > 0
+        ? `本次更新属于重大变更，涉及以下条款：${d.list('changedClauses').join('、')}。`
+        : '本次更新属于重大变更。',
+      '如您不同意更新后的政策，可以在门户中撤回相应的同意，或者申请注销账号。',
+      '',
+      '请登录门户阅读新版本：',
+      links.to(PORTAL_PATHS.policy()),
+    ],
+  }),
+  [NotificationKind.ServiceEnding]: (d, links, ctx) => ({
+    subject: `服务终止通知：${ctx.operatorName}将于 ${d.date('endsAt', 'zh-CN') ?? ''} 停止运营`,
+    lines: [
+      '您好：',
+      '',
+      `${ctx.operatorName}将于 ${d.date('endsAt', 'zh-CN') ?? ''} 停止运营。届时，我们将按照隐私政策删除您的个人信息或者对其进行匿名化处理。`,
+      '在此之前，您可以登录门户申请查阅、复制您的个人信息：',
+      links.to(PORTAL_PATHS.home()),
+    ],
+  }),
+};
+
+const EN: Record<NotificationKind, Template> = {
+  [NotificationKind.RequestReceived]: (d, links) => ({
+    subject: `We have received your request: ${typeOf(d, 'en')}`,
+    lines: [
+      'Hello,',
+      '',
+      `We have received your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}).`,
+      d.date('dueAt', 'en') ? `We will answer it by ${d.date('dueAt', 'en')}.` : null,
+      '',
+      'You can follow it in the portal at any time:',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestDecided]: (d, links) => {
+    const outcome = d.text('outcome');
+    return {
+      subject: `Your request has been decided: ${OUTCOMES.en[outcome] ?? outcome}`,
+      lines: [
+        'Hello,',
+        '',
+        `Your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been decided: ${OUTCOMES.en[outcome] ?? outcome}.`,
+        clausesLine(d, 'clauses', 'en'),
+        '',
+        'The reasons, and the text of the clauses relied on, are in the portal:',
+        links.to(PORTAL_PATHS.request(d.text('requestId'))),
+        ...(outcome === 'approve' ? [] : ['', ...RIGHTS.en]),
+      ],
+    };
+  },
+  [NotificationKind.RequestExtended]: (d, links) => ({
+    subject: 'The deadline of your request has been extended',
+    lines: [
+      'Hello,',
+      '',
+      `The deadline of your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been extended to ${d.date('dueAt', 'en') ?? ''}.`,
+      clausesLine(d, 'clauses', 'en'),
+      '',
+      'The reason for the extension is in the portal:',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestQuestion]: (d, links) => ({
+    subject: 'We need more information to handle your request',
+    lines: [
+      'Hello,',
+      '',
+      `To handle your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}), we need some more information from you.`,
+      'The deadline is paused until you answer.',
+      '',
+      'Please read the question and answer it in the portal:',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestOverdue]: (d, links) => ({
+    subject: `Overdue request: ${typeOf(d, 'en')} (${d.shortRef()})`,
+    lines: [
+      `Request ${d.text('requestId')} (${typeOf(d, 'en')}) passed its deadline of ${d.date('dueAt', 'en') ?? ''} and is not finished.`,
+      '',
+      'Please handle it in the review queue:',
+      links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestCompleted]: (d, links) => ({
+    subject: `Your request is complete: ${typeOf(d, 'en')}`,
+    lines: [
+      'Hello,',
+      '',
+      `Your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been carried out.`,
+      d.date('availableUntil', 'en') ? `You can see and download the result in the portal until ${d.date('availableUntil', 'en')}.` : null,
+      '',
+      'See it in the portal:',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.PolicyMajorChange]: (d, links) => ({
+    subject: `Important change to our privacy policy (version ${d.text('policyVersion')})`,
+    lines: [
+      'Hello,',
+      '',
+      `We have published version ${d.text('policyVersion')} of our privacy policy${d.date('effectiveAt', 'en') ? `, in force from ${d.date('effectiveAt', 'en')}` : ''}.`,
+      d.list('changedClauses').length > 0
+        ? `It is a major change, to these clauses: ${d.list('changedClauses').join(', ')}.`
+        : 'It is a major change.',
+      'If you do not agree with it, you can withdraw your consents in the portal or ask for your account to be deleted.',
+      '',
+      'Read the new version in the portal:',
+      links.to(PORTAL_PATHS.policy()),
+    ],
+  }),
+  [NotificationKind.ServiceEnding]: (d, links, ctx) => ({
+    subject: `Notice of end of service: ${ctx.operatorName} stops on ${d.date('endsAt', 'en') ?? ''}`,
+    lines: [
+      'Hello,',
+      '',
+      `${ctx.operatorName} will stop operating on ${d.date('endsAt', 'en') ?? ''}. On that date your personal information will be deleted or anonymised, as the privacy policy says.`,
+      'Until then you can ask for a copy of your personal information in the portal:',
+      links.to(PORTAL_PATHS.home()),
+    ],
+  }),
+};
+
+const TEMPLATES: Record<NoticeLocale, Record<NotificationKind, Template>> = { 'zh-CN': ZH, en: EN };
