@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PolicyModule } from '../policy/policy.module';
+import { Consent } from './consent.entity';
+import { ConsentEvent } from './consent-event.entity';
+import { ConsentsController } from './consents.controller';
+import { ConsentsRepository } from './consents.repository';
+import { ConsentsService } from './consents.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Consent, ConsentEvent]), PolicyModule],
+  controllers: [ConsentsController],
+  providers: [ConsentsRepository, ConsentsService],
+  exports: [ConsentsService],
+})
+export class ConsentsModule {}
