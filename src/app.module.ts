@@ -12,7 +12,13 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { ConsentsModule } from './consents/consents.module';
 import { PolicyModule } from './policy/policy.module';
+import { RequestsModule } from './requests/requests.module';
+import { ReviewModule } from './review/review.module';
+import { SubjectsModule } from './subjects/subjects.module';
 
 @Module({
   imports: [
@@ -27,10 +33,16 @@ import { PolicyModule } from './policy/policy.module';
       }),
     }),
     AuditModule,
+    JobsModule,
+    NotificationsModule,
     AccountsModule,
     AuthModule,
     HealthModule,
     PolicyModule,
+    ConsentsModule,
+    SubjectsModule,
+    RequestsModule,
+    ReviewModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, Equals, IsArray, IsBoolean, IsOptional, IsString, MaxLength, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { VALID_PURPOSES_DESCRIPTION } from '../../consents/consents.errors';
+import { isConsentPurposeKey, RequestType } from '../../policy/domain/policy.types';
+
+/** Each entry a purpose of the consent ledger; the message lists them all. */
+const IsConsentPurpose = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isConsentPurpose',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isConsentPurposeKey(value),
+        defaultMessage: () => `each value in purposes must be one of: ${VALID_PURPOSES_DESCRIPTION.join(', ')}`,
+      },
+    },
+    options,
+  );
+
+export class AccessRequestDto {
+  /** `access`: a copy of your personal information */
+  @ApiProperty({ enum: [RequestType.Access] })
+  @Equals(RequestType.Access)
+  type: RequestType.Access;
+}
+
+export class WithdrawConsentRequestDto {
+  @ApiProperty({ enum: [RequestType.WithdrawConsent] })
+  @Equals(RequestType.WithdrawConsent)
+  type: RequestType.WithdrawConsent;
+
+  /** the purposes to withdraw consent for, e.g. `marketing` or `new_purpose:survey` */
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(80, { each: true })
+  @IsConsentPurpose({ each: true })
+  purposes: string[];
+
+  /** withdrawing `face_basic` stops the basic functions (policy face.collect.1): confirm that you understand */
+  @IsOptional()
+  @IsBoolean()
+  confirmFaceBasic?: boolean;
+}
+
+export class DeleteAccountRequestDto {
+  @ApiProperty({ enum: [RequestType.DeleteAccount] })
+  @Equals(RequestType.DeleteAccount)
+  type: RequestType.DeleteAccount;
+
+  /** your current password again (deleting the account is confirmed by it) */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password: string;
+}
+
+export class DisclosureLogRequestDto {
+  /** `disclosure_log`: the record of disclosures of your information */
+  @ApiProperty({ enum: [RequestType.DisclosureLog] })
+  @Equals(RequestType.DisclosureLog)
+  type: RequestType.DisclosureLog;
+}
+
+/** The body of POST /api/v1/requests: one shape per request type, told apart by `type`. */
+export type NewRequestDto = AccessRequestDto | WithdrawConsentRequestDto | DeleteAccountRequestDto | DisclosureLogRequestDto;
+
+export const NEW_REQUEST_BODIES: Record<RequestType, new () => NewRequestDto> = {
+  [RequestType.Access]: AccessRequestDto,
+  [RequestType.WithdrawConsent]: WithdrawConsentRequestDto,
+  [RequestType.DeleteAccount]: DeleteAccountRequestDto,
+  [RequestType.DisclosureLog]: DisclosureLogRequestDto,
+};

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Role } from '../accounts/role.enum';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import type { AuthUser } from '../auth/auth-user';
+import { ParseIdPipe } from '../common/http/validation';
+import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { IdempotencyKey, NewRequestPipe, NoFieldsPipe } from './dto/request-body.pipes';
+import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
+import { RequestsService } from './requests.service';
+import { SubmissionStatusInterceptor } from './submission-status.interceptor';
+
+/** The subject's own requests. Anyone else's answer 404, never 403. */
+@ApiTags('requests')
+@ApiBearerAuth()
+@ApiExtraModels(AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto)
+@Controller('api/v1/requests')
+export class RequestsController {
+  constructor(private readonly requests: RequestsService) {}
+
+  @Post()
+  @Roles(Role.Subject)
+  @UseInterceptors(SubmissionStatusInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body return the same request (200) instead of a second one' })
+  @ApiBody({
+    schema: {
+      oneOf: [AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto].map((dto) => ({ $ref: getSchemaPath(dto) })),
+      discriminator: { propertyName: 'type' },
+    },
+  })
+  submit(@CurrentUser() user: AuthUser, @Body(NewRequestPipe) dto: NewRequestDto, @IdempotencyKey() key?: string) {
+    return this.requests.submit(user, dto, key);
+  }
+
+  @Get()
+  @Roles(Role.Subject)
+  list(@CurrentUser() user: AuthUser) {
+    return this.requests.list(user);
+  }
+
+  @Get(':id')
+  @Roles(Role.Subject)
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+    return this.requests.get(user, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles(Role.Subject)
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown) {
+    return this.requests.cancel(user, id);
+  }
+
+  @Post(':id/reply')
+  @HttpCode(200)
+  @Roles(Role.Subject)
+  reply(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ReplyDto) {
+    return this.requests.reply(user, id, dto);
+  }
+
+  @Post(':id/appeal')
+  @HttpCode(200)
+  @Roles(Role.Subject)
+  appeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AppealDto) {
+    return this.requests.appeal(user, id, dto);
+  }
+}

@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { PasswordHasher } from '../accounts/password-hasher';
+import type { AuthUser } from '../auth/auth-user';
+import { isUniqueViolation } from '../common/errors/database-errors';
+import { ConsentsService } from '../consents/consents.service';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { justifyingClauses } from '../policy/domain/justification';
+import { ConsentPurposeKey, Outcome, RequestType } from '../policy/domain/policy.types';
+import { PolicyService } from '../policy/policy.service';
+import { RequestAction, SYSTEM } from './domain/request-lifecycle';
+import { RequestStatus } from './domain/request-status';
+import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
+import { RequestDeadlines } from './request-deadlines';
+import { RequestLifecycle } from './request-lifecycle.service';
+import { iso, RequestView, RequestViews } from './request-views';
+import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, requestNotFound } from './requests.errors';
+import { IDEMPOTENCY_KEY, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
+import { SubjectRequest } from './subject-request.entity';
+
+/** The answer to a submission: a new request (201), or the one an Idempotency-Key already made (200). */
+export interface Submission {
+  replayed: boolean;
+  request: RequestView;
+}
+
+/** How many of their own requests a subject's list shows. */
+const OWN_LIST_LIMIT = 200;
+
+/** What the subject reads as the reason of a withdrawal the system granted. */
+const WITHDRAWAL_REASON =
+  '已按您的请求撤回同意，立即生效；撤回前基于您的同意已进行的处理不受影响。' +
+  ' Consent withdrawn at your request, effective at once; processing based on it before the withdrawal is unaffected.';
+
+/**
+ * The subject's side of a request: filing (with its step-up, idempotency and one-open-per-type
+ * rules), following, cancelling, answering staff's question and appealing a rejection. Every
+ * change goes through RequestLifecycle, in one transaction with its notices.
+ */
+@Injectable()
+export class RequestsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RequestsRepository,
+    private readonly lifecycle: RequestLifecycle,
+    private readonly views: RequestViews,
+    private readonly deadlines: RequestDeadlines,
+    private readonly policy: PolicyService,
+    private readonly consents: ConsentsService,
+    private readonly notifications: NotificationsService,
+    private readonly accounts: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async submit(user: AuthUser, dto: NewRequestDto, idempotencyKey?: string): Promise<Submission> {
+    if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto.password);
+    const fingerprint = idempotencyKey ? fingerprintOf(dto) : null;
+    if (idempotencyKey) {
+      const earlier = await this.replay(user, idempotencyKey, fingerprint as string);
+      if (earlier) return earlier;
+    }
+    try {
+      const request = await this.dataSource.transaction((manager) => this.file(manager, user, dto, idempotencyKey ?? null, fingerprint));
+      return { replayed: false, request: await this.views.forSubject(request) };
+    } catch (err) {
+      // A concurrent submission with the same key committed first: answer as it was answered. It
+      // may surface on either index (it is also the open request of this type).
+      if (idempotencyKey && (isUniqueViolation(err, IDEMPOTENCY_KEY) || isUniqueViolation(err, ONE_OPEN_PER_TYPE))) {
+        const earlier = await this.replay(user, idempotencyKey, fingerprint as string);
+        if (earlier) return earlier;
+      }
+      if (isUniqueViolation(err, ONE_OPEN_PER_TYPE)) {
+        const open = await this.repo.findOpenOfType(user.id, dto.type);
+        throw duplicateOpenRequest(open?.id ?? null, dto.type);
+      }
+      throw err;
+    }
+  }
+
+  async list(user: AuthUser) {
+    const requests = await this.repo.listOwn(user.id, OWN_LIST_LIMIT);
+    return requests.map((r) => this.views.summary(r));
+  }
+
+  async get(user: AuthUser, id: string): Promise<RequestView> {
+    return this.views.forSubject(await this.owned(user, id));
+  }
+
+  /** Before a decision only; 409 `already_decided` after. */
+  async cancel(user: AuthUser, id: string): Promise<RequestView> {
+    const request = await this.owned(user, id);
+    this.lifecycle.assertAllowed(request, RequestAction.Cancel, user.role);
+    const { request: cancelled } = await this.dataSource.transaction((manager) =>
+      this.lifecycle.apply(manager, { request, action: RequestAction.Cancel, actor: actorOf(user) }),
+    );
+    return this.views.forSubject(cancelled);
+  }
+
+  /** Answers staff's question: back to `in_review`, and the deadline moves later by the time spent waiting. */
+  async reply(user: AuthUser, id: string, dto: ReplyDto): Promise<RequestView> {
+    const request = await this.owned(user, id);
+    this.lifecycle.assertAllowed(request, RequestAction.Reply, user.role);
+    const { request: resumed } = await this.dataSource.transaction((manager) =>
+      this.lifecycle.apply(manager, {
+        request,
+        action: RequestAction.Reply,
+        actor: actorOf(user),
+        changes: { resumeClock: true },
+        record: (updated) => ({
+          note: dto.message,
+          data: {
+            clockPausedAt: iso(request.awaitingSince as Date),
+            clockResumedAt: iso(updated.updatedAt),
+            pausedSeconds: Math.round((updated.updatedAt.getTime() - (request.awaitingSince as Date).getTime()) / 1000),
+            previousDueAt: iso(request.dueAt),
+            dueAt: iso(updated.dueAt),
+          },
+        }),
+      }),
+    );
+    return this.views.forSubject(resumed);
+  }
+
+  /** Once, after a rejection: legal decides it, on a fresh deadline of the request's type. */
+  async appeal(user: AuthUser, id: string, dto: AppealDto): Promise<RequestView> {
+    const request = await this.owned(user, id);
+    this.lifecycle.assertAllowed(request, RequestAction.Appeal, user.role);
+    if (request.appealedAt) throw alreadyAppealed();
+    const { request: appealed } = await this.dataSource.transaction(async (manager) => {
+      const dueAt = this.deadlines.dueAt(request.type, await this.repo.transactionTime(manager));
+      return this.lifecycle.apply(manager, {
+        request,
+        action: RequestAction.Appeal,
+        actor: actorOf(user),
+        changes: { markAppealed: true, dueAt, clearOverdueFlag: true },
+        record: { note: dto.statement, data: { dueAt: iso(dueAt) } },
+      });
+    });
+    return this.views.forSubject(appealed);
+  }
+
+  private async file(manager: EntityManager, user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<SubjectRequest> {
+    const submittedAt = await this.repo.transactionTime(manager);
+    const request = await this.repo.insert(manager, {
+      subjectId: user.id,
+      subjectRef: user.subjectRef,
+      type: dto.type,
+      policyVersion: await this.policy.currentVersion(manager),
+      details: dto.type === RequestType.WithdrawConsent ? { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true } : {},
+      submittedAt,
+      dueAt: this.deadlines.dueAt(dto.type, submittedAt),
+      idempotencyKey: key,
+      idempotencyFingerprint: fingerprint,
+    });
+    await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
+    if (dto.type === RequestType.WithdrawConsent) return this.withdrawAtOnce(manager, request, dto);
+    await this.notifications.enqueue(manager, {
+      userId: user.id,
+      kind: NotificationKind.RequestReceived,
+      data: { requestId: request.id, requestType: request.type, dueAt: iso(request.dueAt) },
+    });
+    return request;
+  }
+
+  /**
+   * A withdrawal of consent is decided by the system in the transaction that files it: the ledger
+   * records it (refusing `face_basic` without confirmation), and the decision cites each purpose's
+   * clause, checked like any other decision.
+   */
+  private async withdrawAtOnce(manager: EntityManager, request: SubjectRequest, dto: WithdrawConsentRequestDto): Promise<SubjectRequest> {
+    const withdrawn = await this.consents.withdrawForRequest(
+      manager,
+      { id: request.subjectId, subjectRef: request.subjectRef },
+      dto.purposes as ConsentPurposeKey[],
+      request.policyVersion,
+      { confirmFaceBasic: dto.confirmFaceBasic === true, requestId: request.id },
+    );
+    const clauses = await this.withdrawalCitation(request.policyVersion, withdrawn.map((w) => w.clause.id));
+    const cited = await this.policy.assertJustified(request.policyVersion, RequestType.WithdrawConsent, Outcome.Approve, clauses);
+    const { request: completed } = await this.lifecycle.apply(manager, {
+      request,
+      action: RequestAction.Decide,
+      to: RequestStatus.Completed,
+      actor: { id: null, role: SYSTEM },
+      record: {
+        outcome: Outcome.Approve,
+        clauses: cited.map((c) => c.id),
+        reason: WITHDRAWAL_REASON,
+        data: { purposes: withdrawn.map((w) => w.purpose), previousStates: withdrawn.map((w) => w.previousState) },
+      },
+    });
+    await this.notifications.enqueue(manager, {
+      userId: request.subjectId,
+      kind: NotificationKind.RequestDecided,
+      data: { requestId: request.id, requestType: request.type, outcome: Outcome.Approve, clauses: cited.map((c) => c.id) },
+    });
+    return completed;
+  }
+
+  /**
+   * What a withdrawal cites: the clauses that give the subject the right to withdraw whatever the
+   * purpose (those of the version's justifying clauses that belong to no purpose, face.use.3 in
+   * version 1), then each purpose's own clause. A `face_basic` withdrawal needs the former: its
+   * clause (face.collect.1) says the information is necessary, and justifies no withdrawal.
+   */
+  private async withdrawalCitation(policyVersion: number, purposeClauses: string[]): Promise<string[]> {
+    const { rules } = await this.policy.get(policyVersion);
+    const ofSomePurpose = new Set(Object.values(rules.consentPurposes));
+    const general = justifyingClauses(rules, RequestType.WithdrawConsent, Outcome.Approve).filter((id) => !ofSomePurpose.has(id));
+    return [...new Set([...general, ...purposeClauses])];
+  }
+
+  private async confirmPassword(user: AuthUser, password: string): Promise<void> {
+    const account = await this.accounts.findById(user.id);
+    if (!account || !(await this.hasher.verify(account.passwordHash, password))) throw passwordNotConfirmed();
+  }
+
+  /** The request an Idempotency-Key made before; 422 if that key came with another body. */
+  private async replay(user: AuthUser, key: string, fingerprint: string): Promise<Submission | null> {
+    const earlier = await this.repo.findByIdempotencyKey(user.id, key);
+    if (!earlier) return null;
+    if (earlier.idempotencyFingerprint !== fingerprint) throw idempotencyKeyReused(earlier.id);
+    return { replayed: true, request: await this.views.forSubject(earlier) };
+  }
+
+  private async owned(user: AuthUser, id: string): Promise<SubjectRequest> {
+    const request = await this.repo.findOwned(user.id, id);
+    if (!request) throw requestNotFound();
+    return request;
+  }
+}
+
+function actorOf(user: AuthUser) {
+  return { id: user.id, role: user.role };
+}
+
+/** SHA-256 of the body with sorted keys, without the password (which is never stored in any form). */
+function fingerprintOf(dto: NewRequestDto): string {
+  const { password: _password, ...rest } = dto as NewRequestDto & { password?: string };
+  const canonical = JSON.stringify(rest, Object.keys(rest).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,78 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { RequestType } from '../policy/domain/policy.types';
+import { RequestStatus } from './domain/request-status';
+
+/** What a request carries besides its type: the purposes of a consent withdrawal. */
+export interface RequestDetails {
+  purposes?: string[];
+  confirmFaceBasic?: boolean;
+}
+
+/** A request filed by a data subject (table `requests`, migration 1764403500000). */
+@Entity({ name: 'requests' })
+export class SubjectRequest {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'subject_id', type: 'uuid' })
+  subjectId: string;
+
+  /** The subject's pseudonymous reference, for audit events and records kept after erasure. */
+  @Column({ name: 'subject_ref', type: 'uuid' })
+  subjectRef: string;
+
+  @Column({ type: 'enum', enum: RequestType, enumName: 'request_type' })
+  type: RequestType;
+
+  @Column({ type: 'enum', enum: RequestStatus, enumName: 'request_status' })
+  status: RequestStatus;
+
+  /** Incremented by every transition; a caller may name the version it read (`expectedVersion`). */
+  @Column({ type: 'integer' })
+  version: number;
+
+  /** The policy version in force at filing: every citation on this request is checked against it. */
+  @Column({ name: 'policy_version', type: 'integer' })
+  policyVersion: number;
+
+  @Column({ type: 'jsonb' })
+  details: RequestDetails;
+
+  @Column({ name: 'submitted_at', type: 'timestamptz' })
+  submittedAt: Date;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt: Date;
+
+  /** Set while awaiting the subject: the clock is paused since then. */
+  @Column({ name: 'awaiting_since', type: 'timestamptz', nullable: true })
+  awaitingSince: Date | null;
+
+  /** A deadline is extended at most once. */
+  @Column({ name: 'extended_at', type: 'timestamptz', nullable: true })
+  extendedAt: Date | null;
+
+  /** A rejection is appealed at most once. */
+  @Column({ name: 'appealed_at', type: 'timestamptz', nullable: true })
+  appealedAt: Date | null;
+
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  /** When the overdue scan first found this request past its due date (its assignee is told once). */
+  @Column({ name: 'overdue_flagged_at', type: 'timestamptz', nullable: true })
+  overdueFlaggedAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  /** SHA-256 of the request body (without the password): a key reused with another body is refused. */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
+  idempotencyFingerprint: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,74 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SYSTEM_ACTOR } from '../audit/audit.types';
+import { JobsService } from '../jobs/jobs.service';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { iso } from '../requests/request-views';
+import { RequestsRepository } from '../requests/requests.repository';
+
+export const OVERDUE_SCAN_JOB = 'requests.overdue-scan';
+/** Every five minutes: a request is late by at most that much before the queue's flag and the notice. */
+const OVERDUE_SCAN_SCHEDULE = '*/5 * * * *';
+const BATCH = 500;
+
+/**
+ * Finds open requests past their due date (the clock running: not while awaiting the subject),
+ * flags each once (`overdue_flagged_at`, audited) and tells its assignee, in one transaction per
+ * batch. Idempotent: a request already flagged is not flagged or announced again, and the notice's
+ * dedupe key (request and due date) keeps a retried job from sending a second one.
+ */
+@Injectable()
+export class OverdueScanner implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RequestsRepository,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(
+      OVERDUE_SCAN_JOB,
+      async () => {
+        await this.scan();
+      },
+      { schedule: OVERDUE_SCAN_SCHEDULE },
+    );
+  }
+
+  /** Flags what is newly overdue; returns how many requests it flagged. */
+  async scan(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const flagged = await this.dataSource.transaction(async (manager) => {
+        const rows = await this.repo.flagOverdue(manager, BATCH);
+        for (const r of rows) {
+          const dueAt = iso(r.dueAt);
+          await this.audit.record(manager, {
+            action: 'request.overdue_flagged',
+            actor: SYSTEM_ACTOR,
+            entityType: 'request',
+            entityId: r.id,
+            subjectRef: r.subjectRef,
+            data: { type: r.type, dueAt, assigneeId: r.assigneeId },
+          });
+          if (r.assigneeId) {
+            await this.notifications.enqueue(manager, {
+              userId: r.assigneeId,
+              kind: NotificationKind.RequestOverdue,
+              data: { requestId: r.id, requestType: r.type, dueAt },
+              dedupeKey: `${NotificationKind.RequestOverdue}:${r.id}:${dueAt}`,
+            });
+          }
+        }
+        return rows.length;
+      });
+      total += flagged;
+      if (flagged < BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../accounts/role.enum';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import type { AuthUser } from '../auth/auth-user';
+import { ParseIdPipe } from '../common/http/validation';
+import { NoFieldsPipe } from '../requests/dto/request-body.pipes';
+import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
+import { QueueQueryDto } from './dto/queue-query.dto';
+import { ReviewService } from './review.service';
+
+/** The review queue and the staff workflow on one request. Appeals are legal's alone. */
+@ApiTags('review')
+@ApiBearerAuth()
+@Controller('api/v1/staff/requests')
+export class ReviewController {
+  constructor(private readonly review: ReviewService) {}
+
+  @Get()
+  @Roles(Role.Staff, Role.Legal)
+  queue(@CurrentUser() user: AuthUser, @Query() query: QueueQueryDto) {
+    return this.review.queue(user, query);
+  }
+
+  @Get(':id')
+  @Roles(Role.Staff, Role.Legal)
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+    return this.review.get(user, id);
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  claim(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown) {
+    return this.review.claim(user, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  assign(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AssignDto) {
+    return this.review.assign(user, id, dto);
+  }
+
+  @Post(':id/decision')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  decide(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto) {
+    return this.review.decide(user, id, dto);
+  }
+
+  @Post(':id/extend')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  extend(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ExtendDto) {
+    return this.review.extend(user, id, dto);
+  }
+
+  @Post(':id/ask')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  ask(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AskDto) {
+    return this.review.ask(user, id, dto);
+  }
+
+  @Post(':id/appeal/decision')
+  @HttpCode(200)
+  @Roles(Role.Legal)
+  decideAppeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto) {
+    return this.review.decideAppeal(user, id, dto);
+  }
+}

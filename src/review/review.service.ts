@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { Role } from '../accounts/role.enum';
+import type { AuthUser } from '../auth/auth-user';
+import { AppError } from '../common/errors/app-error';
+import { NotificationData, NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { justifyingClauses } from '../policy/domain/justification';
+import { OUTCOMES, Outcome } from '../policy/domain/policy.types';
+import { PolicyService } from '../policy/policy.service';
+import { RequestAction, statusAfterDecision } from '../requests/domain/request-lifecycle';
+import { RequestStatus } from '../requests/domain/request-status';
+import { RequestLifecycle, TransitionInput } from '../requests/request-lifecycle.service';
+import { ClauseView, iso, RequestViews, staffFields, StaffRequestView } from '../requests/request-views';
+import { requestNotFound } from '../requests/requests.errors';
+import { QueueRow, RequestsRepository } from '../requests/requests.repository';
+import { SubjectRequest } from '../requests/subject-request.entity';
+import { SubjectErrorCode } from '../subjects/subjects.errors';
+import { SubjectsService } from '../subjects/subjects.service';
+import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
+import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
+import { decodeCursor, encodeCursor } from './queue-cursor';
+import { alreadyClaimed, alreadyExtended, assigneeNotReviewer, deadlinePassed, extensionNotLater, reasonRequired } from './review.errors';
+
+/** A notice to the subject, of any kind with its own data. */
+type SubjectNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K> } }[NotificationKind];
+
+/** What a review action asks of the lifecycle, and the notice it sends the subject in the same transaction. */
+type ReviewTransition = Omit<TransitionInput, 'request' | 'action' | 'actor'> & { notice?: (updated: SubjectRequest) => SubjectNotice };
+
+/** Outcomes a subject must be given a reason for. */
+const OUTCOMES_NEEDING_REASON: readonly Outcome[] = [Outcome.Reject, Outcome.Partial];
+
+/**
+ * The staff workflow: the queue, claiming, asking the subject, extending a deadline once, deciding,
+ * and (legal) deciding appeals. Every decision and extension is checked by the policy's one
+ * justification check (PolicyService.assertJustified) against the version the request was filed
+ * under, before anything is written; every change goes through RequestLifecycle.
+ */
+@Injectable()
+export class ReviewService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RequestsRepository,
+    private readonly lifecycle: RequestLifecycle,
+    private readonly views: RequestViews,
+    private readonly policy: PolicyService,
+    private readonly subjects: SubjectsService,
+    private readonly notifications: NotificationsService,
+    private readonly accounts: AccountsRepository,
+  ) {}
+
+  async queue(user: AuthUser, query: QueueQueryDto) {
+    const limit = query.limit ?? DEFAULT_QUEUE_LIMIT;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const assigneeId = query.assignee === 'me' ? user.id : query.assignee === 'none' ? null : query.assignee?.toLowerCase();
+    const rows = await this.repo.findQueuePage({ status: query.status, type: query.type, overdue: query.overdue === true, assigneeId }, limit, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(queueItem), nextCursor: rows.length > limit ? encodeCursor({ dueMicros: last.dueMicros, id: last.id }) : null };
+  }
+
+  /** The request, its subject (masked), and the clauses that could justify each outcome for its type. */
+  async get(_user: AuthUser, id: string) {
+    const request = await this.find(id);
+    return {
+      ...(await this.views.forStaff(request)),
+      subject: await this.maskedSubject(request.subjectId),
+      options: await this.options(request),
+    };
+  }
+
+  async claim(user: AuthUser, id: string): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, RequestAction.Claim, user.role);
+    if (request.assigneeId === user.id) return this.views.forStaff(request);
+    if (request.assigneeId) throw alreadyClaimed(request.assigneeId);
+    return this.transition(request, user, RequestAction.Claim, { changes: { assigneeId: user.id }, record: { data: { assigneeId: user.id } } });
+  }
+
+  async assign(user: AuthUser, id: string, dto: AssignDto): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, RequestAction.Assign, user.role);
+    const assigneeId = dto.assigneeId.toLowerCase();
+    const eligible = request.status === RequestStatus.UnderAppeal ? [Role.Legal] : [Role.Staff, Role.Legal];
+    const assignee = await this.accounts.findById(assigneeId);
+    if (!assignee || !eligible.includes(assignee.role)) throw assigneeNotReviewer(eligible);
+    if (request.assigneeId === assigneeId) return this.views.forStaff(request);
+    return this.transition(request, user, RequestAction.Assign, { changes: { assigneeId }, record: { data: { assigneeId } } });
+  }
+
+  async decide(user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
+    return this.decideAs(RequestAction.Decide, user, id, dto);
+  }
+
+  /** Legal's decision on an appeal: the same check, the same rules, a decision of its own on the timeline. */
+  async decideAppeal(user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
+    return this.decideAs(RequestAction.DecideAppeal, user, id, dto);
+  }
+
+  /** Once, before the deadline passes, with a reason and a clause that justifies extending this type. */
+  async extend(user: AuthUser, id: string, dto: ExtendDto): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, RequestAction.Extend, user.role);
+    this.lifecycle.assertVersion(request, dto.expectedVersion);
+    if (request.extendedAt) throw alreadyExtended();
+    if (request.dueAt.getTime() <= Date.now()) throw deadlinePassed(request.dueAt);
+    const until = new Date(dto.until);
+    if (until.getTime() <= request.dueAt.getTime()) throw extensionNotLater(request.dueAt);
+    const cited = await this.policy.assertJustified(request.policyVersion, request.type, Outcome.Extend, dto.clauses);
+    const clauses = cited.map((c) => c.id);
+    return this.transition(request, user, RequestAction.Extend, {
+      expectedVersion: dto.expectedVersion,
+      changes: { dueAt: until, markExtended: true, clearOverdueFlag: true },
+      record: { outcome: Outcome.Extend, clauses, reason: dto.reason, data: { previousDueAt: iso(request.dueAt), dueAt: iso(until) } },
+      notice: (updated) => ({
+        kind: NotificationKind.RequestExtended,
+        data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt), clauses },
+      }),
+    });
+  }
+
+  /** Asks the subject for information: `awaiting_subject`, and the clock stops until they reply. */
+  async ask(user: AuthUser, id: string, dto: AskDto): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, RequestAction.Ask, user.role);
+    return this.transition(request, user, RequestAction.Ask, {
+      expectedVersion: dto.expectedVersion,
+      changes: { pauseClock: true },
+      record: (updated) => ({ reason: dto.question, data: { clockPausedAt: iso(updated.updatedAt), dueAt: iso(updated.dueAt) } }),
+      notice: (updated) => ({ kind: NotificationKind.RequestQuestion, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt) } }),
+    });
+  }
+
+  private async decideAs(action: RequestAction.Decide | RequestAction.DecideAppeal, user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    const to = statusAfterDecision(dto.outcome);
+    this.lifecycle.assertAllowed(request, action, user.role, to);
+    this.lifecycle.assertVersion(request, dto.expectedVersion);
+    const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses);
+    if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
+    const clauses = cited.map((c) => c.id);
+    return this.transition(request, user, action, {
+      to,
+      expectedVersion: dto.expectedVersion,
+      record: { outcome: dto.outcome, clauses, reason: dto.reason ?? null },
+      notice: (updated) => ({
+        kind: NotificationKind.RequestDecided,
+        data: { requestId: updated.id, requestType: updated.type, outcome: dto.outcome, clauses },
+      }),
+    });
+  }
+
+  /** One transition in one transaction, with the subject's notice when there is one. */
+  private async transition(request: SubjectRequest, user: AuthUser, action: RequestAction, opts: ReviewTransition): Promise<StaffRequestView> {
+    const { notice, ...rest } = opts;
+    const { request: updated } = await this.dataSource.transaction(async (manager) => {
+      const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: { id: user.id, role: user.role } });
+      if (notice) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice(result.request) });
+      return result;
+    });
+    return this.views.forStaff(updated);
+  }
+
+  /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
+  private async options(request: SubjectRequest): Promise<Record<Outcome, ClauseView[]>> {
+    const { rules } = await this.policy.get(request.policyVersion);
+    const entries = await Promise.all(
+      OUTCOMES.map(async (outcome) => {
+        const cited = await this.policy.cite(request.policyVersion, justifyingClauses(rules, request.type, outcome));
+        return [outcome, cited.map(({ id, text }) => ({ id, text }))] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<Outcome, ClauseView[]>;
+  }
+
+  /** The subject masked; null once the account is gone (the request record outlives it). */
+  private async maskedSubject(userId: string) {
+    try {
+      return await this.subjects.maskedSubject(userId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === SubjectErrorCode.SubjectNotFound) return null;
+      throw err;
+    }
+  }
+
+  private async find(id: string): Promise<SubjectRequest> {
+    const request = await this.repo.findById(id);
+    if (!request) throw requestNotFound();
+    return request;
+  }
+}
+
+function queueItem(row: QueueRow) {
+  const { overdue: _overdue, ...staff } = staffFields(row, new Date());
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    policyVersion: row.policyVersion,
+    submittedAt: iso(row.submittedAt),
+    dueAt: iso(row.dueAt),
+    clockPaused: row.awaitingSince !== null,
+    extended: row.extendedAt !== null,
+    ...staff,
+    // As the database saw it when the page was read, the same clock as the overdue filter.
+    overdue: row.overdue,
+  };
+}

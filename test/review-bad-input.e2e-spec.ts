@@ -1,0 +1,179 @@
+import { Role } from '../src/accounts/role.enum';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/** Every review route refuses bad input with a 4xx and leaves every table as it was. */
+describe('review: bad input changes nothing (HTTP)', () => {
+  let t: TestApp;
+  let staff: TestUser;
+  let legal: TestUser;
+  /** a delete_account request in review, one cancelled, one rejected */
+  let inReview: string;
+  let cancelled: string;
+  let rejected: string;
+  let before: Record<string, number>;
+  const unknownId = '00000000-0000-4000-8000-000000000000';
+  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
+  const post = (u: TestUser, path: string, body?: unknown) => t.http.post(`/api/v1/staff/requests/${path}`).set(auth(u)).send(body as object);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [staff, legal] = [await t.user(Role.Staff), await t.user(Role.Legal)];
+    const fileDelete = async () => {
+      const s = await t.user(Role.Subject);
+      const res = await t.http.post('/api/v1/requests').set(auth(s)).send({ type: 'delete_account', password: s.password });
+      return { s, id: res.body.id as string };
+    };
+    const a = await fileDelete();
+    inReview = a.id;
+    await post(staff, `${inReview}/claim`);
+    const b = await fileDelete();
+    cancelled = b.id;
+    await t.http.post(`/api/v1/requests/${cancelled}/cancel`).set(auth(b.s)).send({});
+    const c = await fileDelete();
+    rejected = c.id;
+    await post(staff, `${rejected}/claim`);
+    expect((await post(staff, `${rejected}/decision`, { outcome: 'reject', clauses: ['3.c'], reason: '保全' })).status).toBe(200);
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    before = await t.tableCounts();
+  });
+  afterEach(async () => {
+    expect(await t.tableCounts()).toEqual(before);
+  });
+
+  it.each([
+    ['status=bogus'],
+    ['type=erase'],
+    ['overdue=maybe'],
+    ['limit=0'],
+    ['limit=101'],
+    ['limit=ten'],
+    ['limit=1.5'],
+    ['assignee=someone'],
+    ['cursor=not-a-cursor'],
+    [`cursor=${'x'.repeat(301)}`],
+    ['sort=id'],
+  ])('queue: 400 for ?%s', async (query) => {
+    const res = await t.http.get(`/api/v1/staff/requests?${query}`).set(auth(staff));
+    expect(res.status).toBe(400);
+  });
+
+  it('request page: 400 for a malformed id, 404 for an unknown one', async () => {
+    expect((await t.http.get('/api/v1/staff/requests/123').set(auth(staff))).status).toBe(400);
+    const res = await t.http.get(`/api/v1/staff/requests/${unknownId}`).set(auth(staff));
+    expect([res.status, res.body.code]).toEqual([404, 'request_not_found']);
+  });
+
+  it.each(['claim', 'assign', 'decision', 'extend', 'ask', 'appeal/decision'])('%s: 400 for a malformed id, 404 for an unknown request', async (action) => {
+    const by = action === 'appeal/decision' ? legal : staff;
+    const body = {
+      assign: { assigneeId: staff.id },
+      decision: { outcome: 'approve', clauses: ['face.retain.2'] },
+      'appeal/decision': { outcome: 'approve', clauses: ['face.retain.2'] },
+      extend: { until: '2099-01-01T00:00:00Z', reason: 'x', clauses: ['3.c'] },
+      ask: { question: 'x' },
+      claim: {},
+    }[action];
+    expect((await post(by, `not-an-id/${action}`, body)).status).toBe(400);
+    const res = await post(by, `${unknownId}/${action}`, body);
+    expect([res.status, res.body.code]).toEqual([404, 'request_not_found']);
+  });
+
+  const decisionBodies: [string, unknown][] = [
+    ['no body', undefined],
+    ['an empty body', {}],
+    ['an unknown outcome', { outcome: 'maybe', clauses: ['face.retain.2'] }],
+    ['extend as a decision', { outcome: 'extend', clauses: ['3.c'] }],
+    ['clauses not a list', { outcome: 'approve', clauses: 'face.retain.2' }],
+    ['no clauses', { outcome: 'approve', clauses: [] }],
+    ['a malformed clause id', { outcome: 'approve', clauses: ['face retain 2'] }],
+    ['a wrong-typed clause', { outcome: 'approve', clauses: [2] }],
+    ['too many clauses', { outcome: 'approve', clauses: Array.from({ length: 21 }, (_, i) => `1.${i}`) }],
+    ['a wrong-typed reason', { outcome: 'reject', clauses: ['3.c'], reason: 42 }],
+    ['an empty reason', { outcome: 'reject', clauses: ['3.c'], reason: '' }],
+    ['a reason too long', { outcome: 'reject', clauses: ['3.c'], reason: 'x'.repeat(4001) }],
+    ['expectedVersion 0', { outcome: 'approve', clauses: ['face.retain.2'], expectedVersion: 0 }],
+    ['expectedVersion as text', { outcome: 'approve', clauses: ['face.retain.2'], expectedVersion: '2' }],
+    ['an unknown field', { outcome: 'approve', clauses: ['face.retain.2'], approvedBy: 'me' }],
+  ];
+
+  it.each(decisionBodies)('decision: 400 for %s', async (_, body) => {
+    const res = await post(staff, `${inReview}/decision`, body);
+    expect(res.status).toBe(400);
+  });
+
+  it.each(decisionBodies)('appeal decision: 400 for %s', async (_, body) => {
+    expect((await post(legal, `${rejected}/appeal/decision`, body)).status).toBe(400);
+  });
+
+  it('decision: 400 for a malformed JSON body', async () => {
+    const res = await t.http.post(`/api/v1/staff/requests/${inReview}/decision`).set(auth(staff)).set('Content-Type', 'application/json').send('{"outcome":');
+    expect(res.status).toBe(400);
+  });
+
+  it.each([
+    ['a cancelled request', () => cancelled, 'transition_not_allowed'],
+    ['a rejected request', () => rejected, 'already_decided'],
+  ])('decision: 409 on %s', async (_, id, code) => {
+    const res = await post(staff, `${id()}/decision`, { outcome: 'approve', clauses: ['face.retain.2'] });
+    expect([res.status, res.body.code]).toEqual([409, code]);
+  });
+
+  it('appeal decision: 409 on a request that is not under appeal; 403 for staff', async () => {
+    const res = await post(legal, `${inReview}/appeal/decision`, { outcome: 'approve', clauses: ['face.retain.2'] });
+    expect([res.status, res.body.code]).toEqual([409, 'transition_not_allowed']);
+    expect((await post(staff, `${rejected}/appeal/decision`, { outcome: 'approve', clauses: ['face.retain.2'] })).status).toBe(403);
+  });
+
+  it.each([
+    ['no until', { reason: 'x', clauses: ['3.c'] }],
+    ['an until that is no date', { until: 'next week', reason: 'x', clauses: ['3.c'] }],
+    ['an until without a time zone', { until: '2099-01-01T00:00:00', reason: 'x', clauses: ['3.c'] }],
+    ['an impossible date', { until: '2099-02-30T00:00:00Z', reason: 'x', clauses: ['3.c'] }],
+    ['no reason', { until: '2099-01-01T00:00:00Z', clauses: ['3.c'] }],
+    ['no clauses', { until: '2099-01-01T00:00:00Z', reason: 'x', clauses: [] }],
+    ['an unknown field', { until: '2099-01-01T00:00:00Z', reason: 'x', clauses: ['3.c'], once: true }],
+  ])('extend: 400 for %s', async (_, body) => {
+    expect((await post(staff, `${inReview}/extend`, body)).status).toBe(400);
+  });
+
+  it('extend: 409 on a closed request', async () => {
+    const res = await post(staff, `${cancelled}/extend`, { until: '2099-01-01T00:00:00Z', reason: 'x', clauses: ['3.c'] });
+    expect([res.status, res.body.code]).toEqual([409, 'transition_not_allowed']);
+  });
+
+  it.each([
+    ['no question', {}],
+    ['an empty question', { question: '' }],
+    ['a wrong-typed question', { question: ['?'] }],
+    ['a question too long', { question: 'x'.repeat(4001) }],
+    ['an unknown field', { question: 'x', urgent: true }],
+  ])('ask: 400 for %s', async (_, body) => {
+    expect((await post(staff, `${inReview}/ask`, body)).status).toBe(400);
+  });
+
+  it('ask: 409 on a closed request', async () => {
+    const res = await post(staff, `${rejected}/ask`, { question: 'x' });
+    expect([res.status, res.body.code]).toEqual([409, 'transition_not_allowed']);
+  });
+
+  it.each([
+    ['no assignee', {}],
+    ['an assignee that is no id', { assigneeId: 'bob' }],
+    ['an unknown field', { assigneeId: '11111111-1111-4111-8111-111111111111', note: 'x' }],
+  ])('assign: 400 for %s', async (_, body) => {
+    expect((await post(staff, `${inReview}/assign`, body)).status).toBe(400);
+  });
+
+  it('assign: 422 for an unknown account; claim and assign: 409 on a closed request', async () => {
+    const unknown = await post(staff, `${inReview}/assign`, { assigneeId: unknownId });
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'assignee_not_reviewer']);
+    expect((await post(staff, `${cancelled}/claim`, {})).status).toBe(409);
+    expect((await post(staff, `${rejected}/assign`, { assigneeId: staff.id })).status).toBe(409);
+  });
+
+  it('claim: 400 for a body with fields', async () => {
+    expect((await post(staff, `${inReview}/claim`, { force: true })).status).toBe(400);
+  });
+});

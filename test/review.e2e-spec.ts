@@ -1,0 +1,399 @@
+import { Role } from '../src/accounts/role.enum';
+import { OverdueScanner } from '../src/review/overdue-scanner';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/** The staff workflow (api.md, Review) against the real application and PostgreSQL. */
+describe('review: the staff workflow (HTTP)', () => {
+  let t: TestApp;
+  let staff: TestUser;
+  let staff2: TestUser;
+  let legal: TestUser;
+  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
+  const staffPost = (u: TestUser, id: string, action: string, body: object = {}) => t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body);
+  const subjectView = async (s: TestUser, id: string) => (await t.http.get(`/api/v1/requests/${id}`).set(auth(s))).body;
+  const auditOf = async (requestId: string): Promise<{ action: string; data: Record<string, unknown> }[]> =>
+    t.dataSource.query(`SELECT action, data FROM audit_events WHERE entity_type = 'request' AND entity_id = $1 ORDER BY n`, [requestId]);
+  const noticesOf = async (userId: string): Promise<{ kind: string; data: Record<string, unknown> }[]> =>
+    t.dataSource.query(`SELECT kind, data FROM notifications WHERE user_id = $1 ORDER BY created_at, id`, [userId]);
+
+  /** A subject with a request of `type`, filed (and claimed by `claimer` when given). */
+  async function filed(type: string, claimer?: TestUser, phone?: string): Promise<{ s: TestUser; id: string }> {
+    const s = await t.user(Role.Subject, phone ? { phone, displayName: '张三丰' } : {});
+    const body = type === 'delete_account' ? { type, password: s.password } : { type };
+    const res = await t.http.post('/api/v1/requests').set(auth(s)).send(body);
+    expect(res.status).toBe(201);
+    if (claimer) expect((await staffPost(claimer, res.body.id, 'claim')).status).toBe(200);
+    return { s, id: res.body.id };
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [staff, staff2, legal] = [await t.user(Role.Staff), await t.user(Role.Staff), await t.user(Role.Legal)];
+  });
+  afterAll(() => t.close());
+
+  describe('the request page', () => {
+    it('shows the request, its subject masked, and the clauses that could justify each outcome', async () => {
+      const { s, id } = await filed('delete_account', undefined, '13812341234');
+      const res = await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id, type: 'delete_account', status: 'submitted', version: 1, assigneeId: null, overdue: false, subjectId: s.id });
+      expect(res.body.subject).toMatchObject({ id: s.id, phone: '138****1234' });
+      expect(res.body.subject.email).not.toBe(s.email);
+      expect(JSON.stringify(res.body)).not.toContain(s.email);
+      expect(JSON.stringify(res.body)).not.toContain('13812341234');
+      const ids = (outcome: string) => res.body.options[outcome].map((c: { id: string }) => c.id);
+      expect(ids('approve')).toEqual(['face.retain.2', 'face.use.3']);
+      expect(ids('reject')).toEqual(['3.c', 'face.transfer.3', 'face.share.1.4']);
+      expect(ids('extend')).toEqual([]);
+      expect(res.body.options.approve[0].text).toContain('48');
+    });
+
+    it('is for staff and legal only', async () => {
+      const { s, id } = await filed('access');
+      expect((await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(s))).status).toBe(403);
+      expect((await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(legal))).status).toBe(200);
+      expect((await t.http.get('/api/v1/staff/requests').set(auth(s))).status).toBe(403);
+    });
+  });
+
+  describe('claiming and assigning', () => {
+    it('claims a submitted request (→ in_review), refuses a second claimer, and reassigns on purpose', async () => {
+      const { s, id } = await filed('access');
+      const claimed = await staffPost(staff, id, 'claim');
+      expect(claimed.status).toBe(200);
+      expect(claimed.body).toMatchObject({ status: 'in_review', assigneeId: staff.id, version: 2 });
+      expect((await staffPost(staff, id, 'claim')).body.version).toBe(2);
+      const before = await t.tableCounts();
+      const second = await staffPost(staff2, id, 'claim');
+      expect(second.status).toBe(409);
+      expect(second.body).toMatchObject({ code: 'already_claimed', assigneeId: staff.id });
+      expect(await t.tableCounts()).toEqual(before);
+      const reassigned = await staffPost(staff, id, 'assign', { assigneeId: staff2.id });
+      expect(reassigned.body).toMatchObject({ status: 'in_review', assigneeId: staff2.id });
+      expect((await auditOf(id)).map((e) => e.action)).toEqual(['request.submitted', 'request.claimed', 'request.assigned']);
+      const seenBySubject = await subjectView(s, id);
+      expect(seenBySubject.timeline.map((e: { action: string; actorRole: string }) => `${e.action}:${e.actorRole}`)).toEqual(['submit:subject', 'claim:staff', 'assign:staff']);
+      expect(JSON.stringify(seenBySubject)).not.toContain(staff.id);
+    });
+
+    it('refuses to assign to an account that is not staff or legal (422)', async () => {
+      const { s, id } = await filed('access');
+      const res = await staffPost(staff, id, 'assign', { assigneeId: s.id });
+      expect([res.status, res.body.code]).toEqual([422, 'assignee_not_reviewer']);
+    });
+  });
+
+  describe('deciding', () => {
+    it('refuses a decision no cited clause justifies (422 with the justifying clauses) and writes nothing', async () => {
+      const { id } = await filed('delete_account', staff);
+      const before = await t.tableCounts();
+      const res = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['3.c'], reason: 'ok' });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: ['face.retain.2', 'face.use.3'] });
+      const unknown = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2', '9.z'] });
+      expect(unknown.status).toBe(422);
+      expect(unknown.body).toMatchObject({ code: 'unknown_clauses', unknownClauses: ['9.z'] });
+      expect(unknown.body.validClauses).toContain('face.retain.2');
+      expect(await t.tableCounts()).toEqual(before);
+    });
+
+    it('refuses an outcome no clause of the version can justify (rejecting access)', async () => {
+      const { id } = await filed('access', staff);
+      const res = await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['1.a'], reason: 'no' });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: [] });
+    });
+
+    it('refuses to decide a request nobody claimed (409)', async () => {
+      const { id } = await filed('delete_account');
+      const res = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'] });
+      expect([res.status, res.body.code]).toEqual([409, 'transition_not_allowed']);
+      expect(res.body.allowedFrom).toEqual(['in_review']);
+    });
+
+    it('approves with a justifying clause: the subject sees the decision with the clause text, is notified, and it is audited', async () => {
+      const { s, id } = await filed('delete_account', staff);
+      const res = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'], reason: '符合注销条件' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'approved', version: 3 });
+      const view = await subjectView(s, id);
+      expect(view.decision).toMatchObject({ outcome: 'approve', reason: '符合注销条件', decidedByRole: 'staff' });
+      expect(view.decision.clauses).toEqual([{ id: 'face.retain.2', text: expect.stringContaining('48') }]);
+      expect(view.rightsNotice).toBeUndefined();
+      const last = view.timeline[view.timeline.length - 1];
+      expect(last).toMatchObject({ action: 'decide', from: 'in_review', to: 'approved', actorRole: 'staff', outcome: 'approve' });
+      expect((await noticesOf(s.id)).map((n) => n.kind)).toEqual(['request.received', 'request.decided']);
+      const decided = (await auditOf(id)).find((e) => e.action === 'request.decided');
+      expect(decided?.data).toMatchObject({ outcome: 'approve', clauses: ['face.retain.2'], from: 'in_review', to: 'approved' });
+      expect(JSON.stringify(decided?.data)).not.toContain('符合注销条件');
+      const again = await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: 'changed my mind' });
+      expect([again.status, again.body.code]).toEqual([409, 'already_decided']);
+    });
+
+    it('refuses a decision whose expectedVersion is stale (409) and takes one that is current', async () => {
+      const { id } = await filed('delete_account', staff);
+      const stale = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'], expectedVersion: 1 });
+      expect([stale.status, stale.body.code, stale.body.currentVersion]).toEqual([409, 'request_changed', 2]);
+      expect((await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'], expectedVersion: 2 })).status).toBe(200);
+    });
+
+    it('lets exactly one of 20 concurrent decisions win: one 200, nineteen 409, one decision, one audit event', async () => {
+      const { id } = await filed('delete_account', staff);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          staffPost(i % 2 ? staff : staff2, id, 'decision', i % 3 ? { outcome: 'approve', clauses: ['face.retain.2'] } : { outcome: 'reject', clauses: ['3.c'], reason: 'court order' }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE request_id = $1 AND action = 'decide'`, [id]);
+      expect(n).toBe(1);
+      expect((await auditOf(id)).filter((e) => e.action === 'request.decided')).toHaveLength(1);
+    });
+  });
+
+  describe('rejection and appeal', () => {
+    it('needs a reason to reject; the subject then reads it with the notice of the right to complain and to sue (PIPL Art. 50)', async () => {
+      const { s, id } = await filed('delete_account', staff);
+      const before = await t.tableCounts();
+      const noReason = await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'] });
+      expect([noReason.status, noReason.body.code]).toEqual([422, 'reason_required']);
+      expect(await t.tableCounts()).toEqual(before);
+      expect((await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留账户' })).status).toBe(200);
+      const view = await subjectView(s, id);
+      expect(view.status).toBe('rejected');
+      expect(view.decision).toMatchObject({ outcome: 'reject', reason: '法院保全裁定要求保留账户', clauses: [{ id: '3.c', text: expect.any(String) }] });
+      expect(view.rightsNotice['zh-CN']).toContain('第五十条');
+      expect(view.rightsNotice['zh-CN']).toContain('人民法院');
+      expect(view.rightsNotice.en).toContain('Article 50');
+      expect(view.rightsNotice.en).toContain('complain');
+    });
+
+    it('takes one appeal, decided by legal only (staff 403), citing clauses through the same check', async () => {
+      const { s, id } = await filed('delete_account', staff);
+      await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '刑事侦查需要' });
+      const appeal = await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: '侦查已经结束' });
+      expect(appeal.status).toBe(200);
+      expect(appeal.body).toMatchObject({ status: 'under_appeal', appeal: { statement: '侦查已经结束', decision: null } });
+      expect(appeal.body.rightsNotice).toBeUndefined();
+
+      const before = await t.tableCounts();
+      const byStaff = await staffPost(staff, id, 'appeal/decision', { outcome: 'approve', clauses: ['face.retain.2'] });
+      expect(byStaff.status).toBe(403);
+      const viaDecision = await staffPost(legal, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'] });
+      expect(viaDecision.status).toBe(409);
+      const unjustified = await staffPost(legal, id, 'appeal/decision', { outcome: 'reject', clauses: ['3.e'], reason: 'x' });
+      expect([unjustified.status, unjustified.body.code]).toEqual([422, 'clauses_do_not_justify']);
+      expect(await t.tableCounts()).toEqual(before);
+
+      const upheld = await staffPost(legal, id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查机关书面确认仍在进行' });
+      expect(upheld.status).toBe(200);
+      const view = await subjectView(s, id);
+      expect(view.status).toBe('rejected');
+      expect(view.appeal.decision).toMatchObject({ outcome: 'reject', decidedByRole: 'legal', clauses: [{ id: 'face.transfer.3' }] });
+      expect(view.rightsNotice).toBeDefined();
+      expect((await auditOf(id)).map((e) => e.action)).toEqual([
+        'request.submitted',
+        'request.claimed',
+        'request.decided',
+        'request.appealed',
+        'request.appeal_decided',
+      ]);
+      const again = await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: 'once more' });
+      expect([again.status, again.body.code]).toEqual([409, 'already_appealed']);
+    });
+
+    it('lets legal overturn a rejection on appeal', async () => {
+      const { s, id } = await filed('delete_account', staff);
+      await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
+      await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: '保全已解除' });
+      const overturned = await staffPost(legal, id, 'appeal/decision', { outcome: 'approve', clauses: ['face.retain.2'], reason: '保全已解除' });
+      expect(overturned.status).toBe(200);
+      expect(overturned.body.status).toBe('approved');
+      expect((await noticesOf(s.id)).map((n) => n.kind)).toEqual(['request.received', 'request.decided', 'request.decided']);
+    });
+    it('refuses an appeal that would reopen a request while another of its type is open (409 naming it)', async () => {
+      const { s, id } = await filed('delete_account', staff);
+      await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
+      const fresh = await t.http.post('/api/v1/requests').set(auth(s)).send({ type: 'delete_account', password: s.password });
+      expect(fresh.status).toBe(201);
+      const before = await t.tableCounts();
+      const appeal = await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: '请复核' });
+      expect(appeal.status).toBe(409);
+      expect(appeal.body).toMatchObject({ code: 'duplicate_open_request', openRequestId: fresh.body.id });
+      expect(await t.tableCounts()).toEqual(before);
+    });
+  });
+
+  describe('asking the subject (the clock pauses)', () => {
+    it('moves to awaiting_subject, and on the reply moves the deadline later by the time spent waiting', async () => {
+      const { s, id } = await filed('access', staff);
+      const asked = await staffPost(staff, id, 'ask', { question: '请提供注册时使用的手机号后四位' });
+      expect(asked.status).toBe(200);
+      expect(asked.body).toMatchObject({ status: 'awaiting_subject', clockPaused: true });
+      const waiting = await subjectView(s, id);
+      expect(waiting).toMatchObject({ status: 'awaiting_subject', question: '请提供注册时使用的手机号后四位', clockPaused: true });
+      expect((await noticesOf(s.id)).map((n) => n.kind)).toEqual(['request.received', 'request.question']);
+      // Two days pass while the subject thinks about it.
+      await t.dataSource.query(`UPDATE requests SET awaiting_since = awaiting_since - interval '2 days' WHERE id = $1`, [id]);
+      const dueBefore = Date.parse(waiting.dueAt);
+      const replied = await t.http.post(`/api/v1/requests/${id}/reply`).set(auth(s)).send({ message: '1234' });
+      expect(replied.status).toBe(200);
+      expect(replied.body).toMatchObject({ status: 'in_review', clockPaused: false, question: null });
+      const moved = Date.parse(replied.body.dueAt) - dueBefore;
+      expect(moved).toBeGreaterThanOrEqual(2 * 24 * 3600 * 1000);
+      expect(moved).toBeLessThan(2 * 24 * 3600 * 1000 + 60_000);
+      const resumed = replied.body.timeline[replied.body.timeline.length - 1];
+      expect(resumed).toMatchObject({ action: 'reply', from: 'awaiting_subject', to: 'in_review', actorRole: 'subject', note: '1234' });
+      expect(resumed.data.pausedSeconds).toBeGreaterThanOrEqual(2 * 24 * 3600);
+      expect(resumed.data.dueAt).toBe(replied.body.dueAt);
+      expect(JSON.stringify((await auditOf(id)).map((e) => e.data))).not.toContain('手机号');
+    });
+
+    it('does not count a paused request as overdue', async () => {
+      const { id } = await filed('access', staff);
+      await staffPost(staff, id, 'ask', { question: 'which account?' });
+      await t.dataSource.query(`UPDATE requests SET submitted_at = now() - interval '40 days', due_at = now() - interval '1 day' WHERE id = $1`, [id]);
+      await t.app.get(OverdueScanner).scan();
+      const [row] = await t.dataSource.query(`SELECT overdue_flagged_at FROM requests WHERE id = $1`, [id]);
+      expect(row.overdue_flagged_at).toBeNull();
+    });
+  });
+
+  describe('extending the deadline', () => {
+    it('extends once, before the deadline, with a clause that justifies it; the subject is told', async () => {
+      const { s, id } = await filed('disclosure_log', staff);
+      const current = await subjectView(s, id);
+      const until = new Date(Date.parse(current.dueAt) + 10 * 24 * 3600 * 1000).toISOString();
+      const res = await staffPost(staff, id, 'extend', { until, reason: '需要等待机关答复是否可以告知', clauses: ['3.c'] });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'in_review', dueAt: until, extension: { until, reason: '需要等待机关答复是否可以告知', clauses: [{ id: '3.c' }] } });
+      const notice = (await noticesOf(s.id)).find((n) => n.kind === 'request.extended');
+      expect(notice?.data).toEqual({ requestId: id, requestType: 'disclosure_log', dueAt: until, clauses: ['3.c'] });
+      const before = await t.tableCounts();
+      const later = new Date(Date.parse(until) + 24 * 3600 * 1000).toISOString();
+      const twice = await staffPost(staff, id, 'extend', { until: later, reason: 'more', clauses: ['3.c'] });
+      expect([twice.status, twice.body.code]).toEqual([409, 'already_extended']);
+      expect(await t.tableCounts()).toEqual(before);
+    });
+
+    it('refuses an extension no clause justifies (422), one not later than the deadline (422), and one after it passed (422)', async () => {
+      const { id } = await filed('delete_account', staff);
+      const far = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
+      const unjustified = await staffPost(staff, id, 'extend', { until: far, reason: 'busy', clauses: ['face.retain.2'] });
+      expect([unjustified.status, unjustified.body.code, unjustified.body.justifyingClauses]).toEqual([422, 'clauses_do_not_justify', []]);
+
+      const log = await filed('disclosure_log', staff);
+      const early = await staffPost(staff, log.id, 'extend', { until: new Date(Date.now() + 3600_000).toISOString(), reason: 'x', clauses: ['3.c'] });
+      expect([early.status, early.body.code]).toEqual([422, 'extension_not_later']);
+      await t.dataSource.query(`UPDATE requests SET submitted_at = now() - interval '20 days', due_at = now() - interval '1 hour' WHERE id = $1`, [log.id]);
+      const late = await staffPost(staff, log.id, 'extend', { until: far, reason: 'x', clauses: ['3.c'] });
+      expect([late.status, late.body.code]).toEqual([422, 'deadline_passed']);
+    });
+  });
+
+  describe('the queue', () => {
+    const walk = async (query: string, limit: number): Promise<{ id: string; dueAt: string }[]> => {
+      const items: { id: string; dueAt: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { status: number; body: { items: { id: string; dueAt: string }[]; nextCursor: string | null } } = await t.http
+          .get(`/api/v1/staff/requests?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(auth(staff));
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        items.push(...res.body.items);
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return items;
+    };
+
+    it('lists open requests by due date then id, in pages that neither repeat nor skip (ties to the microsecond included)', async () => {
+      const mine = [await filed('access'), await filed('access'), await filed('access'), await filed('disclosure_log')];
+      // Three share one due date exactly, to the microsecond.
+      await t.dataSource.query(`UPDATE requests SET due_at = now() + interval '10 days 0.123456 seconds' WHERE id = ANY($1)`, [mine.slice(0, 3).map((m) => m.id)]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT due_at)::int AS n FROM requests WHERE id = ANY($1)`, [mine.slice(0, 3).map((m) => m.id)]);
+      expect(n).toBe(1);
+      const paged = await walk('', 2);
+      const expected: { id: string }[] = await t.dataSource.query(
+        `SELECT id FROM requests WHERE status NOT IN ('completed', 'rejected', 'cancelled') ORDER BY due_at, id`,
+      );
+      expect(paged.map((i) => i.id)).toEqual(expected.map((r) => r.id));
+      for (const m of mine) expect(paged.map((i) => i.id)).toContain(m.id);
+      expect(await walk('', 1)).toEqual(paged);
+    });
+
+    it('filters by status, type and assignee (me / none / id)', async () => {
+      const mineClaimed = await filed('disclosure_log', staff2);
+      const unassigned = await filed('disclosure_log');
+      const refused = await filed('delete_account', staff2);
+      await staffPost(staff2, refused.id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
+      const byType = await walk('&type=disclosure_log', 50);
+      expect(byType.every((i) => (i as unknown as { type: string }).type === 'disclosure_log')).toBe(true);
+      const asStaff2 = await t.http.get('/api/v1/staff/requests?assignee=me&limit=100').set(auth(staff2));
+      expect(asStaff2.body.items.map((i: { id: string }) => i.id)).toContain(mineClaimed.id);
+      expect(asStaff2.body.items.every((i: { assigneeId: string }) => i.assigneeId === staff2.id)).toBe(true);
+      const byId = await walk(`&assignee=${staff2.id}`, 100);
+      expect(byId.map((i) => i.id)).toEqual(asStaff2.body.items.map((i: { id: string }) => i.id));
+      const none = await walk('&assignee=none', 100);
+      expect(none.map((i) => i.id)).toContain(unassigned.id);
+      expect(none.map((i) => i.id)).not.toContain(mineClaimed.id);
+      const submitted = await walk('&status=submitted', 100);
+      expect(submitted.every((i) => (i as unknown as { status: string }).status === 'submitted')).toBe(true);
+      const rejected = await walk('&status=rejected', 100);
+      expect(rejected.map((i) => i.id)).toContain(refused.id);
+      expect((await walk('', 100)).map((i) => i.id)).not.toContain(refused.id);
+    });
+  });
+
+  describe('overdue', () => {
+    it('flags overdue open requests once, notifies the assignee once, and shows them with overdue=true', async () => {
+      const scanner = t.app.get(OverdueScanner);
+      await scanner.scan(); // whatever earlier tests left overdue
+      const assigned = await filed('access', staff2);
+      const unassigned = await filed('disclosure_log');
+      const onTime = await filed('delete_account', staff2);
+      await t.dataSource.query(`UPDATE requests SET submitted_at = now() - interval '20 days', due_at = now() - interval '1 hour' WHERE id = ANY($1)`, [
+        [assigned.id, unassigned.id],
+      ]);
+      expect(await scanner.scan()).toBe(2);
+      expect(await scanner.scan()).toBe(0);
+      const flagged: { id: string }[] = await t.dataSource.query(`SELECT id FROM requests WHERE overdue_flagged_at IS NOT NULL AND id = ANY($1)`, [
+        [assigned.id, unassigned.id, onTime.id],
+      ]);
+      expect(flagged.map((r) => r.id).sort()).toEqual([assigned.id, unassigned.id].sort());
+      const overdueNotices = (await noticesOf(staff2.id)).filter((n) => n.kind === 'request.overdue');
+      expect(overdueNotices.map((n) => n.data.requestId)).toEqual([assigned.id]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.overdue_flagged' AND entity_id = $1`, [assigned.id]);
+      expect(n).toBe(1);
+
+      const res = await t.http.get('/api/v1/staff/requests?overdue=true&limit=100').set(auth(staff));
+      const ids = res.body.items.map((i: { id: string }) => i.id);
+      expect(ids).toEqual(expect.arrayContaining([assigned.id, unassigned.id]));
+      expect(ids).not.toContain(onTime.id);
+      expect(res.body.items.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
+      const page = await t.http.get(`/api/v1/staff/requests/${assigned.id}`).set(auth(staff));
+      expect(page.body).toMatchObject({ overdue: true, overdueFlaggedAt: expect.any(String) });
+    });
+  });
+
+  describe('the citations the policy impact report reads', () => {
+    it('lists clauses cited on open requests and by past decisions', async () => {
+      const decided = await filed('delete_account', staff);
+      await staffPost(staff, decided.id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
+      const open = await filed('disclosure_log', staff);
+      const until = new Date(Date.now() + 40 * 24 * 3600 * 1000).toISOString();
+      expect((await staffPost(staff, open.id, 'extend', { until, reason: '等待答复', clauses: ['3.c'] })).status).toBe(200);
+      const rows: { source: string; entity_id: string; policy_version: number; clause_id: string; open: boolean }[] = await t.dataSource.query(
+        `SELECT * FROM clause_citations WHERE entity_id = ANY($1) ORDER BY source`,
+        [[decided.id, open.id]],
+      );
+      expect(rows).toEqual([
+        { source: 'decision', entity_id: decided.id, policy_version: 1, clause_id: '3.c', open: false },
+        { source: 'request', entity_id: open.id, policy_version: 1, clause_id: '3.c', open: true },
+      ]);
+    });
+  });
+});
