@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Role } from '../accounts/role.enum';
+import { isDatabaseUnavailable } from '../common/errors/database-errors';
 import { IS_PUBLIC, ROLES } from './access.decorators';
 import type { AuthUser } from './auth-user';
 import { mfaEnrolmentRequired, noAccessRule, notAllowed, notAuthenticated } from './auth.errors';
@@ -35,6 +36,8 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false): TUser {
+    // A session that cannot be looked up is not a failed sign-in: let the outage answer 503.
+    if (isDatabaseUnavailable(err)) throw err;
     if (err || !user) throw notAuthenticated();
     return user;
   }

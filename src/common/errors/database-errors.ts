@@ -13,11 +13,22 @@ const UNAVAILABLE_MESSAGES = [
   'the database system is starting up',
 ];
 
+interface ErrorLike {
+  message: string;
+  code?: unknown;
+}
+
+/**
+ * Duck-typed on purpose: socket errors are made by Node's own Error class, which is not the one
+ * `instanceof Error` sees inside some sandboxes (jest's, for one).
+ */
+function isErrorLike(error: unknown): error is ErrorLike {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code =
-    (error as { code?: unknown }).code ??
-    (error instanceof QueryFailedError ? (error.driverError as { code?: unknown }).code : undefined);
+  if (!isErrorLike(error)) return false;
+  const code = error.code ?? (error instanceof QueryFailedError ? (error.driverError as { code?: unknown }).code : undefined);
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'))
     return true;
   return UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
