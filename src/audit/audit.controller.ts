@@ -4,6 +4,7 @@ import { Role } from '../accounts/role.enum';
 import { Roles } from '../auth/access.decorators';
 import { AuditService } from './audit.service';
 import { AuditQueryDto } from './dto/audit-query.dto';
+import { VerifyQueryDto } from './dto/verify-query.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class AuditController {
 
   @Get('verify')
   @Roles(Role.Legal, Role.Admin)
-  verify() {
-    return this.audit.verify();
+  verify(@Query() q: VerifyQueryDto) {
+    return this.audit.verify(q);
   }
 }

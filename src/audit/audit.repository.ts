@@ -4,7 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditContent } from './audit-hash';
 import { AuditEventView } from './audit.types';
 
-export interface PendingEvent extends AuditContent {
+/** What the sealer needs of an event: which it is, its place in sealing order, and its hash. */
+export interface PendingEvent {
+  id: string;
   n: string;
   txId: string;
   contentHash: string;
@@ -24,7 +26,16 @@ export interface LinkWithEvent {
   prevHash: string;
   chainHash: string;
   eventId: string;
-  event: (AuditContent & { contentHash: string }) | null;
+  /** the event's place in sealing order, as the link recorded it */
+  txId: string;
+  n: string;
+  event: (AuditContent & { contentHash: string; txId: string; n: string }) | null;
+}
+
+/** An event's place in sealing order: its transaction id, then its write order. */
+export interface SealOrder {
+  txId: string;
+  n: string;
 }
 
 const EVENT_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
@@ -45,13 +56,32 @@ export class AuditRepository {
   }
 
   /**
-   * Runs `work` holding the sealer's advisory lock, or returns null at once if another sealer
-   * holds it. Writers never take this lock.
+   * Runs `work` holding the sealer's advisory lock. Writers never take this lock. Without `wait`,
+   * returns null at once if another sealer holds it; with `wait`, queues behind that sealer (whose
+   * batch is short) so that the caller sees everything committed before it asked.
    */
-  async withSealerLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | null> {
+  async withSealerLock<T>(work: (manager: EntityManager) => Promise<T>, wait = false): Promise<T | null> {
     return this.dataSource.transaction(async (manager) => {
+      if (wait) {
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('audit_sealer'))`);
+        return work(manager);
+      }
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('audit_sealer')) AS locked`);
       return locked ? work(manager) : null;
+    });
+  }
+
+  /**
+   * Runs `work` on one snapshot of the trail (REPEATABLE READ, read only), so that a walk in many
+   * batches sees the chain and the events as they stood at one moment. Holding no transaction id,
+   * it does not hold back sealing meanwhile. Batches are read by the primary key in order: no
+   * parallel workers, whose start-up would cost more than the read.
+   */
+  async onOneSnapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      await manager.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      return work(manager);
     });
   }
 
@@ -70,7 +100,7 @@ export class AuditRepository {
    */
   async pendingAfter(manager: EntityManager, after: { txId: string; n: string } | null, limit: number): Promise<PendingEvent[]> {
     return manager.query(
-      `SELECT ${EVENT_COLUMNS}, e.n::text AS n, e.tx_id::text AS "txId"
+      `SELECT e.id, e.n::text AS n, e.tx_id::text AS "txId", e.content_hash AS "contentHash"
        FROM audit_events e
        WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
          AND ($1::xid8 IS NULL OR (e.tx_id, e.n) > ($1::xid8, $2::bigint))
@@ -95,9 +125,10 @@ export class AuditRepository {
   }
 
   /** Links in order with their events (null where an event is missing). */
-  async linksFrom(afterSeq: number, limit: number): Promise<LinkWithEvent[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+  async linksFrom(manager: EntityManager, afterSeq: number | string, limit: number): Promise<LinkWithEvent[]> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
       `SELECT c.seq::text AS seq, c.prev_hash AS "prevHash", c.chain_hash AS "chainHash", c.event_id AS "linkEventId",
+              c.tx_id::text AS "linkTxId", c.n::text AS "linkN", e.tx_id::text AS "txId", e.n::text AS n,
               ${EVENT_COLUMNS}
        FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
        WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
@@ -108,6 +139,8 @@ export class AuditRepository {
       prevHash: r.prevHash as string,
       chainHash: r.chainHash as string,
       eventId: r.linkEventId as string,
+      txId: r.linkTxId as string,
+      n: r.linkN as string,
       event:
         r.id == null
           ? null
@@ -122,19 +155,34 @@ export class AuditRepository {
               subjectRef: r.subjectRef as string | null,
               data: r.data,
               contentHash: r.contentHash as string,
+              txId: r.txId as string,
+              n: r.n as string,
             },
     }));
   }
 
-  /** An event that is old enough to be sealed but is not in the chain was slipped in around it. */
-  async firstUnchainedEvent(): Promise<string | null> {
-    const rows = await this.dataSource.query(
-      `SELECT e.id FROM audit_events e
-       WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+  /**
+   * The first event that sorts before `upTo` (the last link verified) yet is in no link. The sealer
+   * links events strictly in (tx_id, n) order and only once every transaction before them has
+   * ended, so such an event cannot be one still on its way in: it was slipped in around the
+   * chain. Events after `upTo` are merely not sealed yet. Returns the link it was slipped in
+   * before, too.
+   */
+  async firstUnchainedBefore(manager: EntityManager, upTo: SealOrder): Promise<{ id: string; beforeSeq: number | null } | null> {
+    const rows: Array<{ id: string; txId: string; n: string }> = await manager.query(
+      `SELECT e.id, e.tx_id::text AS "txId", e.n::text AS n
+       FROM audit_events e
+       WHERE (e.tx_id, e.n) < ($1::xid8, $2::bigint)
          AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
        ORDER BY e.tx_id, e.n LIMIT 1`,
+      [upTo.txId, upTo.n],
     );
-    return rows[0]?.id ?? null;
+    if (!rows[0]) return null;
+    const [{ beforeSeq }] = await manager.query(
+      `SELECT min(seq)::text AS "beforeSeq" FROM audit_chain WHERE (tx_id, n) > ($1::xid8, $2::bigint)`,
+      [rows[0].txId, rows[0].n],
+    );
+    return { id: rows[0].id, beforeSeq: beforeSeq == null ? null : Number(beforeSeq) };
   }
 
   async findEvents(filter: { entityType?: string; entityId?: string; subjectRef?: string }, limit: number, beforeN?: string): Promise<AuditEventView[]> {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { contentHash, GENESIS_HASH, linkHash } from './audit-hash';
-import { AuditRepository, ChainLink } from './audit.repository';
-import { AuditEventInput, AuditEventView, ChainBreak, ChainVerification } from './audit.types';
+import { AuditRepository, ChainLink, LinkWithEvent, SealOrder } from './audit.repository';
+import { AuditEventInput, AuditEventView, ChainAnchor, ChainBreak, ChainVerification } from './audit.types';
 
 const SEAL_BATCH = 2000;
 const VERIFY_BATCH = 10000;
@@ -31,14 +31,18 @@ export class AuditService {
       entityType: input.entityType,
       entityId: input.entityId ?? null,
       subjectRef: input.subjectRef ?? null,
-      data: input.data ?? {},
+      // Hash exactly what the database will hand back: a Date, say, is stored as its ISO string.
+      data: JSON.parse(JSON.stringify(input.data ?? {})) as unknown,
     };
     await this.repo.insertEvent(manager, { ...content, contentHash: contentHash(content) });
     return content.id;
   }
 
-  /** Link every committed, unsealed event into the chain. Returns how many were sealed (0 if another sealer is at work). */
-  async seal(): Promise<number> {
+  /**
+   * Link every committed, unsealed event into the chain. Returns how many were sealed. The timer
+   * passes over a round another sealer is doing (0); `wait` queues behind it instead.
+   */
+  async seal(opts: { wait?: boolean } = {}): Promise<number> {
     let total = 0;
     for (;;) {
       const sealed = await this.repo.withSealerLock(async (manager) => {
@@ -55,44 +59,75 @@ export class AuditService {
         });
         await this.repo.insertLinks(manager, links);
         return links.length;
-      });
+      }, opts.wait ?? false);
       total += sealed ?? 0;
       if (sealed === null || sealed < SEAL_BATCH) return total;
     }
   }
 
-  /** Seal what is pending, then walk the whole chain and name the first broken link. */
-  async verify(): Promise<ChainVerification> {
-    await this.seal();
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let events = 0;
-    for (;;) {
-      const links = await this.repo.linksFrom(expectedSeq - 1, VERIFY_BATCH);
-      for (const link of links) {
-        const broken = this.checkLink(link, prev, expectedSeq);
-        if (broken) return { ok: false, events, firstBrokenAt: broken, head: prev };
-        prev = link.chainHash;
-        expectedSeq += 1;
-        events += 1;
+  /**
+   * Seal what is pending, then walk the whole chain and name the first broken link. With an
+   * anchor (a `seq` and `head` recorded from an earlier run, kept outside this database), also
+   * check that the chain still passes through it: that catches removal of the newest links and a
+   * rewrite of the chain, which hashes alone cannot.
+   */
+  async verify(given?: Partial<ChainAnchor>): Promise<ChainVerification> {
+    const anchor = given?.seq !== undefined && given.head !== undefined ? { seq: given.seq, head: given.head } : undefined;
+    await this.seal({ wait: true });
+    return this.repo.onOneSnapshot(async (manager) => {
+      let prev = GENESIS_HASH;
+      let prevOrder: SealOrder | null = null;
+      let expectedSeq = 1;
+      let events = 0;
+      // Read the next batch while this one is being hashed.
+      let next = this.repo.linksFrom(manager, 0, VERIFY_BATCH);
+      for (;;) {
+        const links = await next;
+        if (links.length === VERIFY_BATCH) next = this.repo.linksFrom(manager, links[links.length - 1].seq, VERIFY_BATCH);
+        for (const link of links) {
+          const broken = this.checkLink(link, prev, expectedSeq, prevOrder) ?? this.checkAnchor(link, anchor);
+          if (broken) {
+            if (links.length === VERIFY_BATCH) await next.catch(() => undefined);
+            return { ok: false, events, firstBrokenAt: broken, head: prev };
+          }
+          prev = link.chainHash;
+          prevOrder = { txId: link.txId, n: link.n };
+          expectedSeq += 1;
+          events += 1;
+        }
+        if (links.length < VERIFY_BATCH) break;
       }
-      if (links.length < VERIFY_BATCH) break;
-    }
-    const stray = await this.repo.firstUnchainedEvent();
-    if (stray) return { ok: false, events, firstBrokenAt: { seq: null, eventId: stray, reason: 'event is not in the chain' }, head: prev };
-    return { ok: true, events, head: prev };
+      if (anchor && events < anchor.seq) {
+        const reason = `the chain ends at seq ${events}, before the recorded head at seq ${anchor.seq}: links were removed`;
+        return { ok: false, events, firstBrokenAt: { seq: events + 1, eventId: null, reason }, head: prev };
+      }
+      const stray = prevOrder ? await this.repo.firstUnchainedBefore(manager, prevOrder) : null;
+      if (stray) {
+        const reason = 'event is not in the chain: it was slipped in before this link';
+        return { ok: false, events, firstBrokenAt: { seq: stray.beforeSeq, eventId: stray.id, reason }, head: prev };
+      }
+      return { ok: true, events, head: prev };
+    });
   }
 
-  private checkLink(link: Awaited<ReturnType<AuditRepository['linksFrom']>>[number], prev: string, expectedSeq: number): ChainBreak | null {
+  private checkLink(link: LinkWithEvent, prev: string, expectedSeq: number, prevOrder: SealOrder | null): ChainBreak | null {
     const at = { seq: Number(link.seq), eventId: link.eventId };
     if (Number(link.seq) !== expectedSeq) return { seq: expectedSeq, eventId: null, reason: 'link missing' };
     if (!link.event) return { ...at, reason: 'event missing' };
     if (link.prevHash !== prev) return { ...at, reason: 'link does not follow the one before it' };
-    const { contentHash: stored, ...content } = link.event;
+    const { contentHash: stored, txId, n, ...content } = link.event;
     const actual = contentHash(content);
     if (actual !== stored) return { ...at, reason: 'event content changed' };
     if (linkHash(prev, link.seq, actual) !== link.chainHash) return { ...at, reason: 'link hash does not match' };
+    // The sealer links in (tx_id, n) order; the check for slipped-in events relies on it.
+    if (txId !== link.txId || n !== link.n || (prevOrder && !sortsAfter(link, prevOrder)))
+      return { ...at, reason: 'link out of sealing order' };
     return null;
+  }
+
+  private checkAnchor(link: LinkWithEvent, anchor: ChainAnchor | undefined): ChainBreak | null {
+    if (!anchor || Number(link.seq) !== anchor.seq || link.chainHash === anchor.head) return null;
+    return { seq: anchor.seq, eventId: link.eventId, reason: 'link differs from the recorded head: the chain was rewritten' };
   }
 
   async list(filter: { entityType?: string; entityId?: string; subjectRef?: string }, limit: number, cursor?: string): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
@@ -100,4 +135,9 @@ export class AuditService {
     const page = items.slice(0, limit);
     return { items: page, nextCursor: items.length > limit ? page[page.length - 1].n : null };
   }
+}
+
+function sortsAfter(a: SealOrder, b: SealOrder): boolean {
+  const [at, bt] = [BigInt(a.txId), BigInt(b.txId)];
+  return at > bt || (at === bt && BigInt(a.n) > BigInt(b.n));
 }

@@ -39,6 +39,12 @@ export interface ChainBreak {
   reason: string;
 }
 
+/** A link recorded outside the database (`seq` = `events` and `head` of an earlier verification). */
+export interface ChainAnchor {
+  seq: number;
+  head: string;
+}
+
 export interface ChainVerification {
   ok: boolean;
   /** events checked */

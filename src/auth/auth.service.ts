@@ -96,7 +96,13 @@ export class AuthService {
   async logout(auth: AuthUser): Promise<{ loggedOut: true; [SET_COOKIE]: CookieInstruction }> {
     await this.dataSource.transaction(async (m) => {
       await this.sessions.revoke(m, auth.sessionId);
-      await this.audit.record(m, { action: 'auth.logged_out', actor: { id: auth.id, role: auth.role }, entityType: 'session', entityId: auth.sessionId });
+      await this.audit.record(m, {
+        action: 'auth.logged_out',
+        actor: { id: auth.id, role: auth.role },
+        entityType: 'session',
+        entityId: auth.sessionId,
+        subjectRef: auth.subjectRef,
+      });
     });
     return { loggedOut: true, [SET_COOKIE]: { name: SESSION_COOKIE, value: '', maxAgeSeconds: 0 } };
   }

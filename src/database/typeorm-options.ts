@@ -20,6 +20,9 @@ export function buildDataSourceOptions(url: string, extra: Partial<DataSourceOpt
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30000,
       statement_timeout: 30000,
+      // A server that has gone silent (frozen, or behind a broken network) never ends a query
+      // itself: give up on our side a little after its own statement_timeout would have.
+      query_timeout: 35000,
       idle_in_transaction_session_timeout: 60000,
       application_name: 'dsr-portal',
     },

@@ -11,6 +11,8 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated due to connection timeout',
   'the database system is shutting down',
   'the database system is starting up',
+  // pg's client-side query_timeout: the server took the connection but stopped answering.
+  'Query read timeout',
 ];
 
 interface ErrorLike {

@@ -1,0 +1,18 @@
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Min, ValidateIf } from 'class-validator';
+
+/**
+ * An anchor recorded outside the database from an earlier verification (`events` and `head`):
+ * give both or neither.
+ */
+export class VerifyQueryDto {
+  @ValidateIf((o: VerifyQueryDto) => o.seq !== undefined || o.head !== undefined)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  seq?: number;
+
+  @ValidateIf((o: VerifyQueryDto) => o.seq !== undefined || o.head !== undefined)
+  @Matches(/^[0-9a-f]{64}$/, { message: 'head must be the 64-character hex head of an earlier verification' })
+  head?: string;
+}
