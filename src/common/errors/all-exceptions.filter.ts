@@ -29,7 +29,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
       // Details first: an extra field can never overwrite the fields every error body has.
-      return { ...exception.details, statusCode: status, error: errorName(status), message: exception.message, code: exception.code };
+      // The standard fields lead the body and cannot be overwritten by a rule's extra fields.
+      const standard = { statusCode: status, error: errorName(status), message: exception.message, code: exception.code };
+      return { ...standard, ...exception.details, ...standard };
     }
     if (exception instanceof ThrottlerException) {
       return { statusCode: 429, error: errorName(429), message: 'Too many requests; try again later', code: 'throttled' };
