@@ -1,33 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runTs } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
-
-const ROOT = resolve(__dirname, '..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs a TypeScript entry point of the project as its own process, as an operator would. */
-function runTs(entry: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const started = Date.now();
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', entry, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env }, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        done({ code, stdout, stderr, ms: Date.now() - started });
-      },
-    );
-  });
-}
 
 describe('operator command line and start-up checks (child processes)', () => {
   let t: TestApp;

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTs } from './support/run-ts';
+import { createTestApp, TestApp } from './support/test-app';
+
+const V1 = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');
+
+describe('policy:publish on the operator command line (child processes)', () => {
+  let t: TestApp;
+  let env: Record<string, string>;
+  const dir = mkdtempSync(join(tmpdir(), 'dsr-policy-cli-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    env = { NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, APP_SECRET: process.env.APP_SECRET ?? '', DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_MODE: 'off' };
+  });
+  afterAll(() => t.close());
+
+  it('refuses a malformed file with line numbers and leaves the version in force', async () => {
+    const broken = file('broken.md', V1.replace('(b)为提供您所要求的产品和服务', '(a)为提供您所要求的产品和服务'));
+    const run = await runTs('src/cli.ts', ['policy:publish', broken, '--minor'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Refused: .*cannot be published/);
+    expect(run.stderr).toMatch(/line \d+: .*3\.a/);
+    expect((await t.http.get('/api/v1/policy')).body.version).toBe(1);
+  }, 120_000);
+
+  it('prints the impact report on a dry run, then publishes a major version that notifies subjects', async () => {
+    await t.user();
+    const draft = file('v2.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依法修改本政策的权利'));
+    const dry = await runTs('src/cli.ts', ['policy:publish', draft, '--major', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('this draft would become version 2 (major)');
+    expect(dry.stdout).toMatch(/changed: 7\.b/);
+    expect(dry.stdout).toContain('Dry run: nothing was published.');
+    expect((await t.http.get('/api/v1/policy')).body.version).toBe(1);
+
+    const run = await runTs('src/cli.ts', ['policy:publish', draft, '--major'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Published policy version 2 \(sha256 [0-9a-f]{64}\)\./);
+    const current = await t.http.get('/api/v1/policy');
+    expect(current.body).toMatchObject({ version: 2, major: true });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'policy.major_change'`);
+    const [{ subjects }] = await t.dataSource.query(`SELECT count(*)::int AS subjects FROM users WHERE role = 'subject'`);
+    expect(n).toBe(subjects);
+    expect(n).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('insists on --major or --minor', async () => {
+    const run = await runTs('src/cli.ts', ['policy:publish', file('same.md', V1)], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--major or --minor');
+  }, 120_000);
+});
