@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { contentHash, linkHash } from '../src/audit/audit-hash';
 import { AuditService } from '../src/audit/audit.service';
 import { ChainVerification, SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { sealAll as sealAllEvents } from './support/audit-sealing';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -31,22 +32,7 @@ describe('audit trail tamper detection', () => {
   });
   afterAll(() => t.close());
 
-  /**
-   * Seals until every committed event is in the chain. Transaction ids are server-wide, so a
-   * transaction still running in another test file's database can hold sealing back a moment.
-   */
-  const sealAll = async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      await audit.seal({ wait: true });
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)`,
-      );
-      if (n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n} events still unsealed after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const sealAll = () => sealAllEvents(t);
 
   /** An honest event, each in its own transaction, as the application writes them. */
   const honestWrite = (entityId: string) =>

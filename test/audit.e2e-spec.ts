@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Role } from '../src/accounts/role.enum';
 import { AuditService } from '../src/audit/audit.service';
 import { SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { sealAll as sealAllEvents } from './support/audit-sealing';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** The audit trail against the real AppModule and PostgreSQL: append-only, concurrent, readable. */
@@ -26,22 +27,7 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
   };
   const eventCount = async (): Promise<number> => (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events`))[0].n;
 
-  /**
-   * Seals until every committed event is in the chain. Transaction ids are server-wide, so a
-   * transaction still running in another test file's database can hold sealing back a moment.
-   */
-  const sealAll = async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      await audit.seal({ wait: true });
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)`,
-      );
-      if (n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n} events still unsealed after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const sealAll = () => sealAllEvents(t);
 
   describe('the database refuses changes to the trail', () => {
     let eventId: string;
@@ -320,7 +306,7 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
 
       // The record survives, under the pseudonym only.
       const listed = await t.http.get(`/api/v1/audit?subjectRef=${subjectRef}`).set('Authorization', `Bearer ${(await t.user(Role.Legal)).token}`);
-      expect(listed.body.items.map((i: { action: string }) => i.action)).toEqual(['auth.login_failed', 'auth.login_succeeded', 'account.registered']);
+      expect(listed.body.items.map((i: { action: string }) => i.action)).toEqual(['auth.logged_out', 'auth.login_failed', 'auth.login_succeeded', 'account.registered']);
     });
   });
 });

@@ -145,15 +145,7 @@ export class AuditRepository {
         r.id == null
           ? null
           : {
-              id: r.id as string,
-              occurredAt: r.occurredAt as string,
-              action: r.action as string,
-              actorId: r.actorId as string | null,
-              actorRole: r.actorRole as string | null,
-              entityType: r.entityType as string,
-              entityId: r.entityId as string | null,
-              subjectRef: r.subjectRef as string | null,
-              data: r.data,
+              ...contentOf(r),
               contentHash: r.contentHash as string,
               txId: r.txId as string,
               n: r.n as string,
@@ -195,17 +187,24 @@ export class AuditRepository {
       [filter.entityType ?? null, filter.entityId ?? null, filter.subjectRef ?? null, beforeN ?? null, limit],
     );
     return rows.map((r) => ({
-      id: r.id as string,
-      occurredAt: r.occurredAt as string,
-      action: r.action as string,
-      actorId: r.actorId as string | null,
-      actorRole: r.actorRole as string | null,
-      entityType: r.entityType as string,
-      entityId: r.entityId as string | null,
-      subjectRef: r.subjectRef as string | null,
-      data: r.data,
+      ...contentOf(r),
       seq: r.seq == null ? null : Number(r.seq),
       n: r.n as string,
     }));
   }
+}
+
+/** The hashed fields of an event, from a row selected with EVENT_COLUMNS. */
+function contentOf(r: Record<string, unknown>): AuditContent {
+  return {
+    id: r.id as string,
+    occurredAt: r.occurredAt as string,
+    action: r.action as string,
+    actorId: r.actorId as string | null,
+    actorRole: r.actorRole as string | null,
+    entityType: r.entityType as string,
+    entityId: r.entityId as string | null,
+    subjectRef: r.subjectRef as string | null,
+    data: r.data,
+  };
 }
