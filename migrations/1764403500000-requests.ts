@@ -65,6 +65,14 @@ export class Requests1764403500000 implements MigrationInterface {
       WHERE status IN ('submitted', 'in_review', 'awaiting_subject', 'approved', 'fulfilling', 'under_appeal')`);
     await q.query(`CREATE INDEX ix_requests_status_queue ON requests (status, due_at, id)`);
     await q.query(`CREATE INDEX ix_requests_assignee_queue ON requests (assignee_id, due_at, id) WHERE assignee_id IS NOT NULL`);
+    // The open queue filtered by type or by assignee: without these, a page deep in the keyset of a
+    // busy reviewer, or of a type with few open requests, sorts the whole open backlog (bench/queue.ts).
+    await q.query(`
+      CREATE INDEX ix_requests_open_type_queue ON requests (type, due_at, id)
+      WHERE status IN ('submitted', 'in_review', 'awaiting_subject', 'approved', 'fulfilling', 'under_appeal')`);
+    await q.query(`
+      CREATE INDEX ix_requests_open_assignee_queue ON requests (assignee_id, due_at, id)
+      WHERE status IN ('submitted', 'in_review', 'awaiting_subject', 'approved', 'fulfilling', 'under_appeal')`);
 
     await q.query(`
       CREATE TABLE request_events (

@@ -1,0 +1,446 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Response } from 'supertest';
+import { Role } from '../src/accounts/role.enum';
+import { OPEN_STATUSES } from '../src/requests/domain/request-status';
+import { declaredRoutes, routeKey } from './support/route-walk';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * Who may do what (product.md, People and roles; api.md, Errors), as one table over every route of
+ * the request, review, consent, subject-reveal and policy capabilities, run against the real
+ * application. Each cell is a real call on a real fixture in the state the route needs: an allowed
+ * cell must succeed and do its work, a refused one must refuse and change nothing.
+ *
+ * Columns (the caller, and whose resource it is):
+ * - `anonymous`: no token.
+ * - `subject·own`: the subject whose request (or account, or consents) it is. `subject·other`: another
+ *   subject on that same resource (404 on a request: never reveal that it exists). On routes that
+ *   take no resource id (filing, granting a consent) "other" tries to name the first subject in the
+ *   body, which is refused as an unknown field; on lists, it must not see the first subject's rows.
+ * - `staff·own`, `legal·own`: a reviewer on a request free for them or already theirs (unclaimed, or
+ *   assigned to them); `staff·other`, `legal·other`: on a request held by another reviewer. On a
+ *   request under appeal, "own" means the reviewer who decided the rejection still holds it.
+ * - `admin`: operates the portal; is neither a subject nor a reviewer.
+ * Policy routes concern no one's resource: `—` marks the "other" cells there.
+ *
+ * A cell reads `<status>` or `<status> <code>`. Without a code, 400 means `validation_failed`,
+ * 401 `not_authenticated`, 403 `not_allowed` (the global guard's refusal of the role) and 404
+ * `request_not_found`.
+ */
+const COLUMNS = ['anonymous', 'subject·own', 'subject·other', 'staff·own', 'staff·other', 'legal·own', 'legal·other', 'admin'] as const;
+type Column = (typeof COLUMNS)[number];
+type Row = readonly [string, string, string, string, string, string, string, string];
+
+// prettier-ignore
+const MATRIX = {
+  //                                                   anonymous subject·own subject·other staff·own staff·other            legal·own legal·other            admin
+  'POST /api/v1/requests':                              ['401',   '201',      '400',        '403',    '403',                 '403',    '403',                 '403'],
+  'GET /api/v1/requests':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
+  'GET /api/v1/requests/:id':                           ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/requests/:id/cancel':                   ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/requests/:id/reply':                    ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/requests/:id/appeal':                   ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
+  'GET /api/v1/staff/requests':                         ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'GET /api/v1/staff/requests/:id':                     ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/claim':              ['401',   '403',      '403',        '200',    '409 already_claimed', '200',    '409 already_claimed', '403'],
+  'POST /api/v1/staff/requests/:id/assign':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/decision':           ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
+  'GET /api/v1/policy':                                 ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/policy/versions':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/policy/versions/:version':               ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/policy/clauses/:id':                     ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'POST /api/v1/policy/impact':                         ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
+  // Publishing changes the version in force for every later cell: keep it the last row.
+  'POST /api/v1/policy/versions':                       ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
+} satisfies Record<string, Row>;
+type RouteKey = keyof typeof MATRIX;
+
+/** Every route under these prefixes must have a row above: a new route cannot ship outside the matrix. */
+const COVERED_PREFIXES = ['/api/v1/requests', '/api/v1/staff', '/api/v1/consents', '/api/v1/policy'];
+
+const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
+
+const V1_POLICY = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');
+const DRAFT_POLICY = V1_POLICY.replace(/^\(b\)本公司保留.*$/m, '(b)本公司保留随时修改本政策的权利。如对本政策作出重大更改，本公司会通过网站通知及站内信的形式告知。');
+const REVEAL_REASON = '核实注销申请人的身份 (matrix)';
+const PROBE_PURPOSE = 'new_purpose:matrix-probe';
+
+type Whose = 'own' | 'other' | 'any';
+
+/** One cell being run: who calls, and who holds the fixture request when a reviewer must. */
+interface Cell {
+  column: Column;
+  caller: TestUser | null;
+  whose: Whose;
+  /** the reviewer the fixture request is assigned to, when its state needs one */
+  holder: TestUser;
+}
+
+/** What a cell acts on: one of the first subject's requests (or nothing). */
+interface Fixture {
+  requestId?: string;
+  dueAt?: string;
+}
+
+interface Call {
+  path: string;
+  body?: object;
+}
+
+/** How to run a route: the fixture it needs, the call, and what an allowed call must have done. */
+interface Behaviour {
+  prepare?(cell: Cell): Promise<Fixture>;
+  call(cell: Cell, fx: Fixture): Call;
+  verify(res: Response, cell: Cell, fx: Fixture): void | Promise<void>;
+}
+
+describe('access matrix: every role × own/other resource × every route of requests, review, consents, reveal and policy', () => {
+  let t: TestApp;
+  /** The subject every fixture belongs to. */
+  let alice: TestUser;
+  /** Another subject. */
+  let bob: TestUser;
+  let staff: TestUser;
+  /** The other reviewer, who holds the fixtures of the `·other` cells. */
+  let staff2: TestUser;
+  let legal: TestUser;
+  let admin: TestUser;
+
+  const auth = (u: TestUser | null): Record<string, string> => (u ? { Authorization: `Bearer ${u.token}` } : {});
+  const send = (method: string, path: string, caller: TestUser | null, body?: object) => {
+    const req = t.http[method.toLowerCase() as 'get' | 'post'](path).set(auth(caller));
+    return body === undefined ? req : req.send(body);
+  };
+  const ok = async (res: Promise<Response> | Response, status = 200): Promise<Response> => {
+    const r = await res;
+    if (r.status !== status) throw new Error(`fixture step answered ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  const staffPost = (u: TestUser, id: string, action: string, body: object = {}) => ok(send('POST', `/api/v1/staff/requests/${id}/${action}`, u, body));
+
+  // The fixtures: requests of the first subject in the state a route needs.
+  const submitted = async (type: string): Promise<Fixture> => {
+    const res = await ok(send('POST', '/api/v1/requests', alice, type === 'delete_account' ? { type, password: alice.password } : { type }), 201);
+    return { requestId: res.body.id, dueAt: res.body.dueAt };
+  };
+  const inReview = async (type: string, holder: TestUser): Promise<Fixture> => {
+    const fx = await submitted(type);
+    await staffPost(holder, fx.requestId!, 'claim');
+    return fx;
+  };
+  const awaitingSubject = async (holder: TestUser): Promise<Fixture> => {
+    const fx = await inReview('access', holder);
+    await staffPost(holder, fx.requestId!, 'ask', { question: '请提供注册时使用的手机号后四位' });
+    return fx;
+  };
+  const rejected = async (decider: TestUser): Promise<Fixture> => {
+    const fx = await inReview('delete_account', decider);
+    await staffPost(decider, fx.requestId!, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留该账户' });
+    return fx;
+  };
+  const underAppeal = async (decider: TestUser): Promise<Fixture> => {
+    const fx = await rejected(decider);
+    await ok(send('POST', `/api/v1/requests/${fx.requestId}/appeal`, alice, { statement: '保全已经解除' }));
+    return fx;
+  };
+
+  /**
+   * A subject may have one open request per type: after each cell, close whatever of the first
+   * subject's is still open, the way its owner or legal would.
+   */
+  const closeOpenRequests = async (): Promise<void> => {
+    const open: { id: string; status: string }[] = await t.dataSource.query(`SELECT id, status FROM requests WHERE subject_id = ANY($1) AND status = ANY($2)`, [
+      [alice.id, bob.id],
+      OPEN_STATUSES,
+    ]);
+    for (const r of open) {
+      if (['submitted', 'in_review', 'awaiting_subject'].includes(r.status)) await ok(send('POST', `/api/v1/requests/${r.id}/cancel`, alice));
+      else if (r.status === 'under_appeal') await staffPost(legal, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
+      else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
+    }
+  };
+
+  /** Everything a refused call must leave as it was. */
+  const snapshot = async (fx: Fixture) => ({
+    counts: await t.tableCounts(),
+    request: fx.requestId ? (await t.dataSource.query(`SELECT to_jsonb(r) AS row FROM requests r WHERE id = $1`, [fx.requestId]))[0].row : null,
+    policyInForce: (await t.dataSource.query(`SELECT max(version)::int AS v FROM policy_versions`))[0].v,
+  });
+
+  /** A reviewer's request for the cell: free for the caller (own) or held by the other reviewer. */
+  const reviewerHeld = (type: string) => (c: Cell) => inReview(type, c.holder);
+  const statusOf = async (fx: Fixture): Promise<string> => (await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [fx.requestId]))[0].status;
+
+  const BEHAVIOURS: Record<RouteKey, Behaviour> = {
+    'POST /api/v1/requests': {
+      call: (c) => ({ path: '/api/v1/requests', body: c.whose === 'other' ? { type: 'access', subjectId: alice.id } : { type: 'access' } }),
+      verify: (res) => expect(res.body).toMatchObject({ type: 'access', status: 'submitted' }),
+    },
+    'GET /api/v1/requests': {
+      prepare: () => submitted('access'),
+      call: () => ({ path: '/api/v1/requests' }),
+      verify: (res, c, fx) => {
+        const ids = (res.body as { id: string }[]).map((r) => r.id);
+        if (c.whose === 'other') expect(ids).not.toContain(fx.requestId);
+        else expect(ids).toContain(fx.requestId);
+      },
+    },
+    'GET /api/v1/requests/:id': {
+      prepare: () => submitted('access'),
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}` }),
+      verify: (res, _, fx) => expect(res.body).toMatchObject({ id: fx.requestId, status: 'submitted' }),
+    },
+    'POST /api/v1/requests/:id/cancel': {
+      // While staff wait on the subject: the subject may still walk away, and the pause ends with it.
+      prepare: (c) => awaitingSubject(c.holder),
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/cancel` }),
+      verify: async (res, _, fx) => {
+        expect(res.body).toMatchObject({ status: 'cancelled', clockPaused: false });
+        expect(await statusOf(fx)).toBe('cancelled');
+      },
+    },
+    'POST /api/v1/requests/:id/reply': {
+      prepare: (c) => awaitingSubject(c.holder),
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/reply`, body: { message: '后四位是 1234' } }),
+      verify: async (res, _, fx) => {
+        expect(res.body.status).toBe('in_review');
+        expect(await statusOf(fx)).toBe('in_review');
+      },
+    },
+    'POST /api/v1/requests/:id/appeal': {
+      prepare: (c) => rejected(c.holder),
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/appeal`, body: { statement: '保全已经解除' } }),
+      verify: async (res, _, fx) => {
+        expect(res.body.status).toBe('under_appeal');
+        expect(await statusOf(fx)).toBe('under_appeal');
+      },
+    },
+    'GET /api/v1/staff/requests': {
+      prepare: reviewerHeld('access'),
+      // Own: the caller's own queue; other: the other reviewer's (reviewers may see each other's work).
+      call: (c) => ({ path: `/api/v1/staff/requests?limit=100&assignee=${c.whose === 'own' ? 'me' : c.holder.id}` }),
+      verify: (res, c, fx) => {
+        expect(res.body.items.map((i: { id: string }) => i.id)).toContain(fx.requestId);
+        expect(res.body.items.every((i: { assigneeId: string }) => i.assigneeId === c.holder.id)).toBe(true);
+      },
+    },
+    'GET /api/v1/staff/requests/:id': {
+      prepare: reviewerHeld('access'),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}` }),
+      verify: (res, c, fx) => {
+        expect(res.body).toMatchObject({ id: fx.requestId, subjectId: alice.id, assigneeId: c.holder.id });
+        expect(JSON.stringify(res.body)).not.toContain(alice.email);
+      },
+    },
+    'POST /api/v1/staff/requests/:id/claim': {
+      // Own: a request nobody holds yet; other: one the other reviewer already claimed.
+      prepare: (c) => (c.whose === 'other' ? inReview('access', c.holder) : submitted('access')),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/claim` }),
+      verify: (res, c) => expect(res.body).toMatchObject({ status: 'in_review', assigneeId: c.caller!.id }),
+    },
+    'POST /api/v1/staff/requests/:id/assign': {
+      prepare: reviewerHeld('access'),
+      // Own: hand one's request to the other reviewer; other: take the other reviewer's request over.
+      call: (c, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/assign`, body: { assigneeId: assigneeFor(c) } }),
+      verify: (res, c) => expect(res.body).toMatchObject({ status: 'in_review', assigneeId: assigneeFor(c) }),
+    },
+    'POST /api/v1/staff/requests/:id/decision': {
+      prepare: reviewerHeld('delete_account'),
+      call: (_, fx) => ({
+        path: `/api/v1/staff/requests/${fx.requestId}/decision`,
+        body: { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留该账户' },
+      }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ status: 'rejected', decision: { outcome: 'reject', decidedByRole: c.caller!.role } });
+        expect(await statusOf(fx)).toBe('rejected');
+      },
+    },
+    'POST /api/v1/staff/requests/:id/extend': {
+      // Only a disclosure_log request can be extended under version 1 (clause 3.c).
+      prepare: reviewerHeld('disclosure_log'),
+      call: (_, fx) => ({
+        path: `/api/v1/staff/requests/${fx.requestId}/extend`,
+        body: { until: extendedUntil(fx), reason: '需要等待机关答复是否可以告知', clauses: ['3.c'] },
+      }),
+      verify: (res, _, fx) => expect(res.body).toMatchObject({ status: 'in_review', dueAt: extendedUntil(fx) }),
+    },
+    'POST /api/v1/staff/requests/:id/ask': {
+      prepare: reviewerHeld('access'),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/ask`, body: { question: '请提供注册时使用的手机号后四位' } }),
+      verify: async (res, _, fx) => {
+        expect(res.body.status).toBe('awaiting_subject');
+        expect(await statusOf(fx)).toBe('awaiting_subject');
+      },
+    },
+    'POST /api/v1/staff/requests/:id/appeal/decision': {
+      // Own: the reviewer who rejected the request still holds it; other: another reviewer rejected it.
+      prepare: (c) => underAppeal(c.holder),
+      call: (_, fx) => ({
+        path: `/api/v1/staff/requests/${fx.requestId}/appeal/decision`,
+        body: { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' },
+      }),
+      verify: async (res, _, fx) => {
+        expect(res.body).toMatchObject({ status: 'rejected', appeal: { decision: { outcome: 'reject', decidedByRole: 'legal' } } });
+        expect(await statusOf(fx)).toBe('rejected');
+      },
+    },
+    'POST /api/v1/staff/subjects/:id/reveal': {
+      // Own: the subject of a request the caller holds; other: of one another reviewer holds.
+      prepare: reviewerHeld('access'),
+      call: () => ({ path: `/api/v1/staff/subjects/${alice.id}/reveal`, body: { field: 'email', reason: REVEAL_REASON } }),
+      verify: async (res, c) => {
+        expect(res.body).toEqual({ field: 'email', value: alice.email });
+        const [event] = await t.dataSource.query(
+          `SELECT actor_id FROM audit_events WHERE action = 'subject.revealed' AND entity_id = $1 ORDER BY n DESC LIMIT 1`,
+          [alice.id],
+        );
+        expect(event.actor_id).toBe(c.caller!.id);
+      },
+    },
+    'GET /api/v1/consents': {
+      call: () => ({ path: '/api/v1/consents' }),
+      verify: (res, c) => {
+        const probe = (res.body as { purpose: string; state: string }[]).find((v) => v.purpose === PROBE_PURPOSE);
+        if (c.whose === 'other') expect(probe).toBeUndefined();
+        else expect(probe).toMatchObject({ state: 'granted' });
+      },
+    },
+    'POST /api/v1/consents/:purpose': {
+      call: (c) => ({ path: '/api/v1/consents/marketing', body: c.whose === 'other' ? { state: 'granted', subjectId: alice.id } : { state: 'granted' } }),
+      verify: (res) => expect(res.body).toMatchObject({ purpose: 'marketing', state: 'granted', clause: { id: '2.c' } }),
+    },
+    'GET /api/v1/policy': {
+      call: () => ({ path: '/api/v1/policy' }),
+      verify: (res) => expect(res.body).toMatchObject({ version: 1, clauses: expect.arrayContaining([expect.objectContaining({ id: '3.c' })]) }),
+    },
+    'GET /api/v1/policy/versions': {
+      call: () => ({ path: '/api/v1/policy/versions' }),
+      verify: (res) => expect(res.body.map((v: { version: number }) => v.version)).toEqual([1]),
+    },
+    'GET /api/v1/policy/versions/:version': {
+      call: () => ({ path: '/api/v1/policy/versions/1' }),
+      verify: (res) => expect(res.body).toMatchObject({ version: 1 }),
+    },
+    'GET /api/v1/policy/clauses/:id': {
+      call: () => ({ path: '/api/v1/policy/clauses/face.retain.2' }),
+      verify: (res) => expect(res.body).toMatchObject({ id: 'face.retain.2', version: 1 }),
+    },
+    'POST /api/v1/policy/impact': {
+      call: () => ({ path: '/api/v1/policy/impact', body: { markdown: DRAFT_POLICY, major: false } }),
+      verify: (res) => expect(res.body).toMatchObject({ currentVersion: 1, nextVersion: 2, changes: { changed: ['7.b'] } }),
+    },
+    'POST /api/v1/policy/versions': {
+      call: () => ({ path: '/api/v1/policy/versions', body: { markdown: DRAFT_POLICY, major: false, expectedCurrentVersion: 1 } }),
+      verify: async (res) => {
+        expect(res.body).toMatchObject({ published: true, version: 2 });
+        expect((await t.http.get('/api/v1/policy')).body.version).toBe(2);
+      },
+    },
+  };
+
+  const assigneeFor = (c: Cell): string => (c.whose === 'other' ? c.caller!.id : staff2.id);
+  const extendedUntil = (fx: Fixture): string => new Date(Date.parse(fx.dueAt!) + 10 * 24 * 3600 * 1000).toISOString();
+
+  /** The caller of a column. */
+  const callerOf = (column: Column): TestUser | null =>
+    ({ anonymous: null, 'subject·own': alice, 'subject·other': bob, 'staff·own': staff, 'staff·other': staff, 'legal·own': legal, 'legal·other': legal, admin })[column];
+
+  /** Who holds the fixture: the caller on its own cells, the other reviewer on every other. */
+  const cellOf = (column: Column): Cell => {
+    const caller = callerOf(column);
+    const reviewer = caller !== null && (caller.role === Role.Staff || caller.role === Role.Legal);
+    const whose: Whose = column.endsWith('·own') ? 'own' : column.endsWith('·other') ? 'other' : 'any';
+    const holder = reviewer && whose === 'own' ? caller : staff2;
+    return { column, caller, whose, holder };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [alice, bob, staff, staff2, legal, admin] = [
+      await t.user(Role.Subject, { displayName: '张三丰', phone: '13812341234' }),
+      await t.user(Role.Subject),
+      await t.user(Role.Staff),
+      await t.user(Role.Staff),
+      await t.user(Role.Legal),
+      await t.user(Role.Admin),
+    ];
+    await ok(send('POST', `/api/v1/consents/${encodeURIComponent(PROBE_PURPOSE)}`, alice, { state: 'granted' }));
+  });
+  afterAll(() => t.close());
+
+  it('covers every route the application serves under the requests, staff, consents and policy paths, and no route it does not serve', () => {
+    const served = declaredRoutes(t.app)
+      .filter((r) => COVERED_PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)))
+      .map(routeKey);
+    expect(served.length).toBeGreaterThanOrEqual(20);
+    expect([...new Set(served)].sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it('declares each route to exactly the roles the table lets through the guard', () => {
+    // A role the guard lets in is one with any cell other than 401/403 not_allowed; the table and
+    // the decorators must agree, so neither can be edited without the other.
+    const declared = new Map(declaredRoutes(t.app).map((r) => [routeKey(r), r]));
+    const mismatches: string[] = [];
+    for (const [key, row] of Object.entries(MATRIX) as [RouteKey, Row][]) {
+      const route = declared.get(key)!;
+      const passes = (role: Role) =>
+        COLUMNS.some((col, i) => col.startsWith(role) && row[i] !== '—' && !/^40[13]$/.test(row[i]) && !row[i].startsWith('403 not_allowed'));
+      const tablePublic = row[0] !== '—' && !row[0].startsWith('401');
+      const tableRoles = Object.values(Role).filter(passes).sort();
+      const declaredRoles = route.isPublic ? Object.values(Role).sort() : [...(route.roles ?? [])].sort();
+      if (tablePublic !== route.isPublic || JSON.stringify(tableRoles) !== JSON.stringify(declaredRoles))
+        mismatches.push(`${key}: table ${tablePublic ? 'public' : tableRoles.join(',')} vs declared ${route.isPublic ? 'public' : declaredRoles.join(',')}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  const cells = (Object.entries(MATRIX) as [RouteKey, Row][]).flatMap(([key, row]) =>
+    COLUMNS.flatMap((column, i) => (row[i] === '—' ? [] : [{ key, column, expected: row[i] }])),
+  );
+
+  it.each(cells)('$key · $column → $expected', async ({ key, column, expected }) => {
+    const behaviour = BEHAVIOURS[key];
+    const cell = cellOf(column);
+    const [wantStatus, wantCode] = parseCell(expected);
+    const method = key.split(' ')[0];
+    try {
+      const fx = behaviour.prepare ? await behaviour.prepare(cell) : {};
+      const { path, body } = behaviour.call(cell, fx);
+      const allowed = wantStatus < 300;
+      const before = allowed ? null : await snapshot(fx);
+
+      const res = await send(method, path, cell.caller, body ?? (method === 'POST' ? {} : undefined));
+
+      expect(`${res.status} ${res.status < 300 ? '' : res.body.code}`).toBe(`${wantStatus} ${allowed ? '' : wantCode}`);
+      if (allowed) {
+        await behaviour.verify(res, cell, fx);
+      } else {
+        expect(await snapshot(fx)).toEqual(before);
+        if (wantStatus === 404) {
+          // Indistinguishable from a request that does not exist.
+          const missing = await send(method, path.replace(fx.requestId!, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
+          expect(pick(res.body)).toEqual(pick(missing.body));
+        }
+      }
+    } finally {
+      await closeOpenRequests();
+    }
+  });
+});
+
+function parseCell(cell: string): [number, string | undefined] {
+  const [status, code] = cell.split(' ');
+  const n = Number(status);
+  return [n, code ?? DEFAULT_CODES[n]];
+}
+
+function pick(body: Record<string, unknown>) {
+  return { statusCode: body.statusCode, error: body.error, message: body.message, code: body.code };
+}
