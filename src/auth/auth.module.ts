@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -20,7 +19,6 @@ import { Tokens } from './tokens';
   imports: [
     AccountsModule,
     PassportModule,
-    JwtModule.register({}),
     TypeOrmModule.forFeature([Session]),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],

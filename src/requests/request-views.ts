@@ -113,6 +113,11 @@ export class RequestViews {
     return this.build(request, events, Audience.Subject);
   }
 
+  /** The same, from a timeline the caller already holds (the events it has just written, in order). */
+  forSubjectWithTimeline(request: SubjectRequest, events: RequestEvent[]): Promise<RequestView> {
+    return this.build(request, events, Audience.Subject);
+  }
+
   async forStaff(request: SubjectRequest, now = new Date()): Promise<StaffRequestView> {
     const events = await this.repo.timeline(request.id);
     return { ...(await this.build(request, events, Audience.Staff)), ...staffFields(request, now) };

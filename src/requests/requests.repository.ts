@@ -117,6 +117,18 @@ export class RequestsRepository {
     return now;
   }
 
+  /**
+   * What a filing needs before its INSERT, in one round trip: the transaction's clock (the
+   * submission time every other time written in the transaction agrees with) and the policy
+   * version in force (null when none has been published).
+   */
+  async filingContext(manager: EntityManager): Promise<{ now: Date; policyVersion: number | null }> {
+    const [row]: { now: Date; policyVersion: number | null }[] = await manager.query(
+      `SELECT now() AS now, (SELECT max(version) FROM policy_versions) AS "policyVersion"`,
+    );
+    return row;
+  }
+
   async insert(manager: EntityManager, r: NewRequestRow): Promise<SubjectRequest> {
     const [row]: SubjectRequest[] = await manager.query(
       `INSERT INTO requests (subject_id, subject_ref, type, status, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)

@@ -17,7 +17,8 @@ import { RequestStatus } from './domain/request-status';
 import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { RequestDeadlines } from './request-deadlines';
-import { RequestLifecycle } from './request-lifecycle.service';
+import { RequestEvent } from './request-event.entity';
+import { RequestLifecycle, TransitionResult } from './request-lifecycle.service';
 import { iso, RequestView, RequestViews } from './request-views';
 import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, requestNotFound } from './requests.errors';
 import { IDEMPOTENCY_KEY, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
@@ -27,6 +28,12 @@ import { SubjectRequest } from './subject-request.entity';
 export interface Submission {
   replayed: boolean;
   request: RequestView;
+}
+
+/** A request just filed, with the whole of its timeline as the filing transaction wrote it. */
+interface Filed {
+  request: SubjectRequest;
+  timeline: RequestEvent[];
 }
 
 /** How many of their own requests a subject's list shows. */
@@ -65,8 +72,9 @@ export class RequestsService {
       if (earlier) return earlier;
     }
     try {
-      const request = await this.dataSource.transaction((manager) => this.file(manager, user, dto, idempotencyKey ?? null, fingerprint));
-      return { replayed: false, request: await this.views.forSubject(request) };
+      const filed = await this.dataSource.transaction((manager) => this.file(manager, user, dto, idempotencyKey ?? null, fingerprint));
+      // The whole timeline was written by this transaction: answer from it rather than read it back.
+      return { replayed: false, request: await this.views.forSubjectWithTimeline(filed.request, filed.timeline) };
     } catch (err) {
       // A concurrent submission with the same key committed first: answer as it was answered. It
       // may surface on either index (it is also the open request of this type).
@@ -144,27 +152,31 @@ export class RequestsService {
     return this.views.forSubject(appealed);
   }
 
-  private async file(manager: EntityManager, user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<SubjectRequest> {
-    const submittedAt = await this.repo.transactionTime(manager);
+  private async file(manager: EntityManager, user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
+    const { now: submittedAt, policyVersion } = await this.repo.filingContext(manager);
     const request = await this.repo.insert(manager, {
       subjectId: user.id,
       subjectRef: user.subjectRef,
       type: dto.type,
-      policyVersion: await this.policy.currentVersion(manager),
+      // None published: the policy service answers that refusal.
+      policyVersion: policyVersion ?? (await this.policy.currentVersion(manager)),
       details: dto.type === RequestType.WithdrawConsent ? { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true } : {},
       submittedAt,
       dueAt: this.deadlines.dueAt(dto.type, submittedAt),
       idempotencyKey: key,
       idempotencyFingerprint: fingerprint,
     });
-    await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
-    if (dto.type === RequestType.WithdrawConsent) return this.withdrawAtOnce(manager, request, dto);
+    const submitted = await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
+    if (dto.type === RequestType.WithdrawConsent) {
+      const { request: completed, event: decided } = await this.withdrawAtOnce(manager, request, dto);
+      return { request: completed, timeline: [submitted, decided] };
+    }
     await this.notifications.enqueue(manager, {
       userId: user.id,
       kind: NotificationKind.RequestReceived,
       data: { requestId: request.id, requestType: request.type, dueAt: iso(request.dueAt) },
     });
-    return request;
+    return { request, timeline: [submitted] };
   }
 
   /**
@@ -172,7 +184,7 @@ export class RequestsService {
    * records it (refusing `face_basic` without confirmation), and the decision cites each purpose's
    * clause, checked like any other decision.
    */
-  private async withdrawAtOnce(manager: EntityManager, request: SubjectRequest, dto: WithdrawConsentRequestDto): Promise<SubjectRequest> {
+  private async withdrawAtOnce(manager: EntityManager, request: SubjectRequest, dto: WithdrawConsentRequestDto): Promise<TransitionResult> {
     const withdrawn = await this.consents.withdrawForRequest(
       manager,
       { id: request.subjectId, subjectRef: request.subjectRef },
@@ -182,7 +194,7 @@ export class RequestsService {
     );
     const clauses = await this.withdrawalCitation(request.policyVersion, withdrawn.map((w) => w.clause.id));
     const cited = await this.policy.assertJustified(request.policyVersion, RequestType.WithdrawConsent, Outcome.Approve, clauses);
-    const { request: completed } = await this.lifecycle.apply(manager, {
+    const decided = await this.lifecycle.apply(manager, {
       request,
       action: RequestAction.Decide,
       to: RequestStatus.Completed,
@@ -199,7 +211,7 @@ export class RequestsService {
       kind: NotificationKind.RequestDecided,
       data: { requestId: request.id, requestType: request.type, outcome: Outcome.Approve, clauses: cited.map((c) => c.id) },
     });
-    return completed;
+    return decided;
   }
 
   /**
