@@ -5,18 +5,14 @@
 //
 // Uses DATABASE_URL's server when set (it creates, and afterwards drops, a fresh database there;
 // the role needs CREATEDB), otherwise a throwaway embedded PostgreSQL.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository';
 import { AuditService } from '../src/audit/audit.service';
 import { SYSTEM_ACTOR } from '../src/audit/audit.types';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
+import { freshDatabase } from './support/database';
 
 interface Options {
   events: number;
@@ -62,7 +58,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 export async function run(args: string[]): Promise<void> {
   const o = parse(args);
-  const db = await freshDatabase();
+  const db = await freshDatabase('dsr_bench');
   // One connection per writer plus the sealer's, so that the pool is not what is measured.
   const base = buildDataSourceOptions(db.url);
   const ds = new DataSource({ ...base, extra: { ...(base.extra as object), max: Math.max(o.writers, o.loaders) + 4 } } as typeof base);
@@ -167,56 +163,4 @@ async function verification(ds: DataSource, audit: AuditService, o: Options): Pr
   const verifyMs = performance.now() - verifyStart;
   if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result)}`);
   console.log(`    verify(): ${fmt(result.events)} events in ${seconds(verifyMs)} s = ${fmt(result.events / (verifyMs / 1000))} events/s (ok, head ${result.head.slice(0, 12)}…)`);
-}
-
-interface BenchDatabase {
-  url: string;
-  embedded: boolean;
-  release(): Promise<void>;
-}
-
-async function freshDatabase(): Promise<BenchDatabase> {
-  const name = `dsr_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = process.env.DATABASE_URL;
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
-    return {
-      url: url.toString(),
-      embedded: false,
-      release: () => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'dsr-bench-pg-'));
-  const db = await startEmbeddedPostgres({ dir, port: await freePort(), database: name, persistent: false });
-  return {
-    url: db.url,
-    embedded: true,
-    release: async () => {
-      await db.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
