@@ -165,15 +165,11 @@ export class RequestViews {
     const extension = last(RequestAction.Extend);
     const appeal = last(RequestAction.Appeal);
     const question = request.status === RequestStatus.AwaitingSubject ? last(RequestAction.Ask) : undefined;
+    const { clockPaused, ...head } = this.summary(request);
     return {
-      id: request.id,
-      type: request.type,
-      status: request.status,
-      policyVersion: request.policyVersion,
-      submittedAt: iso(request.submittedAt),
-      dueAt: iso(request.dueAt),
+      ...head,
       ...(request.details.purposes ? { purposes: request.details.purposes } : {}),
-      clockPaused: request.awaitingSince !== null,
+      clockPaused,
       question: question?.reason ?? null,
       extension: extension
         ? { until: iso(extension.data.dueAt as string), clauses: clauses(extension.clauses), reason: extension.reason, extendedAt: iso(extension.at) }
