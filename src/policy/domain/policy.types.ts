@@ -85,7 +85,7 @@ export function isEnumValue<T extends string>(values: readonly T[], value: strin
 // The parsed policy text
 // ---------------------------------------------------------------------------------------------
 
-/** One citable unit of the policy, named by its stable id (see /work/shared/policy/clauses.md). */
+/** One citable unit of the policy, named by its stable id (`3.c`, `face.retain.2`, …). */
 export interface PolicyClause {
   id: string;
   /** The heading the clause stands under in the text, when it has one of its own. */
