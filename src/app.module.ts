@@ -10,6 +10,7 @@ import { loggerParams } from './common/logging';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { PgClientErrors } from './database/pg-client-errors';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -45,6 +46,7 @@ import { SubjectsModule } from './subjects/subjects.module';
     ReviewModule,
   ],
   providers: [
+    PgClientErrors,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],
