@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/access.decorators';
+import { actorOf } from '../audit/audit.types';
 import type { AuthUser } from '../auth/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccountsService, toAccountView } from './accounts.service';
@@ -16,12 +17,12 @@ export class AccountsController {
   @Post()
   @Roles(Role.Admin)
   async create(@CurrentUser() admin: AuthUser, @Body() dto: CreateAccountDto) {
-    return toAccountView(await this.accounts.create(dto, { id: admin.id, role: admin.role }));
+    return toAccountView(await this.accounts.create(dto, actorOf(admin)));
   }
 
   @Patch(':id/role')
   @Roles(Role.Admin)
   async changeRole(@CurrentUser() admin: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ChangeRoleDto) {
-    return toAccountView(await this.accounts.changeRole(id, dto.role, { id: admin.id, role: admin.role }));
+    return toAccountView(await this.accounts.changeRole(id, dto.role, actorOf(admin)));
   }
 }

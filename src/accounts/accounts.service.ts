@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AuditActor } from '../audit/audit.types';
+import { actorOf, AuditActor } from '../audit/audit.types';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { accountNotFound, emailTaken } from './accounts.errors';
 import { AccountsRepository, NewUser } from './accounts.repository';
@@ -60,7 +60,7 @@ export class AccountsService {
         const user = await this.repo.insert(m, row);
         await this.audit.record(m, {
           action: actor === 'self' ? 'account.registered' : 'account.created',
-          actor: actor === 'self' ? { id: user.id, role: user.role } : actor,
+          actor: actor === 'self' ? actorOf(user) : actor,
           entityType: 'user',
           entityId: user.id,
           subjectRef: user.subjectRef,

@@ -6,6 +6,11 @@ export interface AuditActor {
 
 export const SYSTEM_ACTOR: AuditActor = { id: null, role: 'system' };
 
+/** The signed-in caller as the trail names them: by account id and role, nothing personal. */
+export function actorOf(user: { id: string; role: string }): AuditActor {
+  return { id: user.id, role: user.role };
+}
+
 export interface AuditEventInput {
   /** dotted verb, e.g. `account.registered`, `request.decided` */
   action: string;

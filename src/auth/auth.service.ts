@@ -7,7 +7,7 @@ import { PasswordHasher } from '../accounts/password-hasher';
 import { PRIVILEGED_ROLES, Role } from '../accounts/role.enum';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
-import { SYSTEM_ACTOR } from '../audit/audit.types';
+import { actorOf, SYSTEM_ACTOR } from '../audit/audit.types';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { invalidCredentials, invalidMfaCode, mfaAlreadyEnabled, mfaCodeNotConfirmed, mfaNotStarted, notAuthenticated } from './auth.errors';
@@ -98,7 +98,7 @@ export class AuthService {
       await this.sessions.revoke(m, auth.sessionId);
       await this.audit.record(m, {
         action: 'auth.logged_out',
-        actor: { id: auth.id, role: auth.role },
+        actor: actorOf(auth),
         entityType: 'session',
         entityId: auth.sessionId,
         subjectRef: auth.subjectRef,
@@ -118,7 +118,7 @@ export class AuthService {
     const secret = this.mfa.generate();
     await this.dataSource.transaction(async (m) => {
       await this.accountsRepo.setMfaSecret(m, user.id, this.mfa.encrypt(secret));
-      await this.audit.record(m, { action: 'auth.mfa_enrolment_started', actor: { id: user.id, role: user.role }, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
+      await this.audit.record(m, { action: 'auth.mfa_enrolment_started', actor: actorOf(user), entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
     });
     return { secret, otpauthUrl: this.mfa.uri(user.email, secret) };
   }
@@ -130,7 +130,7 @@ export class AuthService {
     if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), code)) throw mfaCodeNotConfirmed();
     await this.dataSource.transaction(async (m) => {
       await this.accountsRepo.enableMfa(m, user.id);
-      await this.audit.record(m, { action: 'auth.mfa_enabled', actor: { id: user.id, role: user.role }, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
+      await this.audit.record(m, { action: 'auth.mfa_enabled', actor: actorOf(user), entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
     });
     return { mfaEnabled: true };
   }
@@ -161,7 +161,7 @@ export class AuthService {
       // A concurrent failed attempt may have locked the account since it was read: the lock wins.
       if (!(await this.accountsRepo.clearFailedLoginsUnlessLocked(m, user.id))) return null;
       const id = await this.sessions.open(m, user.id, kind, sessionTtl);
-      await this.audit.record(m, { action: 'auth.login_succeeded', actor: { id: user.id, role: user.role }, entityType: 'session', entityId: id, subjectRef: user.subjectRef, data: { kind } });
+      await this.audit.record(m, { action: 'auth.login_succeeded', actor: actorOf(user), entityType: 'session', entityId: id, subjectRef: user.subjectRef, data: { kind } });
       return id;
     });
     if (sessionId === null) return this.refuse(user, 'account_locked', invalidCredentials());

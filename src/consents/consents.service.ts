@@ -11,6 +11,7 @@ import { PolicyService } from '../policy/policy.service';
 import { ConsentSource, ConsentState, ConsentSubject, ConsentView, RecordedConsentState, WithdrawForRequestOptions, WithdrawnConsent } from './consent.types';
 import { faceBasicNeedsConfirmation, noPurposes, unknownPurpose } from './consents.errors';
 import { ConsentsRepository } from './consents.repository';
+import { actorOf } from '../audit/audit.types';
 
 /**
  * The consent ledger. Every change is an event in `consent_events` (append-only) plus the current
@@ -54,7 +55,7 @@ export class ConsentsService {
     return this.dataSource.transaction(async (manager) => {
       const version = await this.policy.currentVersion(manager);
       const clause = await this.policy.purposeClause(version, key);
-      const recorded = await this.change(manager, user.id, key, ConsentState.Granted, clause, ConsentSource.Subject, null, { id: user.id, role: user.role });
+      const recorded = await this.change(manager, user.id, key, ConsentState.Granted, clause, ConsentSource.Subject, null, actorOf(user));
       return toView(key, ConsentState.Granted, recorded.at, clause);
     });
   }

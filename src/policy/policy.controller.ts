@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../accounts/role.enum';
 import { CurrentUser, Public, Roles } from '../auth/access.decorators';
+import { actorOf } from '../audit/audit.types';
 import type { AuthUser } from '../auth/auth-user';
 import { ClauseParamDto, ClauseQueryDto, PublishPolicyDto, VersionParamDto } from './dto/policy.dto';
 import { PolicyPublisher } from './policy-publisher';
@@ -54,6 +55,6 @@ export class PolicyController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   publish(@CurrentUser() admin: AuthUser, @Body() dto: PublishPolicyDto) {
-    return this.publisher.publish(dto, { id: admin.id, role: admin.role });
+    return this.publisher.publish(dto, actorOf(admin));
   }
 }

@@ -8,6 +8,7 @@ import { maskEmail, maskName, maskPhone } from './masking';
 import { MaskedSubject, RevealableField, RevealedField } from './subject.types';
 import { subjectNotFound } from './subjects.errors';
 import { SubjectRecord, SubjectsRepository } from './subjects.repository';
+import { actorOf } from '../audit/audit.types';
 
 /** Subjects as staff see them: masked by default; an unmasked value only by an audited reveal. */
 @Injectable()
@@ -43,7 +44,7 @@ export class SubjectsService {
       if (!subject) throw subjectNotFound();
       await this.audit.record(manager, {
         action: 'subject.revealed',
-        actor: { id: staff.id, role: staff.role },
+        actor: actorOf(staff),
         entityType: 'subject',
         entityId: subject.id,
         subjectRef: subject.subjectRef,
