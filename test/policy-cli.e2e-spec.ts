@@ -52,6 +52,35 @@ describe('policy:publish on the operator command line (child processes)', () => 
     expect(n).toBeGreaterThan(0);
   }, 120_000);
 
+  it('pins requests the portal files afterwards to the version another process published, writing nothing under the old one', async () => {
+    const subject = await t.user();
+    const auth = { Authorization: `Bearer ${subject.token}` };
+    const before = await t.http.post('/api/v1/requests').set(auth).send({ type: 'access' });
+    expect(before.status).toBe(201);
+    const inForce = before.body.policyVersion as number;
+
+    const next = file('next.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依照法律修改本政策的权利'));
+    const run = await runTs('src/cli.ts', ['policy:publish', next, '--minor'], env);
+    expect(run.code).toBe(0);
+    const counts = await t.tableCounts();
+
+    // The portal last saw the older version: its first attempt must write nothing, the second pins the new one.
+    const after = await t.http.post('/api/v1/requests').set(auth).send({ type: 'disclosure_log' });
+    expect(after.status).toBe(201);
+    expect(after.body.policyVersion).toBe(inForce + 1);
+    const [row] = await t.dataSource.query(`SELECT policy_version FROM requests WHERE id = $1`, [after.body.id]);
+    expect(row.policy_version).toBe(inForce + 1);
+    const [audit] = await t.dataSource.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'request.submitted'`, [after.body.id]);
+    expect(audit.data.policyVersion).toBe(inForce + 1);
+    const grew = await t.tableCounts();
+    expect({ requests: grew.requests - counts.requests, events: grew.request_events - counts.request_events, audit: grew.audit_events - counts.audit_events, notices: grew.notifications - counts.notifications }).toEqual({
+      requests: 1,
+      events: 1,
+      audit: 1,
+      notices: 1,
+    });
+  }, 120_000);
+
   it('insists on --major or --minor', async () => {
     const run = await runTs('src/cli.ts', ['policy:publish', file('same.md', V1)], env);
     expect(run.code).toBe(1);

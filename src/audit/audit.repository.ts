@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OneStatement } from '../database/one-statement';
 import { AuditContent } from './audit-hash';
 import { AuditEventView } from './audit.types';
 
@@ -42,17 +43,25 @@ const EVENT_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-
   e.action, e.actor_id AS "actorId", e.actor_role AS "actorRole", e.entity_type AS "entityType",
   e.entity_id AS "entityId", e.subject_ref AS "subjectRef", e.data, e.content_hash AS "contentHash"`;
 
+const INSERT_COLUMNS = `(id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)`;
+
+function insertValues(e: AuditContent & { contentHash: string }): unknown[] {
+  return [e.id, e.occurredAt, e.action, e.actorId, e.actorRole, e.entityType, e.entityId, e.subjectRef, JSON.stringify(e.data), e.contentHash];
+}
+
 /** The SQL of the audit trail. Writers only ever INSERT; the database refuses anything else. */
 @Injectable()
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async insertEvent(manager: EntityManager, e: AuditContent & { contentHash: string }): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_events (id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.id, e.occurredAt, e.action, e.actorId, e.actorRole, e.entityType, e.entityId, e.subjectRef, JSON.stringify(e.data), e.contentHash],
-    );
+    await manager.query(`INSERT INTO audit_events ${INSERT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, insertValues(e));
+  }
+
+  /** The same INSERT, as a part of a statement that writes other rows too. */
+  insertEventIn(statement: OneStatement, e: AuditContent & { contentHash: string }): void {
+    const values = insertValues(e).map((v) => statement.param(v));
+    statement.with('audit', `INSERT INTO audit_events ${INSERT_COLUMNS} ${statement.row(values)}`);
   }
 
   /**

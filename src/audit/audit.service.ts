@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { contentHash, GENESIS_HASH, linkHash } from './audit-hash';
+import { OneStatement } from '../database/one-statement';
+import { AuditContent, contentHash, GENESIS_HASH, linkHash } from './audit-hash';
 import { AuditRepository, ChainLink, LinkWithEvent, SealOrder } from './audit.repository';
 import { AuditEventInput, AuditEventView, ChainAnchor, ChainBreak, ChainVerification } from './audit.types';
 
@@ -22,20 +23,16 @@ export class AuditService {
 
   /** Append an event in the caller's transaction: it exists if and only if the change commits. */
   async record(manager: EntityManager, input: AuditEventInput): Promise<string> {
-    const content = {
-      id: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      action: input.action,
-      actorId: input.actor.id,
-      actorRole: input.actor.role,
-      entityType: input.entityType,
-      entityId: input.entityId ?? null,
-      subjectRef: input.subjectRef ?? null,
-      // Hash exactly what the database will hand back: a Date, say, is stored as its ISO string.
-      data: JSON.parse(JSON.stringify(input.data ?? {})) as unknown,
-    };
-    await this.repo.insertEvent(manager, { ...content, contentHash: contentHash(content) });
-    return content.id;
+    const event = hashed(input);
+    await this.repo.insertEvent(manager, event);
+    return event.id;
+  }
+
+  /** The same, as one part of a statement that writes the change itself: it commits with it. */
+  recordIn(statement: OneStatement, input: AuditEventInput): string {
+    const event = hashed(input);
+    this.repo.insertEventIn(statement, event);
+    return event.id;
   }
 
   /**
@@ -135,6 +132,23 @@ export class AuditService {
     const page = items.slice(0, limit);
     return { items: page, nextCursor: items.length > limit ? page[page.length - 1].n : null };
   }
+}
+
+/** The event as it will be stored, with its own hash. */
+function hashed(input: AuditEventInput): AuditContent & { contentHash: string } {
+  const content: AuditContent = {
+    id: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    action: input.action,
+    actorId: input.actor.id,
+    actorRole: input.actor.role,
+    entityType: input.entityType,
+    entityId: input.entityId ?? null,
+    subjectRef: input.subjectRef ?? null,
+    // Hash exactly what the database will hand back: a Date, say, is stored as its ISO string.
+    data: JSON.parse(JSON.stringify(input.data ?? {})) as unknown,
+  };
+  return { ...content, contentHash: contentHash(content) };
 }
 
 function sortsAfter(a: SealOrder, b: SealOrder): boolean {

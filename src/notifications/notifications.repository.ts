@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/role.enum';
+import { OneStatement } from '../database/one-statement';
 
 export interface NewNotice {
   userId: string;
@@ -36,6 +37,16 @@ export class NotificationsRepository {
       [n.userId, n.kind, JSON.stringify(n.data), n.dedupeKey ?? null],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** The same INSERT as a part of a larger statement; a notice whose dedupe key exists is skipped. */
+  insertOneIn(statement: OneStatement, n: NewNotice): void {
+    const values = [statement.param(n.userId), statement.param(n.kind), statement.param(JSON.stringify(n.data), 'jsonb'), statement.param(n.dedupeKey ?? null)];
+    statement.with(
+      'notice',
+      `INSERT INTO notifications (user_id, kind, data, dedupe_key) ${statement.row(values)}
+       ON CONFLICT ON CONSTRAINT uq_notifications_dedupe_key DO NOTHING`,
+    );
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Role } from '../accounts/role.enum';
+import { OneStatement } from '../database/one-statement';
 import { NoticeDeliveryJob } from './notice-delivery.job';
 import { NotificationData, NotificationKind } from './notification-kind';
 import { NotificationsRepository } from './notifications.repository';
@@ -51,6 +52,13 @@ export class NotificationsService implements OnModuleInit, EntitySubscriberInter
     const id = await this.repo.insertOne(manager, notice);
     if (id) this.afterCommitOf(manager);
     return id;
+  }
+
+  /** The same, as one part of a statement that writes the change it announces. */
+  enqueueIn<K extends NotificationKind>(statement: OneStatement, notice: NewNotification<K>): void {
+    assertNoAddresses(notice.kind, notice.data);
+    this.repo.insertOneIn(statement, notice);
+    statement.onCommit((manager) => this.afterCommitOf(manager));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OneStatement } from '../database/one-statement';
 import type { ClauseChanges, PolicyVersion } from './policy-version';
 
 export interface Citation {
@@ -18,6 +19,11 @@ export class PolicyRepository {
   async currentVersionNumber(manager?: EntityManager): Promise<number | null> {
     const [row] = await (manager ?? this.dataSource.manager).query(`SELECT max(version) AS v FROM policy_versions`);
     return row?.v ?? null;
+  }
+
+  /** A condition, for a statement that writes, that `version` is still the one in force when it runs. */
+  inForceIs(statement: OneStatement, version: number): string {
+    return `(SELECT max(version) FROM policy_versions) = ${statement.param(version, 'int')}`;
   }
 
   async versionNumbers(): Promise<{ version: number; publishedAt: Date; major: boolean; sha256: string; title: string; changes: ClauseChanges }[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorKind } from '../common/errors/app-error';
+import { OneStatement } from '../database/one-statement';
 import { checkDisclosureBasis, checkJustification, clauseForConsentPurpose, DisclosureBasisQuery, outcomesJustifiedBy } from './domain/justification';
 import { ConsentPurposeKey, Outcome, RequestType } from './domain/policy.types';
 import { clauseNotFound, clausesDoNotJustify, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
@@ -9,11 +10,13 @@ import type { CitedClause, PolicyVersion } from './policy-version';
 
 /**
  * What the rest of the system asks of the policy. Versions never change once published, so they
- * are cached by number; "which version is in force" is asked of the database each time.
+ * are cached by number; "which version is in force" is asked of the database each time, except by
+ * writes that check it in their own statement (`lastSeenVersion`).
  */
 @Injectable()
 export class PolicyService {
   private readonly cache = new Map<number, Promise<PolicyVersion | null>>();
+  private lastSeen: number | null = null;
 
   constructor(private readonly repo: PolicyRepository) {}
 
@@ -22,6 +25,25 @@ export class PolicyService {
     const v = await this.repo.currentVersionNumber(manager);
     if (v === null) throw new AppError(ErrorKind.Unavailable, PolicyErrorCode.NoPolicy, 'No policy version has been published yet');
     return v;
+  }
+
+  /**
+   * The version in force as this process last read it, for a write that makes `pinsVersionInForce`
+   * its statement's condition instead of asking first: publishing is rare, so the guess is nearly
+   * always right, and a wrong one writes nothing (call `versionInForceChanged` and try again).
+   */
+  async lastSeenVersion(): Promise<number> {
+    this.lastSeen ??= await this.currentVersion();
+    return this.lastSeen;
+  }
+
+  versionInForceChanged(): void {
+    this.lastSeen = null;
+  }
+
+  /** Makes `statement` write nothing unless `version` is still in force when it runs. */
+  pinsVersionInForce(statement: OneStatement, version: number): void {
+    statement.onlyIf(this.repo.inForceIs(statement, version));
   }
 
   async current(): Promise<PolicyVersion> {

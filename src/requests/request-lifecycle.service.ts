@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AuditEventInput } from '../audit/audit.types';
+import { OneStatement } from '../database/one-statement';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { ActorRole, checkTransition, RequestAction, statusesAllowing, Transition } from './domain/request-lifecycle';
 import { DECIDED_STATUSES, RequestStatus } from './domain/request-status';
@@ -123,9 +125,29 @@ export class RequestLifecycle {
 
   /** The first timeline entry and audit event of a request just inserted (status `submitted`). */
   async recordSubmission(manager: EntityManager, request: SubjectRequest, actor: RequestActor, record: TransitionRecord = {}): Promise<RequestEvent> {
+    this.assertMaySubmit(request, actor);
+    return this.record(manager, request, RequestAction.Submit, null, actor, record);
+  }
+
+  /**
+   * The same, as parts of the statement that inserts the request (`request` holds the values that
+   * statement writes), timed at its submission. Returns the timeline part's name and the entry as
+   * it will be written, less its id and write order, which the part's row gives.
+   */
+  recordSubmissionIn(statement: OneStatement, request: SubjectRequest, actor: RequestActor, record: TransitionRecord = {}): { part: string; event: Omit<RequestEvent, 'id' | 'n'> } {
+    this.assertMaySubmit(request, actor);
+    const { event, audit } = describe(request, RequestAction.Submit, null, actor, record);
+    const part = this.repo.appendEventIn(statement, event, request.submittedAt);
+    this.audit.recordIn(statement, audit);
+    return {
+      part,
+      event: { ...event, at: request.submittedAt },
+    };
+  }
+
+  private assertMaySubmit(request: SubjectRequest, actor: RequestActor): void {
     const check = checkTransition({ action: RequestAction.Submit, from: null, type: request.type, role: actor.role });
     if (!check.allowed) throw roleNotAllowed(RequestAction.Submit, check.refusal === 'role' ? check.roles : []);
-    return this.record(manager, request, RequestAction.Submit, null, actor, record);
   }
 
   private async record(
@@ -136,38 +158,9 @@ export class RequestLifecycle {
     actor: RequestActor,
     record: TransitionRecord,
   ): Promise<RequestEvent> {
-    const event: NewRequestEvent = {
-      requestId: request.id,
-      action,
-      fromStatus: from,
-      toStatus: request.status,
-      actorId: actor.id,
-      actorRole: actor.role,
-      outcome: record.outcome ?? null,
-      clauses: record.clauses ?? [],
-      reason: record.reason ?? null,
-      note: record.note ?? null,
-      data: record.data ?? {},
-    };
+    const { event, audit } = describe(request, action, from, actor, record);
     const written = await this.repo.appendEvent(manager, event);
-    await this.audit.record(manager, {
-      action: AUDIT_ACTIONS[action],
-      actor: { id: actor.id, role: actor.role },
-      entityType: 'request',
-      entityId: request.id,
-      subjectRef: request.subjectRef,
-      // Ids, codes and clause ids only: no reason, question, reply or statement text.
-      data: {
-        type: request.type,
-        from,
-        to: request.status,
-        policyVersion: request.policyVersion,
-        version: request.version,
-        ...(record.outcome ? { outcome: record.outcome } : {}),
-        ...(record.clauses && record.clauses.length > 0 ? { clauses: record.clauses } : {}),
-        ...(record.data ?? {}),
-      },
-    });
+    await this.audit.record(manager, audit);
     return written;
   }
 
@@ -178,4 +171,48 @@ export class RequestLifecycle {
     if (current && decisive && current.status !== read.status && DECIDED_STATUSES.includes(current.status)) return alreadyDecided(current.status);
     return requestChanged(current ? { status: current.status, version: current.version } : undefined);
   }
+}
+
+/**
+ * What one transition writes: its timeline entry and its audit event. The audit event carries ids,
+ * codes and clause ids only: no reason, question, reply or statement text.
+ */
+function describe(
+  request: SubjectRequest,
+  action: RequestAction,
+  from: RequestStatus | null,
+  actor: RequestActor,
+  record: TransitionRecord,
+): { event: Required<NewRequestEvent>; audit: AuditEventInput } {
+  const event: Required<NewRequestEvent> = {
+    requestId: request.id,
+    action,
+    fromStatus: from,
+    toStatus: request.status,
+    actorId: actor.id,
+    actorRole: actor.role,
+    outcome: record.outcome ?? null,
+    clauses: record.clauses ?? [],
+    reason: record.reason ?? null,
+    note: record.note ?? null,
+    data: record.data ?? {},
+  };
+  const audit: AuditEventInput = {
+    action: AUDIT_ACTIONS[action],
+    actor: { id: actor.id, role: actor.role },
+    entityType: 'request',
+    entityId: request.id,
+    subjectRef: request.subjectRef,
+    data: {
+      type: request.type,
+      from,
+      to: request.status,
+      policyVersion: request.policyVersion,
+      version: request.version,
+      ...(record.outcome ? { outcome: record.outcome } : {}),
+      ...(record.clauses && record.clauses.length > 0 ? { clauses: record.clauses } : {}),
+      ...(record.data ?? {}),
+    },
+  };
+  return { event, audit };
 }

@@ -12,6 +12,7 @@ export enum RequestErrorCode {
   RoleNotAllowed = 'role_not_allowed',
   RequestChanged = 'request_changed',
   AlreadyAppealed = 'already_appealed',
+  PolicyInFlux = 'policy_in_flux',
 }
 
 /** Not found, or another subject's: the answer is the same (never reveal that it exists). */
@@ -67,3 +68,7 @@ export const requestChanged = (current?: { status: RequestStatus; version: numbe
 
 export const alreadyAppealed = () =>
   new AppError(ErrorKind.Conflict, RequestErrorCode.AlreadyAppealed, 'A rejection can be appealed once, and this one already was');
+
+/** New policy versions were published while the request was being filed, again and again: nothing was filed. */
+export const policyInFlux = () =>
+  new AppError(ErrorKind.Unavailable, RequestErrorCode.PolicyInFlux, 'The privacy policy is being republished; nothing was filed, try again in a moment');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OneStatement } from '../database/one-statement';
 import { RequestType } from '../policy/domain/policy.types';
 import { CLOCK_RUNNING_STATUSES, CLOSED_STATUSES, OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
 import { RequestEvent } from './request-event.entity';
@@ -17,11 +18,31 @@ const EVENT_COLUMNS = `
   id, n::text AS n, request_id AS "requestId", at, action, from_status AS "fromStatus", to_status AS "toStatus",
   actor_id AS "actorId", actor_role AS "actorRole", outcome, clauses, reason, note, data`;
 
+const EVENT_INSERT_COLUMNS = `(at, request_id, action, from_status, to_status, actor_id, actor_role, outcome, clauses, reason, note, data)`;
+
+function eventValues(e: NewRequestEvent): unknown[] {
+  return [
+    e.requestId,
+    e.action,
+    e.fromStatus,
+    e.toStatus,
+    e.actorId,
+    e.actorRole,
+    e.outcome ?? null,
+    e.clauses ?? [],
+    e.reason ?? null,
+    e.note ?? null,
+    JSON.stringify(e.data ?? {}),
+  ];
+}
+
 /** The unique indexes a submission can run into. */
 export const ONE_OPEN_PER_TYPE = 'uq_requests_one_open_per_type';
 export const IDEMPOTENCY_KEY = 'uq_requests_idempotency_key';
 
 export interface NewRequestRow {
+  /** made by the caller, so that what is written with the request can name it */
+  id: string;
   subjectId: string;
   subjectRef: string;
   type: RequestType;
@@ -131,12 +152,42 @@ export class RequestsRepository {
 
   async insert(manager: EntityManager, r: NewRequestRow): Promise<SubjectRequest> {
     const [row]: SubjectRequest[] = await manager.query(
-      `INSERT INTO requests (subject_id, subject_ref, type, status, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)
-       VALUES ($1, $2, $3, 'submitted', $4, $5::jsonb, $6, $7, $8, $9, $6)
+      `INSERT INTO requests (id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)
+       VALUES ($1, $2, $3, $4, 'submitted', 1, $5, $6::jsonb, $7, $8, $9, $10, $7)
        RETURNING ${REQUEST_COLUMNS}`,
-      [r.subjectId, r.subjectRef, r.type, r.policyVersion, JSON.stringify(r.details), r.submittedAt, r.dueAt, r.idempotencyKey, r.idempotencyFingerprint],
+      [r.id, r.subjectId, r.subjectRef, r.type, r.policyVersion, JSON.stringify(r.details), r.submittedAt, r.dueAt, r.idempotencyKey, r.idempotencyFingerprint],
     );
     return row;
+  }
+
+  /**
+   * The same INSERT as a part of a larger statement, with every value given (the id too, so that
+   * the statement's other parts can name the request). Returns the part's name; its rows are the
+   * request as written.
+   */
+  insertIn(statement: OneStatement, r: NewRequestRow): string {
+    const v = (value: unknown) => statement.param(value);
+    const values = [v(r.id), v(r.subjectId), v(r.subjectRef), v(r.type), `'submitted'`, '1', v(r.policyVersion), v(JSON.stringify(r.details))];
+    values.push(v(r.submittedAt), v(r.dueAt), v(r.idempotencyKey), v(r.idempotencyFingerprint), v(r.submittedAt));
+    return statement.with(
+      'request',
+      `INSERT INTO requests (id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)
+       ${statement.row(values)}
+       RETURNING ${REQUEST_COLUMNS}`,
+    );
+  }
+
+  /**
+   * Runs a statement that inserts a request (part `requestPart`) and its first timeline entry
+   * (part `eventPart`), with whatever else its parts write; answers the request as written and the
+   * entry's id and write order; null when the statement's condition kept it from writing.
+   */
+  async runFiling(manager: EntityManager, statement: OneStatement, requestPart: string, eventPart: string): Promise<(SubjectRequest & { eventId: string; eventN: string }) | null> {
+    const [row] = await statement.run<SubjectRequest & { eventId: string; eventN: string }>(
+      manager,
+      `SELECT r.*, e.id AS "eventId", e.n::text AS "eventN" FROM ${requestPart} r CROSS JOIN ${eventPart} e`,
+    );
+    return row ?? null;
   }
 
   async findById(id: string, manager?: EntityManager): Promise<SubjectRequest | null> {
@@ -215,24 +266,21 @@ export class RequestsRepository {
 
   async appendEvent(manager: EntityManager, e: NewRequestEvent): Promise<RequestEvent> {
     const [row]: RequestEvent[] = await manager.query(
-      `INSERT INTO request_events (request_id, action, from_status, to_status, actor_id, actor_role, outcome, clauses, reason, note, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+      `INSERT INTO request_events ${EVENT_INSERT_COLUMNS} VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        RETURNING ${EVENT_COLUMNS}`,
-      [
-        e.requestId,
-        e.action,
-        e.fromStatus,
-        e.toStatus,
-        e.actorId,
-        e.actorRole,
-        e.outcome ?? null,
-        e.clauses ?? [],
-        e.reason ?? null,
-        e.note ?? null,
-        JSON.stringify(e.data ?? {}),
-      ],
+      eventValues(e),
     );
     return row;
+  }
+
+  /**
+   * The same INSERT as a part of a larger statement, at a given time (in a statement of its own,
+   * `now()` is that statement's clock, not the one the rest of the change was computed from).
+   * Returns the part's name; its row has the entry's `id` and `n`.
+   */
+  appendEventIn(statement: OneStatement, e: NewRequestEvent, at: Date): string {
+    const values = [statement.param(at), ...eventValues(e).map((value) => statement.param(value))];
+    return statement.with('request_event', `INSERT INTO request_events ${EVENT_INSERT_COLUMNS} ${statement.row(values)} RETURNING id, n`);
   }
 
   /** The timeline of one request, in the order it happened. */

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { PasswordHasher } from '../accounts/password-hasher';
 import type { AuthUser } from '../auth/auth-user';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { ConsentsService } from '../consents/consents.service';
+import { OneStatement } from '../database/one-statement';
 import { NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
 import { justifyingClauses } from '../policy/domain/justification';
@@ -20,8 +21,8 @@ import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { RequestLifecycle, TransitionResult } from './request-lifecycle.service';
 import { iso, RequestView, RequestViews } from './request-views';
-import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, requestNotFound } from './requests.errors';
-import { IDEMPOTENCY_KEY, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
+import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, policyInFlux, requestNotFound } from './requests.errors';
+import { IDEMPOTENCY_KEY, NewRequestRow, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
 
 /** The answer to a submission: a new request (201), or the one an Idempotency-Key already made (200). */
@@ -35,6 +36,9 @@ interface Filed {
   request: SubjectRequest;
   timeline: RequestEvent[];
 }
+
+/** Filings in a row that may find a newer policy version in force than the one they were pinned to. */
+const MAX_FILING_ATTEMPTS = 3;
 
 /** How many of their own requests a subject's list shows. */
 const OWN_LIST_LIMIT = 200;
@@ -72,7 +76,10 @@ export class RequestsService {
       if (earlier) return earlier;
     }
     try {
-      const filed = await this.dataSource.transaction((manager) => this.file(manager, user, dto, idempotencyKey ?? null, fingerprint));
+      const filed =
+        dto.type === RequestType.WithdrawConsent
+          ? await this.dataSource.transaction((manager) => this.fileWithdrawal(manager, user, dto, idempotencyKey ?? null, fingerprint))
+          : await this.file(user, dto, idempotencyKey ?? null, fingerprint);
       // The whole timeline was written by this transaction: answer from it rather than read it back.
       return { replayed: false, request: await this.views.forSubjectWithTimeline(filed.request, filed.timeline) };
     } catch (err) {
@@ -152,31 +159,60 @@ export class RequestsService {
     return this.views.forSubject(appealed);
   }
 
-  private async file(manager: EntityManager, user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
-    const { now: submittedAt, policyVersion } = await this.repo.filingContext(manager);
-    const request = await this.repo.insert(manager, {
+  /**
+   * A request staff will decide: the request, its first timeline entry, its audit event and the
+   * receipt for the subject, written by one statement (atomic without a transaction around it).
+   * It is pinned to the version in force as this process last saw it, and writes nothing if
+   * another has been published since: then it reads the new one and files again.
+   */
+  private async file(user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
+    const manager = this.dataSource.manager;
+    for (let attempt = 1; ; attempt += 1) {
+      const row = this.newRow(user, dto, key, fingerprint, new Date(), await this.policy.lastSeenVersion());
+      const statement = new OneStatement();
+      this.policy.pinsVersionInForce(statement, row.policyVersion);
+      const requestPart = this.repo.insertIn(statement, row);
+      const submission = this.lifecycle.recordSubmissionIn(statement, asFiled(row), actorOf(user), { data: { dueAt: iso(row.dueAt) } });
+      this.notifications.enqueueIn(statement, {
+        userId: user.id,
+        kind: NotificationKind.RequestReceived,
+        data: { requestId: row.id, requestType: row.type, dueAt: iso(row.dueAt) },
+      });
+      const filed = await this.repo.runFiling(manager, statement, requestPart, submission.part);
+      if (filed) {
+        const { eventId, eventN, ...request } = filed;
+        return { request, timeline: [{ ...submission.event, id: eventId, n: eventN }] };
+      }
+      this.policy.versionInForceChanged();
+      if (attempt === MAX_FILING_ATTEMPTS) throw policyInFlux();
+    }
+  }
+
+  /** A withdrawal of consent, filed and decided by the system in one transaction. */
+  private async fileWithdrawal(manager: EntityManager, user: AuthUser, dto: WithdrawConsentRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
+    const { now, policyVersion } = await this.repo.filingContext(manager);
+    // None published: the policy service answers that refusal.
+    const row = this.newRow(user, dto, key, fingerprint, now, policyVersion ?? (await this.policy.currentVersion(manager)));
+    const request = await this.repo.insert(manager, row);
+    const submitted = await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
+    const { request: completed, event: decided } = await this.withdrawAtOnce(manager, request, dto);
+    return { request: completed, timeline: [submitted, decided] };
+  }
+
+  /** The row a filing inserts: pinned to a policy version, due by the configured deadline. */
+  private newRow(user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null, submittedAt: Date, policyVersion: number): NewRequestRow {
+    return {
+      id: randomUUID(),
       subjectId: user.id,
       subjectRef: user.subjectRef,
       type: dto.type,
-      // None published: the policy service answers that refusal.
-      policyVersion: policyVersion ?? (await this.policy.currentVersion(manager)),
+      policyVersion,
       details: dto.type === RequestType.WithdrawConsent ? { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true } : {},
       submittedAt,
       dueAt: this.deadlines.dueAt(dto.type, submittedAt),
       idempotencyKey: key,
       idempotencyFingerprint: fingerprint,
-    });
-    const submitted = await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
-    if (dto.type === RequestType.WithdrawConsent) {
-      const { request: completed, event: decided } = await this.withdrawAtOnce(manager, request, dto);
-      return { request: completed, timeline: [submitted, decided] };
-    }
-    await this.notifications.enqueue(manager, {
-      userId: user.id,
-      kind: NotificationKind.RequestReceived,
-      data: { requestId: request.id, requestType: request.type, dueAt: iso(request.dueAt) },
-    });
-    return { request, timeline: [submitted] };
+    };
   }
 
   /**
@@ -245,6 +281,22 @@ export class RequestsService {
     if (!request) throw requestNotFound();
     return request;
   }
+}
+
+/** A request as `insertIn` writes it, before any change: what its first timeline entry and audit event describe. */
+function asFiled(row: NewRequestRow): SubjectRequest {
+  return {
+    ...row,
+    status: RequestStatus.Submitted,
+    version: 1,
+    awaitingSince: null,
+    extendedAt: null,
+    appealedAt: null,
+    assigneeId: null,
+    overdueFlaggedAt: null,
+    closedAt: null,
+    updatedAt: row.submittedAt,
+  };
 }
 
 function actorOf(user: AuthUser) {
