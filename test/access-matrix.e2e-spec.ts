@@ -20,7 +20,8 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   body, which is refused as an unknown field; on lists, it must not see the first subject's rows.
  * - `staff·own`, `legal·own`: a reviewer on a request free for them or already theirs (unclaimed, or
  *   assigned to them); `staff·other`, `legal·other`: on a request held by another reviewer. On a
- *   request under appeal, "own" means the reviewer who decided the rejection still holds it.
+ *   request under appeal, "own" means the caller made the decision appealed against (an appeal is
+ *   for another reviewer), "other" that another reviewer did.
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
  * Policy routes concern no one's resource: `—` marks the "other" cells there.
  *
@@ -48,7 +49,7 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/decision':           ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
-  'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
   'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
@@ -111,6 +112,8 @@ describe('access matrix: every role × own/other resource × every route of requ
   /** The other reviewer, who holds the fixtures of the `·other` cells. */
   let staff2: TestUser;
   let legal: TestUser;
+  /** Another legal reviewer, who closes appeals the cells leave open (whoever rejected them). */
+  let legal2: TestUser;
   let admin: TestUser;
 
   const auth = (u: TestUser | null): Record<string, string> => (u ? { Authorization: `Bearer ${u.token}` } : {});
@@ -162,7 +165,7 @@ describe('access matrix: every role × own/other resource × every route of requ
     ]);
     for (const r of open) {
       if (['submitted', 'in_review', 'awaiting_subject'].includes(r.status)) await ok(send('POST', `/api/v1/requests/${r.id}/cancel`, alice));
-      else if (r.status === 'under_appeal') await staffPost(legal, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
+      else if (r.status === 'under_appeal') await staffPost(legal2, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
       else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
     }
   };
@@ -280,7 +283,7 @@ describe('access matrix: every role × own/other resource × every route of requ
       },
     },
     'POST /api/v1/staff/requests/:id/appeal/decision': {
-      // Own: the reviewer who rejected the request still holds it; other: another reviewer rejected it.
+      // Own: the caller rejected the request; other: another reviewer did.
       prepare: (c) => underAppeal(c.holder),
       call: (_, fx) => ({
         path: `/api/v1/staff/requests/${fx.requestId}/appeal/decision`,
@@ -363,11 +366,12 @@ describe('access matrix: every role × own/other resource × every route of requ
 
   beforeAll(async () => {
     t = await createTestApp();
-    [alice, bob, staff, staff2, legal, admin] = [
+    [alice, bob, staff, staff2, legal, legal2, admin] = [
       await t.user(Role.Subject, { displayName: '张三丰', phone: '13812341234' }),
       await t.user(Role.Subject),
       await t.user(Role.Staff),
       await t.user(Role.Staff),
+      await t.user(Role.Legal),
       await t.user(Role.Legal),
       await t.user(Role.Admin),
     ];

@@ -8,6 +8,7 @@ describe('review: the staff workflow (HTTP)', () => {
   let staff: TestUser;
   let staff2: TestUser;
   let legal: TestUser;
+  let legal2: TestUser;
   const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
   const staffPost = (u: TestUser, id: string, action: string, body: object = {}) => t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body);
   const subjectView = async (s: TestUser, id: string) => (await t.http.get(`/api/v1/requests/${id}`).set(auth(s))).body;
@@ -28,7 +29,7 @@ describe('review: the staff workflow (HTTP)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    [staff, staff2, legal] = [await t.user(Role.Staff), await t.user(Role.Staff), await t.user(Role.Legal)];
+    [staff, staff2, legal, legal2] = [await t.user(Role.Staff), await t.user(Role.Staff), await t.user(Role.Legal), await t.user(Role.Legal)];
   });
   afterAll(() => t.close());
 
@@ -214,6 +215,31 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(overturned.body.status).toBe('approved');
       expect((await noticesOf(s.id)).map((n) => n.kind)).toEqual(['request.received', 'request.decided', 'request.decided']);
     });
+    it('takes the appeal out of the rejecting reviewer’s hands; the legal reviewer who rejected may not claim, be assigned or decide it', async () => {
+      const { s, id } = await filed('delete_account', legal);
+      expect((await staffPost(legal, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留账户' })).status).toBe(200);
+      const appeal = await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: '保全已解除' });
+      expect(appeal.status).toBe(200);
+      const page = await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(legal2));
+      expect(page.body).toMatchObject({ status: 'under_appeal', assigneeId: null });
+      const unassigned = await t.http.get('/api/v1/staff/requests').query({ status: 'under_appeal', assignee: 'none' }).set(auth(legal2));
+      expect(unassigned.body.items.map((r: { id: string }) => r.id)).toContain(id);
+
+      const before = await t.tableCounts();
+      const claim = await staffPost(legal, id, 'claim');
+      expect([claim.status, claim.body.code]).toEqual([403, 'decider_cannot_review_appeal']);
+      const decide = await staffPost(legal, id, 'appeal/decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全仍然有效' });
+      expect([decide.status, decide.body.code]).toEqual([403, 'decider_cannot_review_appeal']);
+      const assign = await staffPost(legal2, id, 'assign', { assigneeId: legal.id });
+      expect([assign.status, assign.body.code]).toEqual([422, 'decider_cannot_review_appeal']);
+      expect(await t.tableCounts()).toEqual(before);
+
+      expect((await staffPost(legal2, id, 'claim')).body).toMatchObject({ status: 'under_appeal', assigneeId: legal2.id });
+      const decided = await staffPost(legal2, id, 'appeal/decision', { outcome: 'approve', clauses: ['face.retain.2'], reason: '保全已解除' });
+      expect(decided.status).toBe(200);
+      expect(decided.body.status).toBe('approved');
+    });
+
     it('refuses an appeal that would reopen a request while another of its type is open (409 naming it)', async () => {
       const { s, id } = await filed('delete_account', staff);
       await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });

@@ -59,7 +59,8 @@ export interface NewRequestRow {
  * here is free-form, so the UPDATE is always built from known fragments.
  */
 export interface RequestChanges {
-  assigneeId?: string;
+  /** a reviewer, or null: nobody holds the request */
+  assigneeId?: string | null;
   /** a new deadline (an extension, or the clock of an appeal) */
   dueAt?: Date;
   markExtended?: boolean;
@@ -281,6 +282,15 @@ export class RequestsRepository {
   appendEventIn(statement: OneStatement, e: NewRequestEvent, at: Date): string {
     const values = [statement.param(at), ...eventValues(e).map((value) => statement.param(value))];
     return statement.with('request_event', `INSERT INTO request_events ${EVENT_INSERT_COLUMNS} ${statement.row(values)} RETURNING id, n`);
+  }
+
+  /** The account that made the request's (first) decision, or null: decided by the system, or not yet. */
+  async deciderOf(requestId: string): Promise<string | null> {
+    const [row]: { actorId: string | null }[] = await this.q().query(
+      `SELECT actor_id AS "actorId" FROM request_events WHERE request_id = $1 AND action = 'decide' ORDER BY n DESC LIMIT 1`,
+      [requestId],
+    );
+    return row?.actorId ?? null;
   }
 
   /** The timeline of one request, in the order it happened. */

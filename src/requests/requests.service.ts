@@ -141,7 +141,10 @@ export class RequestsService {
     return this.views.forSubject(resumed);
   }
 
-  /** Once, after a rejection: legal decides it, on a fresh deadline of the request's type. */
+  /**
+   * Once, after a rejection: legal decides it, on a fresh deadline of the request's type. The appeal
+   * leaves the hands of whoever rejected the request: it waits, unassigned, for legal.
+   */
   async appeal(user: AuthUser, id: string, dto: AppealDto): Promise<RequestView> {
     const request = await this.owned(user, id);
     this.lifecycle.assertAllowed(request, RequestAction.Appeal, user.role);
@@ -152,7 +155,7 @@ export class RequestsService {
         request,
         action: RequestAction.Appeal,
         actor: actorOf(user),
-        changes: { markAppealed: true, dueAt, clearOverdueFlag: true },
+        changes: { markAppealed: true, dueAt, clearOverdueFlag: true, assigneeId: null },
         record: { note: dto.statement, data: { dueAt: iso(dueAt) } },
       });
     });

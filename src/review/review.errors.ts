@@ -8,6 +8,7 @@ export enum ReviewErrorCode {
   AlreadyExtended = 'already_extended',
   DeadlinePassed = 'deadline_passed',
   ExtensionNotLater = 'extension_not_later',
+  DeciderCannotReviewAppeal = 'decider_cannot_review_appeal',
 }
 
 export const alreadyClaimed = (assigneeId: string) =>
@@ -41,3 +42,16 @@ export const extensionNotLater = (dueAt: Date) =>
   new AppError(ErrorKind.Unprocessable, ReviewErrorCode.ExtensionNotLater, `The new deadline must be later than the current one (${dueAt.toISOString()})`, {
     dueAt: dueAt.toISOString(),
   });
+
+/**
+ * An appeal is a second look: the account that made the decision appealed against may not take it
+ * (claim or decide: 403), nor be handed it (assign: 422).
+ */
+export const deciderCannotReviewAppeal = (kind: ErrorKind.Forbidden | ErrorKind.Unprocessable) =>
+  new AppError(
+    kind,
+    ReviewErrorCode.DeciderCannotReviewAppeal,
+    kind === ErrorKind.Forbidden
+      ? 'You made the decision this appeal is against; another legal reviewer must review it'
+      : 'That account made the decision this appeal is against; assign the appeal to another legal reviewer',
+  );

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { Role } from '../accounts/role.enum';
 import type { AuthUser } from '../auth/auth-user';
-import { AppError } from '../common/errors/app-error';
+import { AppError, ErrorKind } from '../common/errors/app-error';
 import { NotificationData, NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
 import { justifyingClauses } from '../policy/domain/justification';
@@ -22,7 +22,7 @@ import { SubjectsService } from '../subjects/subjects.service';
 import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
-import { alreadyClaimed, alreadyExtended, assigneeNotReviewer, deadlinePassed, extensionNotLater, reasonRequired } from './review.errors';
+import { alreadyClaimed, alreadyExtended, assigneeNotReviewer, deadlinePassed, deciderCannotReviewAppeal, extensionNotLater, reasonRequired } from './review.errors';
 
 /** A notice to the subject, of any kind with its own data. */
 type SubjectNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K> } }[NotificationKind];
@@ -75,6 +75,7 @@ export class ReviewService {
   async claim(user: AuthUser, id: string): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Claim, user.role);
+    await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
     if (request.assigneeId === user.id) return this.views.forStaff(request);
     if (request.assigneeId) throw alreadyClaimed(request.assigneeId);
     return this.transition(request, user, RequestAction.Claim, { changes: { assigneeId: user.id }, record: { data: { assigneeId: user.id } } });
@@ -87,6 +88,7 @@ export class ReviewService {
     const eligible = request.status === RequestStatus.UnderAppeal ? [Role.Legal] : [Role.Staff, Role.Legal];
     const assignee = await this.accounts.findById(assigneeId);
     if (!assignee || !eligible.includes(assignee.role)) throw assigneeNotReviewer(eligible);
+    await this.assertNotDeciderOfAppeal(request, assigneeId, ErrorKind.Unprocessable);
     if (request.assigneeId === assigneeId) return this.views.forStaff(request);
     return this.transition(request, user, RequestAction.Assign, { changes: { assigneeId }, record: { data: { assigneeId } } });
   }
@@ -138,6 +140,7 @@ export class ReviewService {
     const request = await this.find(id);
     const to = statusAfterDecision(dto.outcome);
     this.lifecycle.assertAllowed(request, action, user.role, to);
+    if (action === RequestAction.DecideAppeal) await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
     this.lifecycle.assertVersion(request, dto.expectedVersion);
     const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses);
     if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
@@ -162,6 +165,12 @@ export class ReviewService {
       return result;
     });
     return this.views.forStaff(updated);
+  }
+
+  /** On a request under appeal: throws if `accountId` made the decision appealed against. */
+  private async assertNotDeciderOfAppeal(request: SubjectRequest, accountId: string, kind: ErrorKind.Forbidden | ErrorKind.Unprocessable): Promise<void> {
+    if (request.status !== RequestStatus.UnderAppeal) return;
+    if ((await this.repo.deciderOf(request.id)) === accountId) throw deciderCannotReviewAppeal(kind);
   }
 
   /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
