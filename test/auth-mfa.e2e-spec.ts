@@ -4,6 +4,8 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** A code for the step after the current one would be outside the accepted window; this one is now. */
 const codeFor = (secret: string): string => authenticator.generate(secret);
+/** The code of `offset` steps from now (one step either way is accepted). */
+const codeAt = (secret: string, offset: number): string => authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
 /** A valid-looking code that is not the current one (nor one step either side). */
 const wrongCodeFor = (secret: string): string => {
   const valid = new Set([-1, 0, 1].map((step) => authenticator.clone({ epoch: Date.now() + step * 30_000 }).generate(secret)));
@@ -23,11 +25,14 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   const login = (u: TestUser) => t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password });
 
-  /** A staff account with a confirmed second factor; returns its secret. */
+  /**
+   * A staff account with a confirmed second factor; returns its secret. It is confirmed with the
+   * previous step's code, so that the current one is still unused for signing in.
+   */
   async function enrol(u: TestUser): Promise<string> {
     const start = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer(u.token));
     expect(start.status).toBe(201);
-    const confirm = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(u.token)).send({ code: codeFor(start.body.secret) });
+    const confirm = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(u.token)).send({ code: codeAt(start.body.secret, -1) });
     expect(confirm.status).toBe(200);
     expect(confirm.body).toEqual({ mfaEnabled: true });
     return start.body.secret as string;
@@ -72,6 +77,38 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
     expect(done.body).toMatchObject({ accessToken: expect.any(String), user: { id: staff.id, role: 'staff' } });
     expect(String(done.headers['set-cookie'])).toMatch(/dsr_session=.+HttpOnly/);
     expect((await t.http.get('/api/v1/me').set(bearer(done.body.accessToken))).status).toBe(200);
+  });
+
+  it('accepts a code once: the same code again, or an older one, is refused as a replay (401, counted, audited)', async () => {
+    const staff = await t.user(Role.Staff);
+    const secret = await enrol(staff);
+    const signIn = async (code: string) => t.http.post('/api/v1/auth/mfa').send({ mfaToken: (await login(staff)).body.mfaToken, code });
+
+    // The code that confirmed the enrolment is used already.
+    const enrolmentCode = await signIn(codeAt(secret, -1));
+    expect([enrolmentCode.status, enrolmentCode.body.code]).toEqual([401, 'invalid_mfa_code']);
+    const current = codeFor(secret);
+    expect((await signIn(current)).status).toBe(200);
+    const replay = await signIn(current);
+    expect([replay.status, replay.body.code]).toEqual([401, 'invalid_mfa_code']);
+    expect(replay.body.accessToken).toBeUndefined();
+    const [row] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [staff.id]);
+    expect(row.failed_login_count).toBe(1);
+    const reasons = await t.dataSource.query(`SELECT data->>'reason' AS reason FROM audit_events WHERE entity_id = $1 AND action = 'auth.login_failed' ORDER BY n`, [
+      staff.id,
+    ]);
+    expect(reasons.map((r: { reason: string }) => r.reason)).toEqual(['replayed_mfa_code', 'replayed_mfa_code']);
+    // The next step's code is new: it signs in.
+    expect((await signIn(codeAt(secret, 1))).status).toBe(200);
+  });
+
+  it('lets one of several concurrent sign-ins with the same code through', async () => {
+    const staff = await t.user(Role.Staff);
+    const secret = await enrol(staff);
+    const tokens = await Promise.all(Array.from({ length: 5 }, async () => (await login(staff)).body.mfaToken as string));
+    const code = codeFor(secret);
+    const answers = await Promise.all(tokens.map((mfaToken) => t.http.post('/api/v1/auth/mfa').send({ mfaToken, code })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401, 401, 401]);
   });
 
   it('refuses a wrong code with 401 and counts it as a failed attempt', async () => {

@@ -104,10 +104,26 @@ export class AccountsRepository {
   }
 
   async setMfaSecret(manager: EntityManager, userId: string, encryptedSecret: string): Promise<void> {
-    await manager.query(`UPDATE users SET mfa_secret = $2, mfa_enabled_at = NULL, updated_at = now() WHERE id = $1`, [userId, encryptedSecret]);
+    await manager.query(`UPDATE users SET mfa_secret = $2, mfa_enabled_at = NULL, mfa_last_step = NULL, updated_at = now() WHERE id = $1`, [
+      userId,
+      encryptedSecret,
+    ]);
   }
 
-  async enableMfa(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE users SET mfa_enabled_at = now(), updated_at = now() WHERE id = $1`, [userId]);
+  /** Turns the second factor on; the code that confirmed it counts as used (`step`). */
+  async enableMfa(manager: EntityManager, userId: string, step: number): Promise<void> {
+    await manager.query(`UPDATE users SET mfa_enabled_at = now(), mfa_last_step = $2, updated_at = now() WHERE id = $1`, [userId, step]);
+  }
+
+  /**
+   * Records that a code of time step `step` was accepted, unless one of that step or a later one
+   * already was: false then (the code is being replayed). Of concurrent uses of one code, one wins.
+   */
+  async useMfaStep(userId: string, step: number): Promise<boolean> {
+    const [, count]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2)`,
+      [userId, step],
+    );
+    return count === 1;
   }
 }

@@ -36,7 +36,7 @@ export interface SignedIn {
   [SET_COOKIE]?: CookieInstruction;
 }
 
-type FailureReason = 'wrong_password' | 'wrong_mfa_code' | 'account_locked';
+type FailureReason = 'wrong_password' | 'wrong_mfa_code' | 'replayed_mfa_code' | 'account_locked';
 
 const isLocked = (user: User): boolean => user.lockedUntil !== null && user.lockedUntil > new Date();
 
@@ -89,7 +89,10 @@ export class AuthService {
     const user = claims ? await this.accountsRepo.findById(claims.sub) : null;
     if (!user || !user.mfaSecret || !user.mfaEnabledAt) throw notAuthenticated();
     if (isLocked(user)) return this.refuse(user, 'account_locked', invalidCredentials());
-    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), dto.code)) return this.refuse(user, 'wrong_mfa_code', invalidMfaCode());
+    const step = this.mfa.stepOf(this.mfa.decrypt(user.mfaSecret), dto.code);
+    if (step === null) return this.refuse(user, 'wrong_mfa_code', invalidMfaCode());
+    // A code is good once: seen before (or one older than the last accepted), it is a replay.
+    if (!(await this.accountsRepo.useMfaStep(user.id, step))) return this.refuse(user, 'replayed_mfa_code', invalidMfaCode());
     return this.openSession(user, kind);
   }
 
@@ -127,9 +130,10 @@ export class AuthService {
     const user = await this.accounts.get(auth.id);
     if (user.mfaEnabledAt) throw mfaAlreadyEnabled();
     if (!user.mfaSecret) throw mfaNotStarted();
-    if (!this.mfa.verify(this.mfa.decrypt(user.mfaSecret), code)) throw mfaCodeNotConfirmed();
+    const step = this.mfa.stepOf(this.mfa.decrypt(user.mfaSecret), code);
+    if (step === null) throw mfaCodeNotConfirmed();
     await this.dataSource.transaction(async (m) => {
-      await this.accountsRepo.enableMfa(m, user.id);
+      await this.accountsRepo.enableMfa(m, user.id, step);
       await this.audit.record(m, { action: 'auth.mfa_enabled', actor: actorOf(user), entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
     });
     return { mfaEnabled: true };

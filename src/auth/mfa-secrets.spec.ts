@@ -26,14 +26,22 @@ describe('MfaSecrets', () => {
     expect(() => withKey(randomBytes(32)).decrypt(stored)).toThrow();
   });
 
-  it('accepts the current code and one step of drift, not further, nor garbage', () => {
+  it('names the time step of the current code and of one step of drift, not further, nor garbage', () => {
     const secret = secrets.generate();
-    const at = (offsetSteps: number) => authenticator.clone({ epoch: Date.now() + offsetSteps * 30_000 }).generate(secret);
-    expect(secrets.verify(secret, at(0))).toBe(true);
-    expect(secrets.verify(secret, at(-1))).toBe(true);
-    expect(secrets.verify(secret, at(-3))).toBe(false);
-    expect(secrets.verify(secret, 'abcdef')).toBe(false);
-    expect(secrets.verify('not base32 at all!', '123456')).toBe(false);
+    const now = Date.UTC(2026, 10, 29, 12, 0, 10); // 10 s into a 30 s step
+    const step = Math.floor(now / 30_000);
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      const at = (offsetSteps: number) => authenticator.clone({ epoch: now + offsetSteps * 30_000 }).generate(secret);
+      expect(secrets.stepOf(secret, at(0))).toBe(step);
+      expect(secrets.stepOf(secret, at(-1))).toBe(step - 1);
+      expect(secrets.stepOf(secret, at(1))).toBe(step + 1);
+      expect(secrets.stepOf(secret, at(-3))).toBeNull();
+      expect(secrets.stepOf(secret, 'abcdef')).toBeNull();
+      expect(secrets.stepOf('not base32 at all!', '123456')).toBeNull();
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('does not change the options of the shared otplib instance', () => {

@@ -22,11 +22,17 @@ export class MfaSecrets {
     return this.totp.keyuri(accountLabel, 'DSR Portal', secret);
   }
 
-  verify(secret: string, code: string): boolean {
+  /**
+   * The time step (30-second period since the epoch) that `code` belongs to, within one step of
+   * drift either way; null when it is no code of this secret. A caller that remembers the step of
+   * the last code it accepted can refuse the same code a second time.
+   */
+  stepOf(secret: string, code: string): number | null {
     try {
-      return this.totp.verify({ token: code, secret });
+      const delta = this.totp.checkDelta(code, secret);
+      return delta === null ? null : Math.floor(Date.now() / 1000 / this.totp.allOptions().step) + delta;
     } catch {
-      return false;
+      return null;
     }
   }
 
