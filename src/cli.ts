@@ -43,6 +43,33 @@ const password = (value: string): string => {
   return value;
 };
 
+interface PasswordOptions {
+  password?: string;
+  passwordStdin?: boolean;
+}
+
+/**
+ * The password of an accounts command: the first line of standard input with --password-stdin, or
+ * --password (which other users of the host can read in the process list while it runs).
+ */
+async function passwordOf(o: PasswordOptions): Promise<string> {
+  if ((o.password === undefined) === (o.passwordStdin !== true)) {
+    throw new Error('Give the password with --password-stdin (one line on standard input), or with --password');
+  }
+  if (o.password !== undefined) {
+    console.warn('Note: --password can be read by other users of this host while the command runs; prefer --password-stdin.');
+    return o.password;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const [line] = Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
+  try {
+    return password(line);
+  } catch (err) {
+    throw new Error(`--password-stdin: the password ${(err as Error).message}`);
+  }
+}
+
 const positiveInt = (value: string): number => {
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new InvalidArgumentError('must be a positive whole number');
   return Number(value);
@@ -60,12 +87,12 @@ export function buildCli(): Command {
     .description('Create an account (staff, legal, admin, or subject)')
     .requiredOption('--email <email>', 'the sign-in email', email)
     .requiredOption('--role <role>', `one of ${ALL_ROLES.join(', ')}`, role)
-    .requiredOption('--password <password>', '10 to 200 characters', password)
+    .option('--password-stdin', 'read the password (10 to 200 characters) from the first line of standard input')
+    .option('--password <password>', 'the password on the command line: visible to other users of this host, prefer --password-stdin', password)
     .option('--name <displayName>')
-    .action(async (o: { email: string; role: Role; password: string; name?: string }) => {
-      const user = await withApp((app) =>
-        app.get(AccountsService).create({ email: o.email, role: o.role, password: o.password, displayName: o.name }, OPERATOR),
-      );
+    .action(async (o: { email: string; role: Role; name?: string } & PasswordOptions) => {
+      const secret = await passwordOf(o);
+      const user = await withApp((app) => app.get(AccountsService).create({ email: o.email, role: o.role, password: secret, displayName: o.name }, OPERATOR));
       console.log(`Created ${user.role} account ${user.id}.`);
     });
 
@@ -73,9 +100,11 @@ export function buildCli(): Command {
     .command('accounts:reset-password')
     .description('Set a new password, unlock the account and end its sessions')
     .requiredOption('--email <email>')
-    .requiredOption('--password <password>', '10 to 200 characters', password)
-    .action(async (o: { email: string; password: string }) => {
-      const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, o.password, OPERATOR));
+    .option('--password-stdin', 'read the new password (10 to 200 characters) from the first line of standard input')
+    .option('--password <password>', 'the password on the command line: visible to other users of this host, prefer --password-stdin', password)
+    .action(async (o: { email: string } & PasswordOptions) => {
+      const secret = await passwordOf(o);
+      const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, secret, OPERATOR));
       console.log(`Password reset for account ${user.id}; its sessions were ended.`);
     });
 

@@ -15,10 +15,11 @@ describe('operator command line and start-up checks (child processes)', () => {
   afterAll(() => t.close());
 
   const cli = (...args: string[]) => runTs('src/cli.ts', args, cliEnv);
+  const cliWithInput = (input: string, ...args: string[]) => runTs('src/cli.ts', args, cliEnv, input);
   const login = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });
 
   it('accounts:create makes an account that signs in over HTTP; accounts:reset-password replaces the password and ends its sessions', async () => {
-    const created = await cli('accounts:create', '--email', 'Ops.Staff@Example.com', '--role', 'staff', '--password', 'first password 123', '--name', '运维');
+    const created = await cliWithInput('first password 123\n', 'accounts:create', '--email', 'Ops.Staff@Example.com', '--role', 'staff', '--password-stdin', '--name', '运维');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created staff account [0-9a-f-]{36}\./);
     expect(created.stdout + created.stderr).not.toContain('first password');
@@ -29,13 +30,34 @@ describe('operator command line and start-up checks (child processes)', () => {
     const audited = await t.dataSource.query(`SELECT actor_role, data FROM audit_events WHERE entity_id = $1 AND action = 'account.created'`, [first.body.user.id]);
     expect(audited).toEqual([{ actor_role: 'operator-cli', data: { role: 'staff' } }]);
 
-    const reset = await cli('accounts:reset-password', '--email', 'ops.staff@example.com', '--password', 'second password 456');
+    const reset = await cliWithInput('second password 456\r\n', 'accounts:reset-password', '--email', 'ops.staff@example.com', '--password-stdin');
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatch(/Password reset for account [0-9a-f-]{36}; its sessions were ended\./);
 
     expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${first.body.accessToken}`)).status).toBe(401);
     expect((await login('ops.staff@example.com', 'first password 123')).status).toBe(401);
     expect((await login('ops.staff@example.com', 'second password 456')).status).toBe(200);
+  }, 180_000);
+
+  it('still takes --password, warning that it is visible; refuses both ways at once, neither, or a short password on standard input', async () => {
+    const before = await t.tableCounts();
+    const [both, neither, short] = await Promise.all([
+      cliWithInput('long enough password\n', 'accounts:create', '--email', 'both@example.com', '--role', 'staff', '--password-stdin', '--password', 'long enough password'),
+      cli('accounts:create', '--email', 'neither@example.com', '--role', 'staff'),
+      cliWithInput('short\n', 'accounts:reset-password', '--email', 'ops.staff@example.com', '--password-stdin'),
+    ]);
+    for (const run of [both, neither]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Give the password with --password-stdin');
+    }
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/--password-stdin: the password must be 10 to 200 characters/);
+    expect(await t.tableCounts()).toEqual(before);
+
+    const onArgv = await cli('accounts:create', '--email', 'argv@example.com', '--role', 'legal', '--password', 'third password 789');
+    expect(onArgv.code).toBe(0);
+    expect(onArgv.stderr).toContain('prefer --password-stdin');
+    expect((await login('argv@example.com', 'third password 789')).status).toBe(200);
   }, 180_000);
 
   it('refuses a bad --role, email or password before touching the database, naming the problem', async () => {

@@ -13,12 +13,13 @@ export interface ProcessRun {
 
 /**
  * Runs a TypeScript entry point of the project (src/cli.ts, src/main.ts) as its own process, as an
- * operator would, with only PATH, HOME and the given variables in its environment.
+ * operator would, with only PATH, HOME and the given variables in its environment, and `input` on
+ * its standard input.
  */
-export function runTs(entry: string, args: string[], env: Record<string, string>): Promise<ProcessRun> {
+export function runTs(entry: string, args: string[], env: Record<string, string>, input?: string): Promise<ProcessRun> {
   const started = Date.now();
   return new Promise((done) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', entry, ...args],
       { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env }, timeout: 90_000 },
@@ -27,5 +28,7 @@ export function runTs(entry: string, args: string[], env: Record<string, string>
         done({ code, stdout, stderr, ms: Date.now() - started });
       },
     );
+    // What the process reads on standard input; without `input`, an empty one (end of file at once).
+    child.stdin?.end(input);
   });
 }
