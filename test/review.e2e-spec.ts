@@ -392,6 +392,12 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(flagged.map((r) => r.id).sort()).toEqual([assigned.id, unassigned.id].sort());
       const overdueNotices = (await noticesOf(staff2.id)).filter((n) => n.kind === 'request.overdue');
       expect(overdueNotices.map((n) => n.data.requestId)).toEqual([assigned.id]);
+      // Nobody holds the other one: every legal reviewer hears of it, once, and no one else does.
+      for (const reviewer of [legal, legal2]) {
+        const digests = (await noticesOf(reviewer.id)).filter((n) => n.kind === 'requests.overdue_unassigned' && (n.data.requestIds as string[]).includes(unassigned.id));
+        expect(digests).toEqual([{ kind: 'requests.overdue_unassigned', data: { count: 1, requestIds: [unassigned.id] } }]);
+      }
+      expect((await noticesOf(staff2.id)).filter((n) => n.kind === 'requests.overdue_unassigned')).toEqual([]);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.overdue_flagged' AND entity_id = $1`, [assigned.id]);
       expect(n).toBe(1);
 

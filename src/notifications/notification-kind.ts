@@ -13,6 +13,8 @@ export enum NotificationKind {
   RequestQuestion = 'request.question',
   /** to staff/legal: a request passed its due date */
   RequestOverdue = 'request.overdue',
+  /** to legal: requests passed their due date with nobody assigned (one notice per scan that found some) */
+  RequestsOverdueUnassigned = 'requests.overdue_unassigned',
   /** to the subject: their request was fulfilled (export ready, erasure done, …) */
   RequestCompleted = 'request.completed',
   /** to every subject: a major new version of the privacy policy */
@@ -39,6 +41,7 @@ export interface NotificationDataByKind {
   [NotificationKind.RequestExtended]: RequestRef & { dueAt: IsoDateTime; clauses?: string[] };
   [NotificationKind.RequestQuestion]: RequestRef & { dueAt?: IsoDateTime };
   [NotificationKind.RequestOverdue]: RequestRef & { dueAt: IsoDateTime };
+  [NotificationKind.RequestsOverdueUnassigned]: { count: number; requestIds: string[] };
   [NotificationKind.RequestCompleted]: RequestRef & { availableUntil?: IsoDateTime };
   [NotificationKind.PolicyMajorChange]: { policyVersion: string; effectiveAt?: IsoDateTime; changedClauses?: string[] };
   [NotificationKind.ServiceEnding]: { endsAt: IsoDateTime };

@@ -71,4 +71,18 @@ describe('notice templates', () => {
   it('refuses a kind it has no template for', () => {
     expect(() => renderNotice('request.unknown', {}, 'en', ctx)).toThrow(UnknownNoticeKindError);
   });
+
+  it('lists overdue unassigned requests for legal, twenty at most, and links to that view of the queue', () => {
+    const ids = Array.from({ length: 23 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const zh = renderNotice(NotificationKind.RequestsOverdueUnassigned, { count: 23, requestIds: ids }, 'zh-CN', ctx);
+    expect(zh.subject).toBe('23 件申请已逾期且无人处理');
+    expect(zh.text).toContain(`- ${ids[19]}`);
+    expect(zh.text).not.toContain(ids[20]);
+    expect(zh.text).toContain('……另有 3 件');
+    expect(zh.text).toContain('https://privacy.example.cn/staff/requests?overdue=true&assignee=none');
+    const en = renderNotice(NotificationKind.RequestsOverdueUnassigned, { count: 2, requestIds: ids.slice(0, 2) }, 'en', ctx);
+    expect(en.subject).toBe('2 overdue request(s) with nobody assigned');
+    expect(en.text).toContain(`- ${ids[1]}`);
+    expect(en.text).not.toContain('more');
+  });
 });

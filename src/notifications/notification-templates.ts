@@ -34,8 +34,13 @@ export const PORTAL_PATHS = {
   home: () => '/',
   request: (id: string) => `/requests/${encodeURIComponent(id)}`,
   staffRequest: (id: string) => `/staff/requests/${encodeURIComponent(id)}`,
+  /** the review queue: overdue requests nobody holds */
+  staffOverdueUnassigned: () => '/staff/requests?overdue=true&assignee=none',
   policy: () => '/policy',
 };
+
+/** How many request ids a notice about several requests lists before "and N more". */
+const LISTED_IDS = 20;
 
 /** The operator's time zone: dates in notices are shown in Beijing time. */
 const TIME_ZONE = 'Asia/Shanghai';
@@ -215,6 +220,17 @@ const ZH: Record<NotificationKind, Template> = {
       links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
     ],
   }),
+  [NotificationKind.RequestsOverdueUnassigned]: (d, links) => ({
+    subject: `${d.text('count')} 件申请已逾期且无人处理`,
+    lines: [
+      `以下 ${d.text('count')} 件申请已超过处理期限，且尚未分配给任何审核人员：`,
+      ...d.list('requestIds').slice(0, LISTED_IDS).map((id) => `- ${id}`),
+      d.list('requestIds').length > LISTED_IDS ? `……另有 ${d.list('requestIds').length - LISTED_IDS} 件` : null,
+      '',
+      '请在审核队列中认领或分配：',
+      links.to(PORTAL_PATHS.staffOverdueUnassigned()),
+    ],
+  }),
   [NotificationKind.RequestCompleted]: (d, links) => ({
     subject: `您的申请已完成：${typeOf(d, 'zh-CN')}`,
     lines: [
@@ -314,6 +330,17 @@ const EN: Record<NotificationKind, Template> = {
       '',
       'Please handle it in the review queue:',
       links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestsOverdueUnassigned]: (d, links) => ({
+    subject: `${d.text('count')} overdue request(s) with nobody assigned`,
+    lines: [
+      `These ${d.text('count')} request(s) passed their deadline and are not assigned to any reviewer:`,
+      ...d.list('requestIds').slice(0, LISTED_IDS).map((id) => `- ${id}`),
+      d.list('requestIds').length > LISTED_IDS ? `… and ${d.list('requestIds').length - LISTED_IDS} more` : null,
+      '',
+      'Please claim or assign them in the review queue:',
+      links.to(PORTAL_PATHS.staffOverdueUnassigned()),
     ],
   }),
   [NotificationKind.RequestCompleted]: (d, links) => ({

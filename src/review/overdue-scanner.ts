@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Role } from '../accounts/role.enum';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../audit/audit.types';
 import { JobsService } from '../jobs/jobs.service';
@@ -16,8 +17,8 @@ const BATCH = 500;
 
 /**
  * Finds open requests past their due date (the clock running: not while awaiting the subject),
- * flags each once (`overdue_flagged_at`, audited) and tells its assignee, in one transaction per
- * batch. Idempotent: a request already flagged is not flagged or announced again, and the notice's
+ * flags each once (`overdue_flagged_at`, audited) and tells its assignee, or, for those nobody
+ * holds, every legal reviewer in one notice listing them, in one transaction per batch. Idempotent: a request already flagged is not flagged or announced again, and the notice's
  * dedupe key (request and due date) keeps a retried job from sending a second one.
  */
 @Injectable()
@@ -64,6 +65,17 @@ export class OverdueScanner implements OnModuleInit {
               dedupeKey: `${NotificationKind.RequestOverdue}:${r.id}:${dueAt}`,
             });
           }
+        }
+        const unassigned = rows.filter((r) => !r.assigneeId).map((r) => r.id);
+        if (unassigned.length > 0) {
+          // Nobody holds them: legal hears of them, once per batch (the batch's flags are in this transaction).
+          await this.notifications.enqueueForRole(
+            manager,
+            Role.Legal,
+            NotificationKind.RequestsOverdueUnassigned,
+            { count: unassigned.length, requestIds: unassigned },
+            { dedupeKey: `${NotificationKind.RequestsOverdueUnassigned}:${[...unassigned].sort()[0]}` },
+          );
         }
         return rows.length;
       });
