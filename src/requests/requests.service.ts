@@ -31,7 +31,7 @@ export interface Submission {
   request: RequestView;
 }
 
-/** A request just filed, with the whole of its timeline as the filing transaction wrote it. */
+/** A request just filed, with the whole of its timeline as the filing wrote it. */
 interface Filed {
   request: SubjectRequest;
   timeline: RequestEvent[];
