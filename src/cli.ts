@@ -109,6 +109,19 @@ export function buildCli(): Command {
     });
 
   program
+    .command('accounts:reset-mfa')
+    .description('Turn off the second factor of an account whose owner lost it, and end its sessions (audited)')
+    .requiredOption('--email <email>')
+    .action(async (o: { email: string }) => {
+      const { user, hadMfa } = await withApp((app) => app.get(AccountsService).resetMfa(o.email, OPERATOR));
+      console.log(
+        hadMfa
+          ? `Second factor removed from account ${user.id}; its sessions were ended. It signs in with its password and enrols again.`
+          : `Account ${user.id} had no second factor; its sessions were ended.`,
+      );
+    });
+
+  program
     .command('audit:verify')
     .description('Walk the audit chain and name the first broken link')
     .option('--seq <n>', 'with --head: the events count of an earlier verification, kept elsewhere', positiveInt)

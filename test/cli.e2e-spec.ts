@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authenticator } from 'otplib';
+import { Role } from '../src/accounts/role.enum';
 import { runTs } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -58,6 +60,30 @@ describe('operator command line and start-up checks (child processes)', () => {
     expect(onArgv.code).toBe(0);
     expect(onArgv.stderr).toContain('prefer --password-stdin');
     expect((await login('argv@example.com', 'third password 789')).status).toBe(200);
+  }, 180_000);
+
+  it('accounts:reset-mfa removes a lost second factor and ends the sessions; the password alone signs in again', async () => {
+    const staff = await t.user(Role.Staff);
+    const bearer = { Authorization: `Bearer ${staff.token}` };
+    const start = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer);
+    expect((await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer).send({ code: authenticator.generate(start.body.secret) })).status).toBe(200);
+    expect((await login(staff.email, staff.password)).body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+
+    const reset = await cli('accounts:reset-mfa', '--email', staff.email);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain(`Second factor removed from account ${staff.id}`);
+    expect((await t.http.get('/api/v1/me').set(bearer)).status).toBe(401);
+    const signedIn = await login(staff.email, staff.password);
+    expect(signedIn.body.accessToken).toEqual(expect.any(String));
+    expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${signedIn.body.accessToken}`)).body.mfaEnabled).toBe(false);
+    const audited = await t.dataSource.query(`SELECT actor_role, data FROM audit_events WHERE entity_id = $1 AND action = 'account.mfa_reset'`, [staff.id]);
+    expect(audited).toEqual([{ actor_role: 'operator-cli', data: { hadMfa: true } }]);
+
+    const before = await t.tableCounts();
+    const unknown = await cli('accounts:reset-mfa', '--email', 'nobody@example.com');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Account not found');
+    expect(await t.tableCounts()).toEqual(before);
   }, 180_000);
 
   it('refuses a bad --role, email or password before touching the database, naming the problem', async () => {

@@ -110,6 +110,11 @@ export class AccountsRepository {
     ]);
   }
 
+  /** No second factor any more: the secret, its confirmation and the last accepted step go. */
+  async clearMfa(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`UPDATE users SET mfa_secret = NULL, mfa_enabled_at = NULL, mfa_last_step = NULL, updated_at = now() WHERE id = $1`, [userId]);
+  }
+
   /** Turns the second factor on; the code that confirmed it counts as used (`step`). */
   async enableMfa(manager: EntityManager, userId: string, step: number): Promise<void> {
     await manager.query(`UPDATE users SET mfa_enabled_at = now(), mfa_last_step = $2, updated_at = now() WHERE id = $1`, [userId, step]);

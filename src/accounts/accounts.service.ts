@@ -97,6 +97,23 @@ export class AccountsService {
     return user;
   }
 
+  /**
+   * Turns the second factor off for an account whose owner lost it, and ends every session: the
+   * owner signs in with the password and enrols a new one (staff and legal are asked to at once
+   * when MFA_REQUIRED_FOR_STAFF is on). `hadMfa` tells whether there was one to remove.
+   */
+  async resetMfa(email: string, actor: AuditActor): Promise<{ user: User; hadMfa: boolean }> {
+    const user = await this.findByEmail(email);
+    if (!user) throw accountNotFound();
+    const hadMfa = user.mfaSecret !== null;
+    await this.dataSource.transaction(async (m) => {
+      await this.repo.clearMfa(m, user.id);
+      await this.repo.revokeAllSessions(m, user.id);
+      await this.audit.record(m, { action: 'account.mfa_reset', actor, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef, data: { hadMfa } });
+    });
+    return { user, hadMfa };
+  }
+
   async changeRole(id: string, role: Role, actor: AuditActor): Promise<User> {
     return this.dataSource.transaction(async (m) => {
       const user = await this.repo.findByIdForUpdate(m, id);
