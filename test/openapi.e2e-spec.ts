@@ -11,8 +11,8 @@ interface SchemaProperty {
 }
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>>;
-  components: { schemas: Record<string, { properties?: Record<string, SchemaProperty>; required?: string[] }> };
+  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> }>>;
+  components: { schemas: Record<string, { properties?: Record<string, SchemaProperty & { items?: unknown; $ref?: string; allOf?: unknown[] }>; required?: string[]; allOf?: unknown[] }> };
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -65,6 +65,31 @@ describe('the OpenAPI document (/api/docs)', () => {
     });
     const register = doc.paths['/api/v1/auth/register'].post;
     expect(JSON.stringify(register.requestBody)).toContain('#/components/schemas/RegisterDto');
+  });
+
+  it('describes what the request and review routes answer, down to the timeline and the masked subject', () => {
+    const answers = (method: string, path: string, status: string) => JSON.stringify(doc.paths[path][method].responses?.[status] ?? null);
+    expect(answers('post', '/api/v1/requests', '201')).toContain('#/components/schemas/RequestView');
+    expect(answers('post', '/api/v1/requests', '200')).toContain('#/components/schemas/RequestView');
+    expect(answers('get', '/api/v1/requests', '200')).toContain('#/components/schemas/RequestSummary');
+    for (const action of ['cancel', 'reply', 'appeal']) expect(answers('post', `/api/v1/requests/{id}/${action}`, '200')).toContain('#/components/schemas/RequestView');
+    expect(answers('get', '/api/v1/staff/requests', '200')).toContain('#/components/schemas/QueuePage');
+    expect(answers('get', '/api/v1/staff/requests/{id}', '200')).toContain('#/components/schemas/StaffRequestPage');
+    for (const action of ['claim', 'assign', 'decision', 'extend', 'ask', 'appeal/decision'])
+      expect(answers('post', `/api/v1/staff/requests/{id}/${action}`, '200')).toContain('#/components/schemas/StaffRequestView');
+
+    const schemas = doc.components.schemas;
+    const props = (name: string) => JSON.stringify(schemas[name]);
+    expect(props('RequestView')).toContain('#/components/schemas/TimelineEntry');
+    expect(props('RequestView')).toContain('#/components/schemas/DecisionView');
+    expect(props('TimelineEntry')).toContain('#/components/schemas/ClauseView');
+    expect(schemas.RequestSummary.properties?.status.enum).toEqual(expect.arrayContaining(['submitted', 'in_review', 'under_appeal', 'completed']));
+    expect(props('StaffRequestPage')).toContain('#/components/schemas/MaskedSubjectDto');
+    expect(props('StaffRequestPage')).toContain('#/components/schemas/DecisionOptions');
+    expect(props('QueuePage')).toContain('#/components/schemas/QueueItem');
+    expect(Object.keys(schemas.QueueItem.properties ?? {})).toEqual(
+      expect.arrayContaining(['id', 'type', 'status', 'dueAt', 'clockPaused', 'extended', 'version', 'assigneeId', 'overdue', 'overdueFlaggedAt']),
+    );
   });
 
   it('serves the interactive page, whose scripts and styles all come from this origin (the CSP allows only that)', async () => {

@@ -3,88 +3,11 @@ import { Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { CLOCK_RUNNING_STATUSES, RequestStatus } from './domain/request-status';
-import { REFUSAL_RIGHTS_NOTICE, RightsNotice } from './domain/rights-notice';
+import { REFUSAL_RIGHTS_NOTICE } from './domain/rights-notice';
+import { ClauseView, DecisionView, RequestSummary, RequestView, StaffRequestView, TimelineEntry } from './dto/request-view.dto';
 import { RequestEvent } from './request-event.entity';
 import { RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
-
-/** A cited clause as people read it: its id and its text in the version the request was filed under. */
-export interface ClauseView {
-  id: string;
-  text: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  action: string;
-  from: RequestStatus | null;
-  to: RequestStatus;
-  actorRole: string;
-  outcome: string | null;
-  clauses: ClauseView[];
-  /** staff's reason or question */
-  reason: string | null;
-  /** the subject's own words (a reply, an appeal statement) */
-  note: string | null;
-  /** facts of the step: the deadline before and after, the pause, the purposes withdrawn */
-  data: Record<string, unknown>;
-}
-
-export interface DecisionView {
-  outcome: Outcome;
-  clauses: ClauseView[];
-  reason: string | null;
-  decidedAt: string;
-  decidedByRole: string;
-}
-
-export interface ExtensionView {
-  until: string;
-  clauses: ClauseView[];
-  reason: string | null;
-  extendedAt: string;
-}
-
-export interface AppealView {
-  statement: string | null;
-  appealedAt: string;
-  /** legal's decision on the appeal, once taken */
-  decision: DecisionView | null;
-}
-
-/** A request as its subject sees it (GET /api/v1/requests/:id). */
-export interface RequestView {
-  id: string;
-  type: RequestType;
-  status: RequestStatus;
-  policyVersion: number;
-  submittedAt: string;
-  dueAt: string;
-  /** the purposes of a consent withdrawal */
-  purposes?: string[];
-  /** waiting on the subject: the clock is paused */
-  clockPaused: boolean;
-  /** staff's open question, while awaiting the subject */
-  question: string | null;
-  extension: ExtensionView | null;
-  /** the first decision (by staff, or by the system for a consent withdrawal) */
-  decision: DecisionView | null;
-  appeal: AppealView | null;
-  /** on a refused request: the right to complain and to sue (PIPL Art. 50), in Chinese and English */
-  rightsNotice?: RightsNotice;
-  timeline: TimelineEntry[];
-}
-
-/** The same request as the review queue sees it: with who holds it, how late it is, its version. */
-export interface StaffRequestView extends RequestView {
-  version: number;
-  subjectId: string;
-  subjectRef: string;
-  assigneeId: string | null;
-  overdue: boolean;
-  overdueFlaggedAt: string | null;
-  closedAt: string | null;
-}
 
 const DECISION_OUTCOMES: readonly string[] = [Outcome.Approve, Outcome.Reject, Outcome.Partial];
 
@@ -124,7 +47,7 @@ export class RequestViews {
   }
 
   /** The short form of a request for lists (no timeline). */
-  summary(request: SubjectRequest) {
+  summary(request: SubjectRequest): RequestSummary {
     return {
       id: request.id,
       type: request.type,

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Role } from '../accounts/role.enum';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthUser } from '../auth/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { IdempotencyKey, NewRequestPipe, NoFieldsPipe } from './dto/request-body.pipes';
+import { RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { RequestsService } from './requests.service';
 import { SubmissionStatusInterceptor } from './submission-status.interceptor';
@@ -28,40 +29,42 @@ export class RequestsController {
       discriminator: { propertyName: 'type' },
     },
   })
+  @ApiCreatedResponse({ type: RequestView, description: 'filed' })
+  @ApiOkResponse({ type: RequestView, description: 'filed before with this Idempotency-Key and body: the same request' })
   submit(@CurrentUser() user: AuthUser, @Body(NewRequestPipe) dto: NewRequestDto, @IdempotencyKey() key?: string) {
     return this.requests.submit(user, dto, key);
   }
 
   @Get()
   @Roles(Role.Subject)
-  list(@CurrentUser() user: AuthUser) {
+  list(@CurrentUser() user: AuthUser): Promise<RequestSummary[]> {
     return this.requests.list(user);
   }
 
   @Get(':id')
   @Roles(Role.Subject)
-  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<RequestView> {
     return this.requests.get(user, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles(Role.Subject)
-  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown) {
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown): Promise<RequestView> {
     return this.requests.cancel(user, id);
   }
 
   @Post(':id/reply')
   @HttpCode(200)
   @Roles(Role.Subject)
-  reply(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ReplyDto) {
+  reply(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ReplyDto): Promise<RequestView> {
     return this.requests.reply(user, id, dto);
   }
 
   @Post(':id/appeal')
   @HttpCode(200)
   @Roles(Role.Subject)
-  appeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AppealDto) {
+  appeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AppealDto): Promise<RequestView> {
     return this.requests.appeal(user, id, dto);
   }
 }

@@ -16,11 +16,12 @@ import { PolicyService } from '../policy/policy.service';
 import { RequestAction, SYSTEM } from './domain/request-lifecycle';
 import { RequestStatus } from './domain/request-status';
 import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { RequestLifecycle, TransitionResult } from './request-lifecycle.service';
-import { iso, RequestView, RequestViews } from './request-views';
+import { iso, RequestViews } from './request-views';
 import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, policyInFlux, requestNotFound } from './requests.errors';
 import { IDEMPOTENCY_KEY, NewRequestRow, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
@@ -97,7 +98,7 @@ export class RequestsService {
     }
   }
 
-  async list(user: AuthUser) {
+  async list(user: AuthUser): Promise<RequestSummary[]> {
     const requests = await this.repo.listOwn(user.id, OWN_LIST_LIMIT);
     return requests.map((r) => this.views.summary(r));
   }

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
-import type { RequestView } from './request-views';
+import type { RequestView } from './dto/request-view.dto';
 import type { Submission } from './requests.service';
 
 /**

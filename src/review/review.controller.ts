@@ -5,8 +5,10 @@ import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthUser } from '../auth/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { NoFieldsPipe } from '../requests/dto/request-body.pipes';
+import { StaffRequestView } from '../requests/dto/request-view.dto';
 import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
 import { QueueQueryDto } from './dto/queue-query.dto';
+import { QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { ReviewService } from './review.service';
 
 /** The review queue and the staff workflow on one request. Appeals are legal's alone. */
@@ -18,55 +20,55 @@ export class ReviewController {
 
   @Get()
   @Roles(Role.Staff, Role.Legal)
-  queue(@CurrentUser() user: AuthUser, @Query() query: QueueQueryDto) {
+  queue(@CurrentUser() user: AuthUser, @Query() query: QueueQueryDto): Promise<QueuePage> {
     return this.review.queue(user, query);
   }
 
   @Get(':id')
   @Roles(Role.Staff, Role.Legal)
-  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<StaffRequestPage> {
     return this.review.get(user, id);
   }
 
   @Post(':id/claim')
   @HttpCode(200)
   @Roles(Role.Staff, Role.Legal)
-  claim(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown) {
+  claim(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown): Promise<StaffRequestView> {
     return this.review.claim(user, id);
   }
 
   @Post(':id/assign')
   @HttpCode(200)
   @Roles(Role.Staff, Role.Legal)
-  assign(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AssignDto) {
+  assign(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AssignDto): Promise<StaffRequestView> {
     return this.review.assign(user, id, dto);
   }
 
   @Post(':id/decision')
   @HttpCode(200)
   @Roles(Role.Staff, Role.Legal)
-  decide(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto) {
+  decide(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto): Promise<StaffRequestView> {
     return this.review.decide(user, id, dto);
   }
 
   @Post(':id/extend')
   @HttpCode(200)
   @Roles(Role.Staff, Role.Legal)
-  extend(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ExtendDto) {
+  extend(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ExtendDto): Promise<StaffRequestView> {
     return this.review.extend(user, id, dto);
   }
 
   @Post(':id/ask')
   @HttpCode(200)
   @Roles(Role.Staff, Role.Legal)
-  ask(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AskDto) {
+  ask(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AskDto): Promise<StaffRequestView> {
     return this.review.ask(user, id, dto);
   }
 
   @Post(':id/appeal/decision')
   @HttpCode(200)
   @Roles(Role.Legal)
-  decideAppeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto) {
+  decideAppeal(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: DecisionDto): Promise<StaffRequestView> {
     return this.review.decideAppeal(user, id, dto);
   }
 }

@@ -13,7 +13,8 @@ import { PolicyService } from '../policy/policy.service';
 import { RequestAction, statusAfterDecision } from '../requests/domain/request-lifecycle';
 import { RequestStatus } from '../requests/domain/request-status';
 import { RequestLifecycle, TransitionInput } from '../requests/request-lifecycle.service';
-import { ClauseView, iso, RequestViews, staffFields, StaffRequestView } from '../requests/request-views';
+import { ClauseView, StaffRequestView } from '../requests/dto/request-view.dto';
+import { iso, RequestViews, staffFields } from '../requests/request-views';
 import { requestNotFound } from '../requests/requests.errors';
 import { QueueRow, RequestsRepository } from '../requests/requests.repository';
 import { SubjectRequest } from '../requests/subject-request.entity';
@@ -21,6 +22,7 @@ import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
 import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
+import { DecisionOptions, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
 import { alreadyClaimed, alreadyExtended, assigneeNotReviewer, deadlinePassed, deciderCannotReviewAppeal, extensionNotLater, reasonRequired } from './review.errors';
 
@@ -52,7 +54,7 @@ export class ReviewService {
     private readonly accounts: AccountsRepository,
   ) {}
 
-  async queue(user: AuthUser, query: QueueQueryDto) {
+  async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
     const limit = query.limit ?? DEFAULT_QUEUE_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const assigneeId = query.assignee === 'me' ? user.id : query.assignee === 'none' ? null : query.assignee?.toLowerCase();
@@ -63,7 +65,7 @@ export class ReviewService {
   }
 
   /** The request, its subject (masked), and the clauses that could justify each outcome for its type. */
-  async get(_user: AuthUser, id: string) {
+  async get(_user: AuthUser, id: string): Promise<StaffRequestPage> {
     const request = await this.find(id);
     return {
       ...(await this.views.forStaff(request)),
@@ -174,7 +176,7 @@ export class ReviewService {
   }
 
   /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
-  private async options(request: SubjectRequest): Promise<Record<Outcome, ClauseView[]>> {
+  private async options(request: SubjectRequest): Promise<DecisionOptions> {
     const { rules } = await this.policy.get(request.policyVersion);
     const entries = await Promise.all(
       OUTCOMES.map(async (outcome) => {
@@ -202,7 +204,7 @@ export class ReviewService {
   }
 }
 
-function queueItem(row: QueueRow) {
+function queueItem(row: QueueRow): QueueItem {
   const { overdue: _overdue, ...staff } = staffFields(row, new Date());
   return {
     id: row.id,

@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { RevealSubjectFieldDto } from './dto/reveal.dto';
 import { maskEmail, maskName, maskPhone } from './masking';
-import { MaskedSubject, RevealableField, RevealedField } from './subject.types';
+import { MaskedSubjectDto } from './dto/masked-subject.dto';
+import { RevealableField, RevealedField } from './subject.types';
 import { subjectNotFound } from './subjects.errors';
 import { SubjectRecord, SubjectsRepository } from './subjects.repository';
 import { actorOf } from '../audit/audit.types';
@@ -20,7 +21,7 @@ export class SubjectsService {
   ) {}
 
   /** The subject with email, phone and name masked; 404 `subject_not_found` when `userId` is no subject. */
-  async maskedSubject(userId: string, manager?: EntityManager): Promise<MaskedSubject> {
+  async maskedSubject(userId: string, manager?: EntityManager): Promise<MaskedSubjectDto> {
     const subject = await this.repo.findSubject(userId, manager);
     if (!subject) throw subjectNotFound();
     return {

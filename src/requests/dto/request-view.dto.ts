@@ -1,0 +1,101 @@
+import { Outcome, RequestType } from '../../policy/domain/policy.types';
+import { RequestStatus } from '../domain/request-status';
+
+/** A cited clause as people read it: its id and its text in the version the request was filed under. */
+export class ClauseView {
+  /** e.g. `face.retain.2` */
+  id: string;
+  text: string;
+}
+
+/** One step of a request's life. */
+export class TimelineEntry {
+  /** ISO-8601 */
+  at: string;
+  /** `submit`, `claim`, `ask`, `reply`, `extend`, `decide`, `appeal`, `decide_appeal`, … */
+  action: string;
+  from: RequestStatus | null;
+  to: RequestStatus;
+  /** who acted, by role only (`subject`, `staff`, `legal`, `system`) */
+  actorRole: string;
+  /** `approve`, `reject` or `partial` on a decision, `extend` on an extension */
+  outcome: string | null;
+  clauses: ClauseView[];
+  /** staff's reason or question */
+  reason: string | null;
+  /** the subject's own words (a reply, an appeal statement) */
+  note: string | null;
+  /** facts of the step: the deadline before and after, the pause, the purposes withdrawn */
+  data: Record<string, unknown>;
+}
+
+export class DecisionView {
+  outcome: Outcome;
+  clauses: ClauseView[];
+  reason: string | null;
+  /** ISO-8601 */
+  decidedAt: string;
+  decidedByRole: string;
+}
+
+export class ExtensionView {
+  /** the new due date (ISO-8601) */
+  until: string;
+  clauses: ClauseView[];
+  reason: string | null;
+  extendedAt: string;
+}
+
+export class AppealView {
+  statement: string | null;
+  appealedAt: string;
+  /** legal's decision on the appeal, once taken */
+  decision: DecisionView | null;
+}
+
+/** What a subject is told of a refusal: the right to complain and to sue (PIPL Art. 50, Art. 65). */
+export class RightsNotice {
+  law: string;
+  'zh-CN': string;
+  en: string;
+}
+
+/** The short form of a request, for lists (GET /api/v1/requests). */
+export class RequestSummary {
+  id: string;
+  type: RequestType;
+  status: RequestStatus;
+  /** the policy version the request was filed under, and is decided under */
+  policyVersion: number;
+  submittedAt: string;
+  dueAt: string;
+  /** waiting on the subject: the clock is paused */
+  clockPaused: boolean;
+}
+
+/** A request as its subject sees it (GET /api/v1/requests/:id). */
+export class RequestView extends RequestSummary {
+  /** the purposes of a consent withdrawal */
+  purposes?: string[];
+  /** staff's open question, while awaiting the subject */
+  question: string | null;
+  extension: ExtensionView | null;
+  /** the first decision (by staff, or by the system for a consent withdrawal) */
+  decision: DecisionView | null;
+  appeal: AppealView | null;
+  /** on a refused request only */
+  rightsNotice?: RightsNotice;
+  timeline: TimelineEntry[];
+}
+
+/** The same request as the review queue sees it: with who holds it, how late it is, its version. */
+export class StaffRequestView extends RequestView {
+  /** send it back as `expectedVersion` to act only if nobody changed the request meanwhile */
+  version: number;
+  subjectId: string;
+  subjectRef: string;
+  assigneeId: string | null;
+  overdue: boolean;
+  overdueFlaggedAt: string | null;
+  closedAt: string | null;
+}
