@@ -112,6 +112,8 @@ export class PolicyPublisher implements OnApplicationBootstrap {
       if (isUniqueViolation(err)) throw versionMoved(report.currentVersion, (await this.repo.currentVersionNumber()) ?? 0);
       throw err;
     }
+    // Filings in this process pin the new version at once (others find out from their statement's check).
+    this.policy.versionInForceChanged();
     return { ...report, published: true, version: version.version };
   }
 

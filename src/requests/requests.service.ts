@@ -81,7 +81,7 @@ export class RequestsService {
         dto.type === RequestType.WithdrawConsent
           ? await this.dataSource.transaction((manager) => this.fileWithdrawal(manager, user, dto, idempotencyKey ?? null, fingerprint))
           : await this.file(user, dto, idempotencyKey ?? null, fingerprint);
-      // The whole timeline was written by this transaction: answer from it rather than read it back.
+      // The whole timeline was written by this filing: answer from it rather than read it back.
       return { replayed: false, request: await this.views.forSubjectWithTimeline(filed.request, filed.timeline) };
     } catch (err) {
       // A concurrent submission with the same key committed first: answer as it was answered. It
