@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuditEventInput } from '../audit/audit.types';
-import { OneStatement } from '../database/one-statement';
 import { isUniqueViolation } from '../common/errors/database-errors';
+import { OneStatement } from '../database/one-statement';
 import { ActorRole, checkTransition, RequestAction, statusesAllowing, Transition } from './domain/request-lifecycle';
 import { DECIDED_STATUSES, RequestStatus } from './domain/request-status';
 import { RequestEvent } from './request-event.entity';
@@ -139,10 +139,7 @@ export class RequestLifecycle {
     const { event, audit } = describe(request, RequestAction.Submit, null, actor, record);
     const part = this.repo.appendEventIn(statement, event, request.submittedAt);
     this.audit.recordIn(statement, audit);
-    return {
-      part,
-      event: { ...event, at: request.submittedAt },
-    };
+    return { part, event: { ...event, at: request.submittedAt } };
   }
 
   private assertMaySubmit(request: SubjectRequest, actor: RequestActor): void {

@@ -1,5 +1,6 @@
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from '../domain/request-status';
+import type { RightsNotice } from '../domain/rights-notice';
 
 /** A cited clause as people read it: its id and its text in the version the request was filed under. */
 export class ClauseView {
@@ -54,7 +55,7 @@ export class AppealView {
 }
 
 /** What a subject is told of a refusal: the right to complain and to sue (PIPL Art. 50, Art. 65). */
-export class RightsNotice {
+export class RightsNoticeView implements RightsNotice {
   law: string;
   'zh-CN': string;
   en: string;
@@ -84,7 +85,7 @@ export class RequestView extends RequestSummary {
   decision: DecisionView | null;
   appeal: AppealView | null;
   /** on a refused request only */
-  rightsNotice?: RightsNotice;
+  rightsNotice?: RightsNoticeView;
   timeline: TimelineEntry[];
 }
 
