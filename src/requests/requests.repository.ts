@@ -18,6 +18,27 @@ const EVENT_COLUMNS = `
   id, n::text AS n, request_id AS "requestId", at, action, from_status AS "fromStatus", to_status AS "toStatus",
   actor_id AS "actorId", actor_role AS "actorRole", outcome, clauses, reason, note, data`;
 
+/** A new request: `submitted`, at version 1, last updated when it was submitted. */
+const REQUEST_INSERT_COLUMNS = `(id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)`;
+
+function requestValues(r: NewRequestRow): unknown[] {
+  return [
+    r.id,
+    r.subjectId,
+    r.subjectRef,
+    r.type,
+    RequestStatus.Submitted,
+    1,
+    r.policyVersion,
+    JSON.stringify(r.details),
+    r.submittedAt,
+    r.dueAt,
+    r.idempotencyKey,
+    r.idempotencyFingerprint,
+    r.submittedAt,
+  ];
+}
+
 const EVENT_INSERT_COLUMNS = `(at, request_id, action, from_status, to_status, actor_id, actor_role, outcome, clauses, reason, note, data)`;
 
 function eventValues(e: NewRequestEvent): unknown[] {
@@ -152,11 +173,10 @@ export class RequestsRepository {
   }
 
   async insert(manager: EntityManager, r: NewRequestRow): Promise<SubjectRequest> {
+    const values = requestValues(r);
     const [row]: SubjectRequest[] = await manager.query(
-      `INSERT INTO requests (id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)
-       VALUES ($1, $2, $3, $4, 'submitted', 1, $5, $6::jsonb, $7, $8, $9, $10, $7)
-       RETURNING ${REQUEST_COLUMNS}`,
-      [r.id, r.subjectId, r.subjectRef, r.type, r.policyVersion, JSON.stringify(r.details), r.submittedAt, r.dueAt, r.idempotencyKey, r.idempotencyFingerprint],
+      `INSERT INTO requests ${REQUEST_INSERT_COLUMNS} VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${REQUEST_COLUMNS}`,
+      values,
     );
     return row;
   }
@@ -167,15 +187,8 @@ export class RequestsRepository {
    * request as written.
    */
   insertIn(statement: OneStatement, r: NewRequestRow): string {
-    const v = (value: unknown) => statement.param(value);
-    const values = [v(r.id), v(r.subjectId), v(r.subjectRef), v(r.type), `'submitted'`, '1', v(r.policyVersion), v(JSON.stringify(r.details))];
-    values.push(v(r.submittedAt), v(r.dueAt), v(r.idempotencyKey), v(r.idempotencyFingerprint), v(r.submittedAt));
-    return statement.with(
-      'request',
-      `INSERT INTO requests (id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)
-       ${statement.row(values)}
-       RETURNING ${REQUEST_COLUMNS}`,
-    );
+    const values = requestValues(r).map((value) => statement.param(value));
+    return statement.with('request', `INSERT INTO requests ${REQUEST_INSERT_COLUMNS} ${statement.row(values)} RETURNING ${REQUEST_COLUMNS}`);
   }
 
   /**
