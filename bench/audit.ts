@@ -162,5 +162,7 @@ async function verification(ds: DataSource, audit: AuditService, o: Options): Pr
   const result = await audit.verify();
   const verifyMs = performance.now() - verifyStart;
   if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result)}`);
-  console.log(`    verify(): ${fmt(result.events)} events in ${seconds(verifyMs)} s = ${fmt(result.events / (verifyMs / 1000))} events/s (ok, head ${result.head.slice(0, 12)}…)`);
+  console.log(
+    `    verify(): ${fmt(result.events)} events in ${seconds(verifyMs)} s = ${fmt(result.events / (verifyMs / 1000))} events/s (ok, head ${result.head.slice(0, 12)}…)`,
+  );
 }

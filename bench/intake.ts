@@ -120,8 +120,10 @@ export async function run(args: string[]): Promise<void> {
           `${ms(t.portalCpuMs / t.calls).padStart(20)} ${pg.padStart(11)}   ${failures}`,
       );
     }
-    console.log(`\n  one client alone, ${solo.intake.length} calls each: intake p50 ${ms(percentile(solo.intake, 50))} ms, p99 ${ms(percentile(solo.intake, 99))} ms; ` +
-      `baseline p50 ${ms(percentile(solo.baseline, 50))} ms, p99 ${ms(percentile(solo.baseline, 99))} ms`);
+    console.log(
+      `\n  one client alone, ${solo.intake.length} calls each: intake p50 ${ms(percentile(solo.intake, 50))} ms, p99 ${ms(percentile(solo.intake, 99))} ms; ` +
+        `baseline p50 ${ms(percentile(solo.baseline, 50))} ms, p99 ${ms(percentile(solo.baseline, 99))} ms`,
+    );
     const ratio = rate(tallies.intake) / rate(tallies.baseline);
     console.log(`\n  intake / baseline throughput: ${ratio.toFixed(3)} (target: at least 0.50) → ${ratio >= 0.5 ? 'met' : 'MISSED'}`);
     if (tallies.intake.failures.size > 0 || tallies.baseline.failures.size > 0) throw new Error('some calls failed: the figures above are not valid');

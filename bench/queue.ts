@@ -82,7 +82,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(`(a) Loading ${count(o.requests)} requests (SQL, INSERT … SELECT generate_series):`);
     const loadStart = performance.now();
     await withClient(db.url, (c) =>
-      loadQueue(c, { requests: o.requests, subjects: o.subjects, staffIds: staff.map((s) => s.id), legalIds: legal.map((l) => l.id), batch: o.loadBatch }, console.log),
+      loadQueue(
+        c,
+        { requests: o.requests, subjects: o.subjects, staffIds: staff.map((s) => s.id), legalIds: legal.map((l) => l.id), batch: o.loadBatch },
+        console.log,
+      ),
     );
     const vacuumStart = performance.now();
     await ds.query(`VACUUM ANALYZE requests`);
@@ -118,13 +122,17 @@ export async function run(args: string[]): Promise<void> {
     const results = await measureFilters(bench, filters);
 
     const missed = results.filter((r) => percentile(r.service, 95) >= TARGET_P95_MS);
-    console.log(`\n    Target p95 < ${TARGET_P95_MS} ms server-side: ${missed.length === 0 ? 'met for every filter and depth' : `MISSED for ${missed.length}:`}`);
+    console.log(
+      `\n    Target p95 < ${TARGET_P95_MS} ms server-side: ${missed.length === 0 ? 'met for every filter and depth' : `MISSED for ${missed.length}:`}`,
+    );
     for (const r of missed) console.log(`      ${r.label}: p95 ${ms(percentile(r.service, 95))} ms`);
 
     console.log(`\n(c) EXPLAIN (ANALYZE, BUFFERS) of the query the repository runs, for each filter and depth:`);
     printPlans(results);
 
-    console.log(`\nLoad average while measuring (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs (other work on the machine shows in the p95 and max columns).`);
+    console.log(
+      `\nLoad average while measuring (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs (other work on the machine shows in the p95 and max columns).`,
+    );
   } finally {
     await stop?.();
     await db.release();
@@ -151,7 +159,10 @@ async function measureFilters(b: Bench, filters: [string, Filter][]): Promise<Me
     const { cursor, depth, duplicates } = await followCursors(b, filter, Math.min(b.o.deepPages, Math.floor((pages - 1) / 2)));
     if (duplicates > 0) throw new Error(`${label}: keyset pagination returned ${duplicates} rows twice`);
     const deep = cursor ? await measure(b, filter, cursor) : null;
-    for (const [page, m] of [['first', first], [`deep (${count(depth)} rows in)`, deep]] as const) {
+    for (const [page, m] of [
+      ['first', first],
+      [`deep (${count(depth)} rows in)`, deep],
+    ] as const) {
       if (!m) continue;
       results.push({ label: `${label} · ${page}`, matching, service: m.service, http: m.http, plan: m.plan });
       console.log(

@@ -33,8 +33,12 @@ export class Consents1764403450000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_consent_events_user ON consent_events (user_id, at)`);
     await q.query(`CREATE INDEX ix_consent_events_request ON consent_events (request_id) WHERE request_id IS NOT NULL`);
-    await q.query(`CREATE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON consent_events FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change()`);
-    await q.query(`CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change()`);
+    await q.query(
+      `CREATE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON consent_events FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change()`,
+    );
 
     await q.query(`
       CREATE TABLE consents (

@@ -105,8 +105,12 @@ export class Requests1764403500000 implements MigrationInterface {
         RAISE EXCEPTION '% on request_events is not allowed: the timeline is append-only (only a subject''s note may be erased)', TG_OP
           USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER request_events_append_only BEFORE UPDATE OR DELETE ON request_events FOR EACH ROW EXECUTE FUNCTION request_events_erase_note_only()`);
-    await q.query(`CREATE TRIGGER request_events_no_truncate BEFORE TRUNCATE ON request_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change()`);
+    await q.query(
+      `CREATE TRIGGER request_events_append_only BEFORE UPDATE OR DELETE ON request_events FOR EACH ROW EXECUTE FUNCTION request_events_erase_note_only()`,
+    );
+    await q.query(
+      `CREATE TRIGGER request_events_no_truncate BEFORE TRUNCATE ON request_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change()`,
+    );
 
     // Who cites which clause, for the impact report of a policy change: every clause cited on the
     // timeline of a request still open, and every clause a decision (or appeal decision) cited.

@@ -7,4 +7,11 @@ import { Consents1764403450000 } from './1764403450000-consents';
 import { Requests1764403500000 } from './1764403500000-requests';
 import { MfaReplay1764403600000 } from './1764403600000-mfa-replay';
 
-export const MIGRATIONS = [Foundation1764403200000, Notifications1764403300000, Policy1764403400000, Consents1764403450000, Requests1764403500000, MfaReplay1764403600000];
+export const MIGRATIONS = [
+  Foundation1764403200000,
+  Notifications1764403300000,
+  Policy1764403400000,
+  Consents1764403450000,
+  Requests1764403500000,
+  MfaReplay1764403600000,
+];

@@ -45,10 +45,6 @@ import { SubjectsModule } from './subjects/subjects.module';
     RequestsModule,
     ReviewModule,
   ],
-  providers: [
-    PgClientErrors,
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_FILTER, useClass: AllExceptionsFilter },
-  ],
+  providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class AppModule {}

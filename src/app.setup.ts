@@ -30,7 +30,7 @@ export function configureApp(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Data-subject request portal')
-      .setDescription('Requests about personal information, decided against the clauses of the operator\'s privacy policy.')
+      .setDescription("Requests about personal information, decided against the clauses of the operator's privacy policy.")
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -69,7 +69,10 @@ const COVERED_PREFIXES = ['/api/v1/requests', '/api/v1/staff', '/api/v1/consents
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
 
 const V1_POLICY = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');
-const DRAFT_POLICY = V1_POLICY.replace(/^\(b\)本公司保留.*$/m, '(b)本公司保留随时修改本政策的权利。如对本政策作出重大更改，本公司会通过网站通知及站内信的形式告知。');
+const DRAFT_POLICY = V1_POLICY.replace(
+  /^\(b\)本公司保留.*$/m,
+  '(b)本公司保留随时修改本政策的权利。如对本政策作出重大更改，本公司会通过网站通知及站内信的形式告知。',
+);
 const REVEAL_REASON = '核实注销申请人的身份 (matrix)';
 const PROBE_PURPOSE = 'new_purpose:matrix-probe';
 
@@ -165,7 +168,8 @@ describe('access matrix: every role × own/other resource × every route of requ
     ]);
     for (const r of open) {
       if (['submitted', 'in_review', 'awaiting_subject'].includes(r.status)) await ok(send('POST', `/api/v1/requests/${r.id}/cancel`, alice));
-      else if (r.status === 'under_appeal') await staffPost(legal2, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
+      else if (r.status === 'under_appeal')
+        await staffPost(legal2, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
       else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
     }
   };
@@ -353,7 +357,16 @@ describe('access matrix: every role × own/other resource × every route of requ
 
   /** The caller of a column. */
   const callerOf = (column: Column): TestUser | null =>
-    ({ anonymous: null, 'subject·own': alice, 'subject·other': bob, 'staff·own': staff, 'staff·other': staff, 'legal·own': legal, 'legal·other': legal, admin })[column];
+    ({
+      anonymous: null,
+      'subject·own': alice,
+      'subject·other': bob,
+      'staff·own': staff,
+      'staff·other': staff,
+      'legal·own': legal,
+      'legal·other': legal,
+      admin,
+    })[column];
 
   /** Who holds the fixture: the caller on its own cells, the other reviewer on every other. */
   const cellOf = (column: Column): Cell => {

@@ -203,11 +203,22 @@ describe('audit trail tamper detection', () => {
         const e = byId.get(eventId)!;
         const seq = k + i;
         const chainHash = linkHash(prev, seq, e.contentHash);
-        await m.query(`INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, $6)`, [seq, eventId, e.txId, e.n, prev, chainHash]);
+        await m.query(`INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          seq,
+          eventId,
+          e.txId,
+          e.n,
+          prev,
+          chainHash,
+        ]);
         prev = chainHash;
       }
     });
-    expect(await audit.verify()).toMatchObject({ ok: false, events: k, firstBrokenAt: { seq: k + 1, eventId: eventAt.get(k), reason: 'link out of sealing order' } });
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      events: k,
+      firstBrokenAt: { seq: k + 1, eventId: eventAt.get(k), reason: 'link out of sealing order' },
+    });
     await tamper(async (m) => {
       await m.query(`DELETE FROM audit_chain WHERE seq >= $1`, [k]);
       for (const l of before) await insertRows(m, 'audit_chain', l);
@@ -252,7 +263,10 @@ describe('audit trail tamper detection', () => {
     const anchored = await audit.verify();
     expect(anchored.ok).toBe(true);
     const anchor = { seq: anchored.events, head: anchored.head };
-    const tail = await t.dataSource.query(`SELECT c.*, row_to_json(e.*) AS event FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq = $1`, [anchor.seq]);
+    const tail = await t.dataSource.query(
+      `SELECT c.*, row_to_json(e.*) AS event FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq = $1`,
+      [anchor.seq],
+    );
     const tailEventId = tail[0].event_id as string;
 
     await tamper(async (m) => {

@@ -295,10 +295,10 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
       const before = await audit.verify();
       expect(before.ok).toBe(true);
 
-      await t.dataSource.query(
-        `UPDATE users SET email = $2, display_name = NULL, phone = NULL, password_hash = 'erased' WHERE id = $1`,
-        [userId, `erased-${userId}@invalid`],
-      );
+      await t.dataSource.query(`UPDATE users SET email = $2, display_name = NULL, phone = NULL, password_hash = 'erased' WHERE id = $1`, [
+        userId,
+        `erased-${userId}@invalid`,
+      ]);
       expect(await audit.verify()).toEqual({ ok: true, events: before.events, head: before.head });
 
       await t.dataSource.query(`DELETE FROM users WHERE id = $1`, [userId]);
@@ -306,7 +306,12 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
 
       // The record survives, under the pseudonym only.
       const listed = await t.http.get(`/api/v1/audit?subjectRef=${subjectRef}`).set('Authorization', `Bearer ${(await t.user(Role.Legal)).token}`);
-      expect(listed.body.items.map((i: { action: string }) => i.action)).toEqual(['auth.logged_out', 'auth.login_failed', 'auth.login_succeeded', 'account.registered']);
+      expect(listed.body.items.map((i: { action: string }) => i.action)).toEqual([
+        'auth.logged_out',
+        'auth.login_failed',
+        'auth.login_succeeded',
+        'account.registered',
+      ]);
     });
   });
 });

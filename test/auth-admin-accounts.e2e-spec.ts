@@ -67,7 +67,10 @@ describe('admins create accounts and change roles (HTTP, real PostgreSQL)', () =
     const caller = await t.user(role);
     const victim = await t.user(Role.Subject);
     const before = await t.tableCounts();
-    const create = await t.http.post('/api/v1/accounts').set(asAdmin(caller.token)).send({ email: `x.${role}@example.com`, password: 'a long enough password', role: 'admin' });
+    const create = await t.http
+      .post('/api/v1/accounts')
+      .set(asAdmin(caller.token))
+      .send({ email: `x.${role}@example.com`, password: 'a long enough password', role: 'admin' });
     const promote = await t.http.patch(`/api/v1/accounts/${victim.id}/role`).set(asAdmin(caller.token)).send({ role: 'admin' });
     for (const res of [create, promote]) {
       expect(res.status).toBe(403);

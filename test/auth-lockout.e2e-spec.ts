@@ -62,7 +62,9 @@ describe('failed sign-ins lock the account (HTTP, real PostgreSQL)', () => {
   });
 
   it('audits an unknown email as a failure that names no account and holds no email', async () => {
-    const before: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.login_failed' AND entity_id IS NULL`);
+    const before: { n: number }[] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.login_failed' AND entity_id IS NULL`,
+    );
     await login('ghost.person@example.com', 'whatever12345');
     const rows: AuditRow[] = await t.dataSource.query(
       `SELECT action, entity_id, actor_id, data FROM audit_events WHERE action = 'auth.login_failed' AND entity_id IS NULL ORDER BY n`,

@@ -47,7 +47,10 @@ describe('MFA_REQUIRED_FOR_STAFF=true: privileged accounts must enrol a second f
     expect(start.status).toBe(201);
     // Started but not confirmed: still gated.
     expect((await t.http.get('/api/v1/audit/verify').set(bearer(legal.token))).status).toBe(403);
-    const confirm = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(legal.token)).send({ code: authenticator.generate(start.body.secret) });
+    const confirm = await t.http
+      .post('/api/v1/auth/mfa/enrol/confirm')
+      .set(bearer(legal.token))
+      .send({ code: authenticator.generate(start.body.secret) });
     expect(confirm.status).toBe(200);
     const verify = await t.http.get('/api/v1/audit/verify').set(bearer(legal.token));
     expect(verify.status).toBe(200);

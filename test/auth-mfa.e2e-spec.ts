@@ -32,7 +32,10 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
   async function enrol(u: TestUser): Promise<string> {
     const start = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer(u.token));
     expect(start.status).toBe(201);
-    const confirm = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(u.token)).send({ code: codeAt(start.body.secret, -1) });
+    const confirm = await t.http
+      .post('/api/v1/auth/mfa/enrol/confirm')
+      .set(bearer(u.token))
+      .send({ code: codeAt(start.body.secret, -1) });
     expect(confirm.status).toBe(200);
     expect(confirm.body).toEqual({ mfaEnabled: true });
     return start.body.secret as string;
@@ -52,10 +55,16 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
     // Not yet in force: the password alone still signs in.
     expect((await login(staff)).body.accessToken).toEqual(expect.any(String));
 
-    const wrong = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(staff.token)).send({ code: wrongCodeFor(start.body.secret) });
+    const wrong = await t.http
+      .post('/api/v1/auth/mfa/enrol/confirm')
+      .set(bearer(staff.token))
+      .send({ code: wrongCodeFor(start.body.secret) });
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe('invalid_mfa_code');
-    const ok = await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer(staff.token)).send({ code: codeFor(start.body.secret) });
+    const ok = await t.http
+      .post('/api/v1/auth/mfa/enrol/confirm')
+      .set(bearer(staff.token))
+      .send({ code: codeFor(start.body.secret) });
     expect(ok.status).toBe(200);
     expect((await t.http.get('/api/v1/me').set(bearer(staff.token))).body.mfaEnabled).toBe(true);
     const again = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer(staff.token));
@@ -94,9 +103,10 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
     expect(replay.body.accessToken).toBeUndefined();
     const [row] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [staff.id]);
     expect(row.failed_login_count).toBe(1);
-    const reasons = await t.dataSource.query(`SELECT data->>'reason' AS reason FROM audit_events WHERE entity_id = $1 AND action = 'auth.login_failed' ORDER BY n`, [
-      staff.id,
-    ]);
+    const reasons = await t.dataSource.query(
+      `SELECT data->>'reason' AS reason FROM audit_events WHERE entity_id = $1 AND action = 'auth.login_failed' ORDER BY n`,
+      [staff.id],
+    );
     expect(reasons.map((r: { reason: string }) => r.reason)).toEqual(['replayed_mfa_code', 'replayed_mfa_code']);
     // The next step's code is new: it signs in.
     expect((await signIn(codeAt(secret, 1))).status).toBe(200);

@@ -48,7 +48,9 @@ describe('sessions end for good (HTTP, real PostgreSQL)', () => {
     expect((await login(u.email, 'a brand new password')).status).toBe(200);
     const live: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`, [u.id]);
     expect(live[0].n).toBe(1);
-    const reset: { data: unknown }[] = await t.dataSource.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'account.password_reset'`, [u.id]);
+    const reset: { data: unknown }[] = await t.dataSource.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'account.password_reset'`, [
+      u.id,
+    ]);
     expect(reset).toHaveLength(1);
   });
 });

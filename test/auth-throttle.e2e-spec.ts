@@ -36,10 +36,7 @@ describe('sign-in attempts are throttled per client address (LOGIN_RATE_LIMIT=3)
   });
 
   it('is not fooled by a forged X-Forwarded-For (the proxy is not trusted by default)', async () => {
-    const res = await t.http
-      .post('/api/v1/auth/login')
-      .set('X-Forwarded-For', '203.0.113.9')
-      .send({ email: 'nobody@example.com', password: 'whatever12345' });
+    const res = await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.9').send({ email: 'nobody@example.com', password: 'whatever12345' });
     expect(res.status).toBe(429);
   });
 

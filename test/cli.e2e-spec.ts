@@ -12,7 +12,13 @@ describe('operator command line and start-up checks (child processes)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // The same database as the test app, so what the command does is visible over HTTP.
-    cliEnv = { NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, APP_SECRET: process.env.APP_SECRET ?? '', DATA_DIR: process.env.DATA_DIR ?? '', LOG_LEVEL: 'warn' };
+    cliEnv = {
+      NODE_ENV: 'test',
+      DATABASE_URL: t.databaseUrl,
+      APP_SECRET: process.env.APP_SECRET ?? '',
+      DATA_DIR: process.env.DATA_DIR ?? '',
+      LOG_LEVEL: 'warn',
+    };
   });
   afterAll(() => t.close());
 
@@ -21,7 +27,17 @@ describe('operator command line and start-up checks (child processes)', () => {
   const login = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });
 
   it('accounts:create makes an account that signs in over HTTP; accounts:reset-password replaces the password and ends its sessions', async () => {
-    const created = await cliWithInput('first password 123\n', 'accounts:create', '--email', 'Ops.Staff@Example.com', '--role', 'staff', '--password-stdin', '--name', '运维');
+    const created = await cliWithInput(
+      'first password 123\n',
+      'accounts:create',
+      '--email',
+      'Ops.Staff@Example.com',
+      '--role',
+      'staff',
+      '--password-stdin',
+      '--name',
+      '运维',
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created staff account [0-9a-f-]{36}\./);
     expect(created.stdout + created.stderr).not.toContain('first password');
@@ -29,7 +45,9 @@ describe('operator command line and start-up checks (child processes)', () => {
     const first = await login('ops.staff@example.com', 'first password 123');
     expect(first.status).toBe(200);
     expect(first.body.user).toMatchObject({ email: 'ops.staff@example.com', role: 'staff' });
-    const audited = await t.dataSource.query(`SELECT actor_role, data FROM audit_events WHERE entity_id = $1 AND action = 'account.created'`, [first.body.user.id]);
+    const audited = await t.dataSource.query(`SELECT actor_role, data FROM audit_events WHERE entity_id = $1 AND action = 'account.created'`, [
+      first.body.user.id,
+    ]);
     expect(audited).toEqual([{ actor_role: 'operator-cli', data: { role: 'staff' } }]);
 
     const reset = await cliWithInput('second password 456\r\n', 'accounts:reset-password', '--email', 'ops.staff@example.com', '--password-stdin');
@@ -44,7 +62,17 @@ describe('operator command line and start-up checks (child processes)', () => {
   it('still takes --password, warning that it is visible; refuses both ways at once, neither, or a short password on standard input', async () => {
     const before = await t.tableCounts();
     const [both, neither, short] = await Promise.all([
-      cliWithInput('long enough password\n', 'accounts:create', '--email', 'both@example.com', '--role', 'staff', '--password-stdin', '--password', 'long enough password'),
+      cliWithInput(
+        'long enough password\n',
+        'accounts:create',
+        '--email',
+        'both@example.com',
+        '--role',
+        'staff',
+        '--password-stdin',
+        '--password',
+        'long enough password',
+      ),
       cli('accounts:create', '--email', 'neither@example.com', '--role', 'staff'),
       cliWithInput('short\n', 'accounts:reset-password', '--email', 'ops.staff@example.com', '--password-stdin'),
     ]);
@@ -66,7 +94,14 @@ describe('operator command line and start-up checks (child processes)', () => {
     const staff = await t.user(Role.Staff);
     const bearer = { Authorization: `Bearer ${staff.token}` };
     const start = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer);
-    expect((await t.http.post('/api/v1/auth/mfa/enrol/confirm').set(bearer).send({ code: authenticator.generate(start.body.secret) })).status).toBe(200);
+    expect(
+      (
+        await t.http
+          .post('/api/v1/auth/mfa/enrol/confirm')
+          .set(bearer)
+          .send({ code: authenticator.generate(start.body.secret) })
+      ).status,
+    ).toBe(200);
     expect((await login(staff.email, staff.password)).body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
 
     const reset = await cli('accounts:reset-mfa', '--email', staff.email);

@@ -8,15 +8,7 @@ import { ConsentPurpose, ConsentPurposeKey } from '../src/policy/domain/policy.t
 import { PolicyService } from '../src/policy/policy.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
-const FIXED_PURPOSES = [
-  'face_basic',
-  'face_additional',
-  'marketing',
-  'partner_marketing',
-  'affiliate_sharing',
-  'personalised_ads',
-  'cross_border',
-];
+const FIXED_PURPOSES = ['face_basic', 'face_additional', 'marketing', 'partner_marketing', 'affiliate_sharing', 'personalised_ads', 'cross_border'];
 
 /** The consent ledger against the real AppModule and PostgreSQL. */
 describe('consents (real AppModule and PostgreSQL)', () => {
@@ -43,13 +35,19 @@ describe('consents (real AppModule and PostgreSQL)', () => {
   };
   const list = (u: TestUser) => t.http.get('/api/v1/consents').set('Authorization', `Bearer ${u.token}`);
   const grant = (u: TestUser, purpose: string, body: unknown = { state: 'granted' }) =>
-    t.http.post(`/api/v1/consents/${encodeURIComponent(purpose)}`).set('Authorization', `Bearer ${u.token}`).send(body as object);
+    t.http
+      .post(`/api/v1/consents/${encodeURIComponent(purpose)}`)
+      .set('Authorization', `Bearer ${u.token}`)
+      .send(body as object);
   const stateOf = async (u: TestUser, purpose: string) =>
     ((await list(u)).body as { purpose: string; state: string }[]).find((c) => c.purpose === purpose)?.state;
   const eventsOf = (u: TestUser): Promise<{ purpose: string; state: string; source: string; request_id: string | null; clause_id: string }[]> =>
     t.dataSource.query(`SELECT purpose, state, source, request_id, clause_id FROM consent_events WHERE user_id = $1 ORDER BY at`, [u.id]);
   const auditOf = (u: TestUser, action: string): Promise<{ actor_id: string; actor_role: string; entity_type: string; data: Record<string, unknown> }[]> =>
-    t.dataSource.query(`SELECT actor_id, actor_role, entity_type, data FROM audit_events WHERE subject_ref = $1 AND action = $2 ORDER BY n`, [u.subjectRef, action]);
+    t.dataSource.query(`SELECT actor_id, actor_role, entity_type, data FROM audit_events WHERE subject_ref = $1 AND action = $2 ORDER BY n`, [
+      u.subjectRef,
+      action,
+    ]);
   const withdraw = (u: TestUser, purposes: string[], opts: { confirmFaceBasic?: boolean; requestId?: string } = {}) =>
     t.dataSource.transaction((m) =>
       consents.withdrawForRequest(m, { id: u.id, subjectRef: u.subjectRef }, purposes as ConsentPurposeKey[], version, {
@@ -126,7 +124,11 @@ describe('consents (real AppModule and PostgreSQL)', () => {
       const [u, other] = [await subject(), await subject()];
       const res = await grant(u, 'new_purpose:research_study');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ purpose: 'new_purpose:research_study', state: 'granted', clause: { id: 'face.use.6', text: clauseText.get('face.use.6') } });
+      expect(res.body).toMatchObject({
+        purpose: 'new_purpose:research_study',
+        state: 'granted',
+        clause: { id: 'face.use.6', text: clauseText.get('face.use.6') },
+      });
       expect((await list(u)).body.map((c: { purpose: string }) => c.purpose)).toEqual([...FIXED_PURPOSES, 'new_purpose:research_study']);
       expect((await list(other)).body.map((c: { purpose: string }) => c.purpose)).toEqual(FIXED_PURPOSES);
       expect(await consents.grantedPurposes(u.id)).toEqual(['new_purpose:research_study']);

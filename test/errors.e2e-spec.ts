@@ -26,12 +26,50 @@ describe('one error shape, and refusals that write nothing (HTTP, real PostgreSQ
     admin = await t.user(Role.Admin);
     staff = await t.user(Role.Staff);
     targets = [
-      { name: 'register', method: 'post', path: '/api/v1/auth/register', valid: { email: 'new.person@example.com', password: 'long enough password' }, stringField: 'displayName', maxLength: 100 },
-      { name: 'login', method: 'post', path: '/api/v1/auth/login', valid: { email: admin.email, password: admin.password }, stringField: 'email', maxLength: 254 },
+      {
+        name: 'register',
+        method: 'post',
+        path: '/api/v1/auth/register',
+        valid: { email: 'new.person@example.com', password: 'long enough password' },
+        stringField: 'displayName',
+        maxLength: 100,
+      },
+      {
+        name: 'login',
+        method: 'post',
+        path: '/api/v1/auth/login',
+        valid: { email: admin.email, password: admin.password },
+        stringField: 'email',
+        maxLength: 254,
+      },
       { name: 'mfa', method: 'post', path: '/api/v1/auth/mfa', valid: { mfaToken: 'x.y.z', code: '123456' }, stringField: 'mfaToken', maxLength: 2048 },
-      { name: 'mfa confirm', method: 'post', path: '/api/v1/auth/mfa/enrol/confirm', valid: { code: '123456' }, stringField: 'code', maxLength: 6, token: () => staff.token },
-      { name: 'accounts create', method: 'post', path: '/api/v1/accounts', valid: { email: 'staff.new@example.com', password: 'long enough password', role: 'staff' }, stringField: 'displayName', maxLength: 100, token: () => admin.token },
-      { name: 'accounts role', method: 'patch', path: `/api/v1/accounts/${UUID}/role`, valid: { role: 'legal' }, stringField: 'role', maxLength: 5, token: () => admin.token },
+      {
+        name: 'mfa confirm',
+        method: 'post',
+        path: '/api/v1/auth/mfa/enrol/confirm',
+        valid: { code: '123456' },
+        stringField: 'code',
+        maxLength: 6,
+        token: () => staff.token,
+      },
+      {
+        name: 'accounts create',
+        method: 'post',
+        path: '/api/v1/accounts',
+        valid: { email: 'staff.new@example.com', password: 'long enough password', role: 'staff' },
+        stringField: 'displayName',
+        maxLength: 100,
+        token: () => admin.token,
+      },
+      {
+        name: 'accounts role',
+        method: 'patch',
+        path: `/api/v1/accounts/${UUID}/role`,
+        valid: { role: 'legal' },
+        stringField: 'role',
+        maxLength: 5,
+        token: () => admin.token,
+      },
     ];
   });
   afterAll(() => t.close());
@@ -85,7 +123,10 @@ describe('one error shape, and refusals that write nothing (HTTP, real PostgreSQ
       () => ({ status: 400, code: 'validation_failed', field: '__proto__' }),
     );
     await expectRefusedEverywhere(
-      (target) => call(target).set('Content-Type', 'application/json').send(JSON.stringify({ ...target.valid, constructor: { prototype: 1 } })),
+      (target) =>
+        call(target)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ ...target.valid, constructor: { prototype: 1 } })),
       () => ({ status: 400, code: 'validation_failed', field: 'constructor' }),
     );
   });
@@ -168,7 +209,9 @@ describe('one error shape, and refusals that write nothing (HTTP, real PostgreSQ
       .send({ email: 'unicode.staff@example.com', password: 'long enough password', role: 'staff', displayName: '李四 😀' });
     expect(created.status).toBe(201);
     expect(created.body.displayName).toBe('李四 😀');
-    const stored: { display_name: string }[] = await t.dataSource.query(`SELECT display_name FROM users WHERE id = ANY($1) ORDER BY created_at`, [[reg.body.id, created.body.id]]);
+    const stored: { display_name: string }[] = await t.dataSource.query(`SELECT display_name FROM users WHERE id = ANY($1) ORDER BY created_at`, [
+      [reg.body.id, created.body.id],
+    ]);
     expect(stored.map((r) => r.display_name)).toEqual([displayName, '李四 😀']);
   });
 

@@ -46,7 +46,11 @@ describe('jobs: two apps working one queue', () => {
       const out: string[] = [];
       for (let i = 0; i < 30; i++) {
         for (const u of users) {
-          out.push((await t.app.get(NotificationsService).enqueue(m, { userId: u.id, kind: NotificationKind.RequestReceived, data: { requestId: randomUUID(), requestType: 'access' } })) as string);
+          out.push(
+            (await t.app
+              .get(NotificationsService)
+              .enqueue(m, { userId: u.id, kind: NotificationKind.RequestReceived, data: { requestId: randomUUID(), requestType: 'access' } })) as string,
+          );
         }
       }
       return out;
@@ -54,7 +58,9 @@ describe('jobs: two apps working one queue', () => {
 
     await peer.waitFor(90, 45000);
     await new Promise((r) => setTimeout(r, 1500)); // a duplicate, if any, would arrive now
-    const [{ sent }] = await t.dataSource.query(`SELECT count(*)::int AS sent FROM notifications WHERE id = ANY($1) AND status = 'sent' AND attempts = 1`, [ids]);
+    const [{ sent }] = await t.dataSource.query(`SELECT count(*)::int AS sent FROM notifications WHERE id = ANY($1) AND status = 'sent' AND attempts = 1`, [
+      ids,
+    ]);
     expect(sent).toBe(90);
     expect(peer.received).toHaveLength(90);
     expect(new Set(peer.received.map((m) => m.messageId)).size).toBe(90);

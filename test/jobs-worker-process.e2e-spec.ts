@@ -51,7 +51,9 @@ describe('jobs: the separate worker process', () => {
 
     const u = await t.user();
     const id = await t.dataSource.transaction((m) =>
-      t.app.get(NotificationsService).enqueue(m, { userId: u.id, kind: NotificationKind.RequestReceived, data: { requestId: randomUUID(), requestType: 'access' } }),
+      t.app
+        .get(NotificationsService)
+        .enqueue(m, { userId: u.id, kind: NotificationKind.RequestReceived, data: { requestId: randomUUID(), requestType: 'access' } }),
     );
     const [mail] = await peer.waitFor(1, 60000).catch((err: Error) => {
       throw new Error(`${err.message}; worker output:\n${output}`);

@@ -43,7 +43,8 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
     const u = await t.user();
     // the run sent when the queue started is over: only a new trigger can deliver what comes next
     await eventually(
-      async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.deliver' AND state < 'completed'`))[0].n === 0,
+      async () =>
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.deliver' AND state < 'completed'`))[0].n === 0,
       10000,
       'the start-up run to finish',
     );
@@ -51,7 +52,11 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
     const id = await t.dataSource.transaction((m) =>
       t.app.get(NotificationsService).enqueue(m, { userId: u.id, kind: NotificationKind.RequestReceived, data: { requestId, requestType: 'access' } }),
     );
-    await eventually(async () => (await t.dataSource.query(`SELECT status FROM notifications WHERE id = $1`, [id]))[0].status === 'sent', 20000, 'the notice to be sent');
+    await eventually(
+      async () => (await t.dataSource.query(`SELECT status FROM notifications WHERE id = $1`, [id]))[0].status === 'sent',
+      20000,
+      'the notice to be sent',
+    );
     expect(peer.received).toHaveLength(1);
     expect(peer.received[0]).toMatchObject({ to: [u.email], subject: '已收到您的申请：查阅、复制个人信息', messageId: `<${id}@privacy.example.cn>` });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.deliver' AND state = 'completed'`);
@@ -90,10 +95,14 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
 
   it('retries a job whose handler fails', async () => {
     let runs = 0;
-    jobs.register('test.flaky', async () => {
-      runs += 1;
-      if (runs === 1) throw new Error('first run fails');
-    }, { retryLimit: 2, retryDelaySeconds: 0 });
+    jobs.register(
+      'test.flaky',
+      async () => {
+        runs += 1;
+        if (runs === 1) throw new Error('first run fails');
+      },
+      { retryLimit: 2, retryDelaySeconds: 0 },
+    );
     const id = await jobs.send('test.flaky', {});
     await eventually(async () => (await t.dataSource.query(`SELECT state FROM pgboss.job WHERE id = $1`, [id]))[0]?.state === 'completed', 15000, 'the retry');
     expect(runs).toBe(2);
@@ -103,17 +112,25 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
 
   it('runs a job every N seconds', async () => {
     let runs = 0;
-    jobs.register('test.every-second', async () => {
-      runs += 1;
-    }, { everySeconds: 1 });
+    jobs.register(
+      'test.every-second',
+      async () => {
+        runs += 1;
+      },
+      { everySeconds: 1 },
+    );
     await eventually(() => runs >= 3, 10000, 'three periodic runs');
   });
 
   it('runs a job on a cron schedule (the hook for periodic scans)', async () => {
     let runs = 0;
-    jobs.register('test.every-minute', async () => {
-      runs += 1;
-    }, { schedule: '* * * * *' });
+    jobs.register(
+      'test.every-minute',
+      async () => {
+        runs += 1;
+      },
+      { schedule: '* * * * *' },
+    );
     await eventually(async () => (await t.dataSource.query(`SELECT cron FROM pgboss.schedule WHERE name = 'test.every-minute'`))[0], 5000, 'the schedule');
     const [schedule] = await t.dataSource.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'test.every-minute'`);
     expect(schedule).toEqual({ cron: '* * * * *', timezone: 'UTC' });
@@ -129,7 +146,9 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
     const database = new URL(t.databaseUrl).pathname.slice(1);
     const queueConnections = () =>
       withAdminClient(process.env[TEST_ENV.adminUrl] as string, async (c) => {
-        const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'dsr-portal-jobs'`, [database]);
+        const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'dsr-portal-jobs'`, [
+          database,
+        ]);
         return rows[0].n as number;
       });
     expect(await queueConnections()).toBeGreaterThan(0);

@@ -50,7 +50,9 @@ describe('logs are structured and hold nothing personal (LOG_LEVEL=info)', () =>
 
     const lines = output.split('\n').filter((l) => l.trim().length > 0);
     expect(lines.length).toBeGreaterThanOrEqual(5);
-    const entries = lines.map((l) => JSON.parse(l) as { level: number; msg: string; req?: { id: string; method: string; path: string }; res?: { statusCode: number } });
+    const entries = lines.map(
+      (l) => JSON.parse(l) as { level: number; msg: string; req?: { id: string; method: string; path: string }; res?: { statusCode: number } },
+    );
     for (const e of entries) expect(e).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
 
     const requests = entries.filter((e) => e.req).map((e) => `${e.req?.method} ${e.req?.path} ${e.res?.statusCode}`);

@@ -70,6 +70,10 @@ describe('notifications without SMTP_URL', () => {
     );
     expect({ n, users }).toEqual({ n: subjects, users: subjects });
     // publishing again (a retried publication) adds none
-    expect(await t.dataSource.transaction((m) => notices.enqueueForRole(m, Role.Subject, NotificationKind.PolicyMajorChange, data, { dedupeKey: 'policy.major_change:2' }))).toBe(0);
+    expect(
+      await t.dataSource.transaction((m) =>
+        notices.enqueueForRole(m, Role.Subject, NotificationKind.PolicyMajorChange, data, { dedupeKey: 'policy.major_change:2' }),
+      ),
+    ).toBe(0);
   });
 });

@@ -59,7 +59,7 @@ describe('notifications: the outbox and its delivery over SMTP', () => {
     expect(peer.received).toHaveLength(0);
   });
 
-  it('delivers a committed notice to its recipient, in the recipient\'s language, linking to the portal', async () => {
+  it("delivers a committed notice to its recipient, in the recipient's language, linking to the portal", async () => {
     const zh = await t.user();
     const en = await t.user();
     await t.dataSource.query(`UPDATE users SET locale = 'en' WHERE id = $1`, [en.id]);
@@ -222,8 +222,12 @@ describe('notifications: the outbox and its delivery over SMTP', () => {
   it('writes one notice per dedupe key', async () => {
     const u = await t.user();
     const data = { ...requestData(), dueAt: new Date().toISOString() };
-    const first = await inTransaction((m) => notices.enqueue(m, { userId: u.id, kind: NotificationKind.RequestOverdue, data, dedupeKey: `request.overdue:${data.requestId}` }));
-    const again = await inTransaction((m) => notices.enqueue(m, { userId: u.id, kind: NotificationKind.RequestOverdue, data, dedupeKey: `request.overdue:${data.requestId}` }));
+    const first = await inTransaction((m) =>
+      notices.enqueue(m, { userId: u.id, kind: NotificationKind.RequestOverdue, data, dedupeKey: `request.overdue:${data.requestId}` }),
+    );
+    const again = await inTransaction((m) =>
+      notices.enqueue(m, { userId: u.id, kind: NotificationKind.RequestOverdue, data, dedupeKey: `request.overdue:${data.requestId}` }),
+    );
     expect(first).toEqual(expect.any(String));
     expect(again).toBeNull();
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE dedupe_key = $1`, [`request.overdue:${data.requestId}`]);
@@ -237,9 +241,13 @@ describe('notifications: the outbox and its delivery over SMTP', () => {
     const subject = await t.user();
     const [{ n: staffCount }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE role = 'staff'`);
     const data = { ...requestData(), dueAt: new Date().toISOString() };
-    const written = await inTransaction((m) => notices.enqueueForRole(m, Role.Staff, NotificationKind.RequestOverdue, data, { dedupeKey: `overdue:${data.requestId}` }));
+    const written = await inTransaction((m) =>
+      notices.enqueueForRole(m, Role.Staff, NotificationKind.RequestOverdue, data, { dedupeKey: `overdue:${data.requestId}` }),
+    );
     expect(written).toBe(staffCount);
-    expect(await inTransaction((m) => notices.enqueueForRole(m, Role.Staff, NotificationKind.RequestOverdue, data, { dedupeKey: `overdue:${data.requestId}` }))).toBe(0);
+    expect(
+      await inTransaction((m) => notices.enqueueForRole(m, Role.Staff, NotificationKind.RequestOverdue, data, { dedupeKey: `overdue:${data.requestId}` })),
+    ).toBe(0);
 
     await deliverer.deliverDue();
     for (const s of staff) {

@@ -10,12 +10,16 @@ describe('OneStatement', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await t.dataSource.query(`CREATE TABLE scratch_parent (id int PRIMARY KEY, label text NOT NULL)`);
-    await t.dataSource.query(`CREATE TABLE scratch_child (id serial PRIMARY KEY, parent_id int NOT NULL REFERENCES scratch_parent(id), at timestamptz NOT NULL)`);
+    await t.dataSource.query(
+      `CREATE TABLE scratch_child (id serial PRIMARY KEY, parent_id int NOT NULL REFERENCES scratch_parent(id), at timestamptz NOT NULL)`,
+    );
   });
   afterAll(() => t.close());
 
   const counts = async () => {
-    const [row] = await t.dataSource.query(`SELECT (SELECT count(*)::int FROM scratch_parent) AS parents, (SELECT count(*)::int FROM scratch_child) AS children`);
+    const [row] = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM scratch_parent) AS parents, (SELECT count(*)::int FROM scratch_child) AS children`,
+    );
     return row as { parents: number; children: number };
   };
 
@@ -27,7 +31,11 @@ describe('OneStatement', () => {
     const child = s.with('child', `INSERT INTO scratch_child (parent_id, at) ${s.row([s.param(id), s.param(new Date(), 'timestamptz')])} RETURNING id`);
     const committed: string[] = [];
     s.onCommit(() => committed.push(label));
-    const run = () => s.run<{ id: number; label: string; childId: number }>(t.dataSource.manager, `SELECT p.id, p.label, c.id AS "childId" FROM ${parent} p CROSS JOIN ${child} c`);
+    const run = () =>
+      s.run<{ id: number; label: string; childId: number }>(
+        t.dataSource.manager,
+        `SELECT p.id, p.label, c.id AS "childId" FROM ${parent} p CROSS JOIN ${child} c`,
+      );
     return { statement: s, run, committed };
   };
 

@@ -12,7 +12,12 @@ interface SchemaProperty {
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> }>>;
-  components: { schemas: Record<string, { properties?: Record<string, SchemaProperty & { items?: unknown; $ref?: string; allOf?: unknown[] }>; required?: string[]; allOf?: unknown[] }> };
+  components: {
+    schemas: Record<
+      string,
+      { properties?: Record<string, SchemaProperty & { items?: unknown; $ref?: string; allOf?: unknown[] }>; required?: string[]; allOf?: unknown[] }
+    >;
+  };
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -34,7 +39,11 @@ describe('the OpenAPI document (/api/docs)', () => {
   it('is served as JSON and describes exactly the routes the application has', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const documented = Object.entries(doc.paths)
-      .flatMap(([path, item]) => Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${expressPath(path)}`))
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => HTTP_METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${expressPath(path)}`),
+      )
       .sort();
     const walked = [...new Set(declaredRoutes(t.app).map(routeKey))].sort();
     expect(walked).toEqual(expect.arrayContaining(['POST /api/v1/auth/register', 'PATCH /api/v1/accounts/:id/role']));
@@ -72,7 +81,8 @@ describe('the OpenAPI document (/api/docs)', () => {
     expect(answers('post', '/api/v1/requests', '201')).toContain('#/components/schemas/RequestView');
     expect(answers('post', '/api/v1/requests', '200')).toContain('#/components/schemas/RequestView');
     expect(answers('get', '/api/v1/requests', '200')).toContain('#/components/schemas/RequestSummary');
-    for (const action of ['cancel', 'reply', 'appeal']) expect(answers('post', `/api/v1/requests/{id}/${action}`, '200')).toContain('#/components/schemas/RequestView');
+    for (const action of ['cancel', 'reply', 'appeal'])
+      expect(answers('post', `/api/v1/requests/{id}/${action}`, '200')).toContain('#/components/schemas/RequestView');
     expect(answers('get', '/api/v1/staff/requests', '200')).toContain('#/components/schemas/QueuePage');
     expect(answers('get', '/api/v1/staff/requests/{id}', '200')).toContain('#/components/schemas/StaffRequestPage');
     for (const action of ['claim', 'assign', 'decision', 'extend', 'ask', 'appeal/decision'])

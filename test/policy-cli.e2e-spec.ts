@@ -73,7 +73,12 @@ describe('policy:publish on the operator command line (child processes)', () => 
     const [audit] = await t.dataSource.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'request.submitted'`, [after.body.id]);
     expect(audit.data.policyVersion).toBe(inForce + 1);
     const grew = await t.tableCounts();
-    expect({ requests: grew.requests - counts.requests, events: grew.request_events - counts.request_events, audit: grew.audit_events - counts.audit_events, notices: grew.notifications - counts.notifications }).toEqual({
+    expect({
+      requests: grew.requests - counts.requests,
+      events: grew.request_events - counts.request_events,
+      audit: grew.audit_events - counts.audit_events,
+      notices: grew.notifications - counts.notifications,
+    }).toEqual({
       requests: 1,
       events: 1,
       audit: 1,

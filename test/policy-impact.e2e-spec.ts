@@ -41,7 +41,10 @@ describe('a new policy version: impact on requests and notices to subjects (HTTP
       .send({ until, reason: 'Waiting for the authority to lift its confidentiality requirement', clauses: ['3.c'] })
       .expect(200);
 
-    const draft = V1.replace('(a) 在您注册本应用帐号时', '(a) 在您注册或登录本应用帐号时').replace('(c) 根据法律的有关规定', '(c) 根据法律、行政法规的有关规定');
+    const draft = V1.replace('(a) 在您注册本应用帐号时', '(a) 在您注册或登录本应用帐号时').replace(
+      '(c) 根据法律的有关规定',
+      '(c) 根据法律、行政法规的有关规定',
+    );
     const res = await t.http.post('/api/v1/policy/impact').set(as(admin)).send({ markdown: draft, major: false });
     expect(res.status).toBe(200);
     expect(res.body.changes.changed.sort()).toEqual(['1.a', '3.c']);

@@ -34,7 +34,9 @@ describe('publishing a policy version (HTTP)', () => {
     const res = await t.http.post('/api/v1/policy/versions').set(auth()).send({ markdown: duplicated, major: false });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('policy_invalid');
-    expect(res.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ line: expect.any(Number), message: expect.stringMatching(/3\.a|duplicate/i) })]));
+    expect(res.body.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ line: expect.any(Number), message: expect.stringMatching(/3\.a|duplicate/i) })]),
+    );
     expect(res.body.issues.every((i: { line: number }) => i.line > 0)).toBe(true);
     expect(await t.tableCounts()).toEqual(before);
     expect((await t.http.get('/api/v1/policy')).body.version).toBe(1);

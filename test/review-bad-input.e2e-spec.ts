@@ -13,7 +13,11 @@ describe('review: bad input changes nothing (HTTP)', () => {
   let before: Record<string, number>;
   const unknownId = '00000000-0000-4000-8000-000000000000';
   const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
-  const post = (u: TestUser, path: string, body?: unknown) => t.http.post(`/api/v1/staff/requests/${path}`).set(auth(u)).send(body as object);
+  const post = (u: TestUser, path: string, body?: unknown) =>
+    t.http
+      .post(`/api/v1/staff/requests/${path}`)
+      .set(auth(u))
+      .send(body as object);
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -10,7 +10,8 @@ describe('review: the staff workflow (HTTP)', () => {
   let legal: TestUser;
   let legal2: TestUser;
   const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
-  const staffPost = (u: TestUser, id: string, action: string, body: object = {}) => t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body);
+  const staffPost = (u: TestUser, id: string, action: string, body: object = {}) =>
+    t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body);
   const subjectView = async (s: TestUser, id: string) => (await t.http.get(`/api/v1/requests/${id}`).set(auth(s))).body;
   const auditOf = async (requestId: string): Promise<{ action: string; data: Record<string, unknown> }[]> =>
     t.dataSource.query(`SELECT action, data FROM audit_events WHERE entity_type = 'request' AND entity_id = $1 ORDER BY n`, [requestId]);
@@ -74,7 +75,11 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(reassigned.body).toMatchObject({ status: 'in_review', assigneeId: staff2.id });
       expect((await auditOf(id)).map((e) => e.action)).toEqual(['request.submitted', 'request.claimed', 'request.assigned']);
       const seenBySubject = await subjectView(s, id);
-      expect(seenBySubject.timeline.map((e: { action: string; actorRole: string }) => `${e.action}:${e.actorRole}`)).toEqual(['submit:subject', 'claim:staff', 'assign:staff']);
+      expect(seenBySubject.timeline.map((e: { action: string; actorRole: string }) => `${e.action}:${e.actorRole}`)).toEqual([
+        'submit:subject',
+        'claim:staff',
+        'assign:staff',
+      ]);
       expect(JSON.stringify(seenBySubject)).not.toContain(staff.id);
     });
 
@@ -143,7 +148,12 @@ describe('review: the staff workflow (HTTP)', () => {
       const { id } = await filed('delete_account', staff);
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          staffPost(i % 2 ? staff : staff2, id, 'decision', i % 3 ? { outcome: 'approve', clauses: ['face.retain.2'] } : { outcome: 'reject', clauses: ['3.c'], reason: 'court order' }),
+          staffPost(
+            i % 2 ? staff : staff2,
+            id,
+            'decision',
+            i % 3 ? { outcome: 'approve', clauses: ['face.retain.2'] } : { outcome: 'reject', clauses: ['3.c'], reason: 'court order' },
+          ),
         ),
       );
       const statuses = answers.map((a) => a.status);
@@ -295,7 +305,11 @@ describe('review: the staff workflow (HTTP)', () => {
       const until = new Date(Date.parse(current.dueAt) + 10 * 24 * 3600 * 1000).toISOString();
       const res = await staffPost(staff, id, 'extend', { until, reason: '需要等待机关答复是否可以告知', clauses: ['3.c'] });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'in_review', dueAt: until, extension: { until, reason: '需要等待机关答复是否可以告知', clauses: [{ id: '3.c' }] } });
+      expect(res.body).toMatchObject({
+        status: 'in_review',
+        dueAt: until,
+        extension: { until, reason: '需要等待机关答复是否可以告知', clauses: [{ id: '3.c' }] },
+      });
       const notice = (await noticesOf(s.id)).find((n) => n.kind === 'request.extended');
       expect(notice?.data).toEqual({ requestId: id, requestType: 'disclosure_log', dueAt: until, clauses: ['3.c'] });
       const before = await t.tableCounts();
@@ -339,7 +353,9 @@ describe('review: the staff workflow (HTTP)', () => {
     it('lists open requests by due date then id, in pages that neither repeat nor skip (ties to the microsecond included)', async () => {
       const mine = [await filed('access'), await filed('access'), await filed('access'), await filed('disclosure_log')];
       // Three share one due date exactly, to the microsecond.
-      await t.dataSource.query(`UPDATE requests SET due_at = now() + interval '10 days 0.123456 seconds' WHERE id = ANY($1)`, [mine.slice(0, 3).map((m) => m.id)]);
+      await t.dataSource.query(`UPDATE requests SET due_at = now() + interval '10 days 0.123456 seconds' WHERE id = ANY($1)`, [
+        mine.slice(0, 3).map((m) => m.id),
+      ]);
       const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT due_at)::int AS n FROM requests WHERE id = ANY($1)`, [mine.slice(0, 3).map((m) => m.id)]);
       expect(n).toBe(1);
       const paged = await walk('', 2);
@@ -394,11 +410,15 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(overdueNotices.map((n) => n.data.requestId)).toEqual([assigned.id]);
       // Nobody holds the other one: every legal reviewer hears of it, once, and no one else does.
       for (const reviewer of [legal, legal2]) {
-        const digests = (await noticesOf(reviewer.id)).filter((n) => n.kind === 'requests.overdue_unassigned' && (n.data.requestIds as string[]).includes(unassigned.id));
+        const digests = (await noticesOf(reviewer.id)).filter(
+          (n) => n.kind === 'requests.overdue_unassigned' && (n.data.requestIds as string[]).includes(unassigned.id),
+        );
         expect(digests).toEqual([{ kind: 'requests.overdue_unassigned', data: { count: 1, requestIds: [unassigned.id] } }]);
       }
       expect((await noticesOf(staff2.id)).filter((n) => n.kind === 'requests.overdue_unassigned')).toEqual([]);
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.overdue_flagged' AND entity_id = $1`, [assigned.id]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.overdue_flagged' AND entity_id = $1`, [
+        assigned.id,
+      ]);
       expect(n).toBe(1);
 
       const res = await t.http.get('/api/v1/staff/requests?overdue=true&limit=100').set(auth(staff));

@@ -28,7 +28,10 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
     return { ...u, subjectRef: ref };
   };
   const reveal = (caller: TestUser, id: string, body: unknown) =>
-    t.http.post(`/api/v1/staff/subjects/${id}/reveal`).set('Authorization', `Bearer ${caller.token}`).send(body as object);
+    t.http
+      .post(`/api/v1/staff/subjects/${id}/reveal`)
+      .set('Authorization', `Bearer ${caller.token}`)
+      .send(body as object);
   const reveals = (subjectId: string): Promise<{ actor_id: string; actor_role: string; subject_ref: string; data: Record<string, unknown> }[]> =>
     t.dataSource.query(`SELECT actor_id, actor_role, subject_ref, data FROM audit_events WHERE action = 'subject.revealed' AND entity_id = $1 ORDER BY n`, [
       subjectId,

@@ -36,7 +36,9 @@ export async function loadQueue(c: Client, o: QueueLoadOptions, log: (line: stri
      SELECT 'bench.subject.' || g || '@example.invalid', '!not-a-password-hash', 'subject' FROM generate_series(1, $1::int) g`,
     [o.subjects],
   );
-  await c.query(`CREATE UNLOGGED TABLE bench_subjects AS SELECT row_number() OVER (ORDER BY id)::int AS idx, id, subject_ref FROM users WHERE role = 'subject'`);
+  await c.query(
+    `CREATE UNLOGGED TABLE bench_subjects AS SELECT row_number() OVER (ORDER BY id)::int AS idx, id, subject_ref FROM users WHERE role = 'subject'`,
+  );
   await c.query(`ALTER TABLE bench_subjects ADD PRIMARY KEY (idx)`);
   await c.query(`CREATE UNLOGGED TABLE bench_staff (idx int PRIMARY KEY, id uuid NOT NULL)`);
   await c.query(`INSERT INTO bench_staff SELECT i::int, id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, i)`, [o.staffIds]);

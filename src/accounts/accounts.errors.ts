@@ -5,6 +5,5 @@ export enum AccountErrorCode {
   AccountNotFound = 'account_not_found',
 }
 
-export const emailTaken = () =>
-  new AppError(ErrorKind.Conflict, AccountErrorCode.EmailTaken, 'An account with this email already exists');
+export const emailTaken = () => new AppError(ErrorKind.Conflict, AccountErrorCode.EmailTaken, 'An account with this email already exists');
 export const accountNotFound = () => AppError.notFound(AccountErrorCode.AccountNotFound, 'Account not found');

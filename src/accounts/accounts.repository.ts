@@ -93,10 +93,10 @@ export class AccountsRepository {
   }
 
   async updatePasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
-    await manager.query(
-      `UPDATE users SET password_hash = $2, failed_login_count = 0, locked_until = NULL, updated_at = now() WHERE id = $1`,
-      [userId, passwordHash],
-    );
+    await manager.query(`UPDATE users SET password_hash = $2, failed_login_count = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
   }
 
   async updateRole(manager: EntityManager, userId: string, role: Role): Promise<void> {

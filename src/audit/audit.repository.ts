@@ -127,10 +127,7 @@ export class AuditRepository {
       const b = i * 6;
       return `($${b + 1}::bigint, $${b + 2}::uuid, $${b + 3}::xid8, $${b + 4}::bigint, $${b + 5}, $${b + 6})`;
     });
-    await manager.query(
-      `INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ${tuples.join(',')}`,
-      values,
-    );
+    await manager.query(`INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ${tuples.join(',')}`, values);
   }
 
   /** Links in order with their events (null where an event is missing). */
@@ -179,10 +176,10 @@ export class AuditRepository {
       [upTo.txId, upTo.n],
     );
     if (!rows[0]) return null;
-    const [{ beforeSeq }] = await manager.query(
-      `SELECT min(seq)::text AS "beforeSeq" FROM audit_chain WHERE (tx_id, n) > ($1::xid8, $2::bigint)`,
-      [rows[0].txId, rows[0].n],
-    );
+    const [{ beforeSeq }] = await manager.query(`SELECT min(seq)::text AS "beforeSeq" FROM audit_chain WHERE (tx_id, n) > ($1::xid8, $2::bigint)`, [
+      rows[0].txId,
+      rows[0].n,
+    ]);
     return { id: rows[0].id, beforeSeq: beforeSeq == null ? null : Number(beforeSeq) };
   }
 

@@ -117,8 +117,7 @@ export class AuditService {
     if (actual !== stored) return { ...at, reason: 'event content changed' };
     if (linkHash(prev, link.seq, actual) !== link.chainHash) return { ...at, reason: 'link hash does not match' };
     // The sealer links in (tx_id, n) order; the check for slipped-in events relies on it.
-    if (txId !== link.txId || n !== link.n || (prevOrder && !sortsAfter(link, prevOrder)))
-      return { ...at, reason: 'link out of sealing order' };
+    if (txId !== link.txId || n !== link.n || (prevOrder && !sortsAfter(link, prevOrder))) return { ...at, reason: 'link out of sealing order' };
     return null;
   }
 
@@ -127,7 +126,11 @@ export class AuditService {
     return { seq: anchor.seq, eventId: link.eventId, reason: 'link differs from the recorded head: the chain was rewritten' };
   }
 
-  async list(filter: { entityType?: string; entityId?: string; subjectRef?: string }, limit: number, cursor?: string): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  async list(
+    filter: { entityType?: string; entityId?: string; subjectRef?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const items = await this.repo.findEvents(filter, limit + 1, cursor);
     const page = items.slice(0, limit);
     return { items: page, nextCursor: items.length > limit ? page[page.length - 1].n : null };

@@ -15,6 +15,4 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 export const AnyRole = () => Roles(...ALL_ROLES);
 
 /** The signed-in caller, as established by the access guard. */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<{ user: AuthUser }>().user,
-);
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<{ user: AuthUser }>().user);

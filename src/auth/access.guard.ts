@@ -29,8 +29,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (!roles || roles.length === 0) throw noAccessRule();
     await super.canActivate(context);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
-    if (user.mfaEnrolmentPending && !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_MFA_ENROLMENT, targets))
-      throw mfaEnrolmentRequired();
+    if (user.mfaEnrolmentPending && !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_MFA_ENROLMENT, targets)) throw mfaEnrolmentRequired();
     if (!roles.includes(user.role)) throw notAllowed();
     return true;
   }

@@ -21,24 +21,17 @@ export const invalidCredentials = () =>
     AuthErrorCode.InvalidCredentials,
     'Invalid email or password, or the account is temporarily locked after repeated failures',
   );
-export const notAuthenticated = () =>
-  new AppError(ErrorKind.Unauthorized, AuthErrorCode.NotAuthenticated, 'Sign in to continue');
-export const notAllowed = () =>
-  new AppError(ErrorKind.Forbidden, AuthErrorCode.NotAllowed, 'Your role does not allow this');
-export const mfaEnrolmentRequired = () =>
-  new AppError(ErrorKind.Forbidden, AuthErrorCode.MfaEnrolmentRequired, 'Enrol a second factor before continuing');
-export const invalidMfaCode = () =>
-  new AppError(ErrorKind.Unauthorized, AuthErrorCode.InvalidMfaCode, 'The code is not valid');
+export const notAuthenticated = () => new AppError(ErrorKind.Unauthorized, AuthErrorCode.NotAuthenticated, 'Sign in to continue');
+export const notAllowed = () => new AppError(ErrorKind.Forbidden, AuthErrorCode.NotAllowed, 'Your role does not allow this');
+export const mfaEnrolmentRequired = () => new AppError(ErrorKind.Forbidden, AuthErrorCode.MfaEnrolmentRequired, 'Enrol a second factor before continuing');
+export const invalidMfaCode = () => new AppError(ErrorKind.Unauthorized, AuthErrorCode.InvalidMfaCode, 'The code is not valid');
 /**
  * A wrong code while confirming enrolment: the caller is signed in, so this is bad input (400),
  * not a 401 that a client would take for an ended session.
  */
 export const mfaCodeNotConfirmed = () =>
   new AppError(ErrorKind.BadRequest, AuthErrorCode.InvalidMfaCode, 'The code does not match the new secret; check the device clock and try again');
-export const mfaAlreadyEnabled = () =>
-  new AppError(ErrorKind.Conflict, AuthErrorCode.MfaAlreadyEnabled, 'A second factor is already enrolled');
-export const mfaNotStarted = () =>
-  new AppError(ErrorKind.Conflict, AuthErrorCode.MfaNotStarted, 'Start enrolment first');
+export const mfaAlreadyEnabled = () => new AppError(ErrorKind.Conflict, AuthErrorCode.MfaAlreadyEnabled, 'A second factor is already enrolled');
+export const mfaNotStarted = () => new AppError(ErrorKind.Conflict, AuthErrorCode.MfaNotStarted, 'Start enrolment first');
 /** A route that declares neither @Public() nor @Roles(): refused, never opened by default. */
-export const noAccessRule = () =>
-  new AppError(ErrorKind.Forbidden, AuthErrorCode.NoAccessRule, 'This route declares no access rule');
+export const noAccessRule = () => new AppError(ErrorKind.Forbidden, AuthErrorCode.NoAccessRule, 'This route declares no access rule');

@@ -26,15 +26,7 @@ import { Tokens } from './tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [
-    AuthService,
-    SessionsRepository,
-    Tokens,
-    MfaSecrets,
-    JwtStrategy,
-    LoginThrottlerGuard,
-    { provide: APP_GUARD, useClass: AccessGuard },
-  ],
+  providers: [AuthService, SessionsRepository, Tokens, MfaSecrets, JwtStrategy, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -121,7 +121,13 @@ export class AuthService {
     const secret = this.mfa.generate();
     await this.dataSource.transaction(async (m) => {
       await this.accountsRepo.setMfaSecret(m, user.id, this.mfa.encrypt(secret));
-      await this.audit.record(m, { action: 'auth.mfa_enrolment_started', actor: actorOf(user), entityType: 'user', entityId: user.id, subjectRef: user.subjectRef });
+      await this.audit.record(m, {
+        action: 'auth.mfa_enrolment_started',
+        actor: actorOf(user),
+        entityType: 'user',
+        entityId: user.id,
+        subjectRef: user.subjectRef,
+      });
     });
     return { secret, otpauthUrl: this.mfa.uri(user.email, secret) };
   }
@@ -165,7 +171,14 @@ export class AuthService {
       // A concurrent failed attempt may have locked the account since it was read: the lock wins.
       if (!(await this.accountsRepo.clearFailedLoginsUnlessLocked(m, user.id))) return null;
       const id = await this.sessions.open(m, user.id, kind, sessionTtl);
-      await this.audit.record(m, { action: 'auth.login_succeeded', actor: actorOf(user), entityType: 'session', entityId: id, subjectRef: user.subjectRef, data: { kind } });
+      await this.audit.record(m, {
+        action: 'auth.login_succeeded',
+        actor: actorOf(user),
+        entityType: 'session',
+        entityId: id,
+        subjectRef: user.subjectRef,
+        data: { kind },
+      });
       return id;
     });
     if (sessionId === null) return this.refuse(user, 'account_locked', invalidCredentials());

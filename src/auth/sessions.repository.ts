@@ -17,10 +17,11 @@ export class SessionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async open(manager: EntityManager, userId: string, kind: SessionKind, ttlSeconds: number): Promise<string> {
-    const [row] = await manager.query(
-      `INSERT INTO sessions (user_id, kind, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`,
-      [userId, kind, ttlSeconds],
-    );
+    const [row] = await manager.query(`INSERT INTO sessions (user_id, kind, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`, [
+      userId,
+      kind,
+      ttlSeconds,
+    ]);
     return row.id;
   }
 

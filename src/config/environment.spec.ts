@@ -63,7 +63,11 @@ describe('validateEnvironment', () => {
   });
 
   it('reports every wrong setting at once, not only the first', () => {
-    expect(problemsWith({ PORT: 'x', LOG_LEVEL: 'y' }).map((p) => p.split(/[ :]/)[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+    expect(
+      problemsWith({ PORT: 'x', LOG_LEVEL: 'y' })
+        .map((p) => p.split(/[ :]/)[0])
+        .sort(),
+    ).toEqual(['LOG_LEVEL', 'PORT']);
   });
 
   it('prints the names in the error message that stops the process', () => {

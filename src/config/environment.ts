@@ -35,8 +35,7 @@ const IsDueRule = () =>
       defaultMessage: (args) => `${args?.property} must look like "15 days", "15 working days" or "48 hours" (at most a year)`,
     },
   });
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 /**
  * Every setting the portal reads, validated once at start-up. The README's settings table

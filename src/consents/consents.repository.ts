@@ -73,10 +73,10 @@ export class ConsentsRepository {
       values,
     );
     if (!row) {
-      const [previous]: { state: RecordedConsentState }[] = await manager.query(
-        `SELECT state FROM consents WHERE user_id = $1 AND purpose = $2 FOR UPDATE`,
-        [e.userId, e.purpose],
-      );
+      const [previous]: { state: RecordedConsentState }[] = await manager.query(`SELECT state FROM consents WHERE user_id = $1 AND purpose = $2 FOR UPDATE`, [
+        e.userId,
+        e.purpose,
+      ]);
       previousState = previous.state;
       [[row]] = await manager.query(
         `UPDATE consents SET state = $3, policy_version = $4, clause_id = $5, last_event_id = $6, changed_at = clock_timestamp()

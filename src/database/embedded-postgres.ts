@@ -23,8 +23,7 @@ function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
   // orderly shutdown (the application first, the database last) and cuts its connections. We take
   // those signals over; the package's exit hook still stops the cluster if the process ends otherwise.
   for (const signal of signals)
-    for (const listener of process.listeners(signal))
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
   return ctor;
 }
 

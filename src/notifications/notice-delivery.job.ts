@@ -41,9 +41,11 @@ export class NoticeDeliveryJob implements OnModuleInit {
    */
   wake(): void {
     if (!this.deliverer.enabled || !this.jobs.worksJobs) return;
-    this.jobs.send(DELIVER_NOTICES_JOB, {}).catch((err: Error) =>
-      this.logger.warn({ err: { type: err.name, message: err.message } }, 'could not wake the notice deliverer; its next poll will deliver'),
-    );
+    this.jobs
+      .send(DELIVER_NOTICES_JOB, {})
+      .catch((err: Error) =>
+        this.logger.warn({ err: { type: err.name, message: err.message } }, 'could not wake the notice deliverer; its next poll will deliver'),
+      );
   }
 
   private async run(): Promise<void> {

@@ -224,7 +224,10 @@ const ZH: Record<NotificationKind, Template> = {
     subject: `${d.text('count')} 件申请已逾期且无人处理`,
     lines: [
       `以下 ${d.text('count')} 件申请已超过处理期限，且尚未分配给任何审核人员：`,
-      ...d.list('requestIds').slice(0, LISTED_IDS).map((id) => `- ${id}`),
+      ...d
+        .list('requestIds')
+        .slice(0, LISTED_IDS)
+        .map((id) => `- ${id}`),
       d.list('requestIds').length > LISTED_IDS ? `……另有 ${d.list('requestIds').length - LISTED_IDS} 件` : null,
       '',
       '请在审核队列中认领或分配：',
@@ -249,9 +252,7 @@ const ZH: Record<NotificationKind, Template> = {
       '您好：',
       '',
       `我们发布了隐私政策的新版本 ${d.text('policyVersion')}${d.date('effectiveAt', 'zh-CN') ? `，自 ${d.date('effectiveAt', 'zh-CN')} 起生效` : ''}。`,
-      d.list('changedClauses').length > 0
-        ? `本次更新属于重大变更，涉及以下条款：${d.list('changedClauses').join('、')}。`
-        : '本次更新属于重大变更。',
+      d.list('changedClauses').length > 0 ? `本次更新属于重大变更，涉及以下条款：${d.list('changedClauses').join('、')}。` : '本次更新属于重大变更。',
       '如您不同意更新后的政策，可以在门户中撤回相应的同意，或者申请注销账号。',
       '',
       '请登录门户阅读新版本：',
@@ -336,7 +337,10 @@ const EN: Record<NotificationKind, Template> = {
     subject: `${d.text('count')} overdue request(s) with nobody assigned`,
     lines: [
       `These ${d.text('count')} request(s) passed their deadline and are not assigned to any reviewer:`,
-      ...d.list('requestIds').slice(0, LISTED_IDS).map((id) => `- ${id}`),
+      ...d
+        .list('requestIds')
+        .slice(0, LISTED_IDS)
+        .map((id) => `- ${id}`),
       d.list('requestIds').length > LISTED_IDS ? `… and ${d.list('requestIds').length - LISTED_IDS} more` : null,
       '',
       'Please claim or assign them in the review queue:',
@@ -361,9 +365,7 @@ const EN: Record<NotificationKind, Template> = {
       'Hello,',
       '',
       `We have published version ${d.text('policyVersion')} of our privacy policy${d.date('effectiveAt', 'en') ? `, in force from ${d.date('effectiveAt', 'en')}` : ''}.`,
-      d.list('changedClauses').length > 0
-        ? `It is a major change, to these clauses: ${d.list('changedClauses').join(', ')}.`
-        : 'It is a major change.',
+      d.list('changedClauses').length > 0 ? `It is a major change, to these clauses: ${d.list('changedClauses').join(', ')}.` : 'It is a major change.',
       'If you do not agree with it, you can withdraw your consents in the portal or ask for your account to be deleted.',
       '',
       'Read the new version in the portal:',

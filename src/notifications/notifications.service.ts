@@ -101,6 +101,10 @@ export class NotificationsService implements OnModuleInit, EntitySubscriberInter
 
 function assertNoAddresses(kind: string, data: unknown): void {
   const holdsAddress = (v: unknown): boolean =>
-    typeof v === 'string' ? /\S@\S/.test(v) : Array.isArray(v) ? v.some(holdsAddress) : v !== null && typeof v === 'object' && Object.values(v).some(holdsAddress);
+    typeof v === 'string'
+      ? /\S@\S/.test(v)
+      : Array.isArray(v)
+        ? v.some(holdsAddress)
+        : v !== null && typeof v === 'object' && Object.values(v).some(holdsAddress);
   if (holdsAddress(data)) throw new PersonalDataInNoticeError(kind);
 }

@@ -70,7 +70,13 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     try {
       await this.dataSource.transaction(async (m) => {
         await this.repo.insert(m, { ...version, publishedBy: null });
-        await this.audit.record(m, { action: 'policy.published', actor: SYSTEM_ACTOR, entityType: 'policy_version', entityId: '1', data: { version: 1, major: true, sha256: version.sha256, initial: true } });
+        await this.audit.record(m, {
+          action: 'policy.published',
+          actor: SYSTEM_ACTOR,
+          entityType: 'policy_version',
+          entityId: '1',
+          data: { version: 1, major: true, sha256: version.sha256, initial: true },
+        });
       });
       this.logger.log(`Policy version 1 put in force (${v1.parsed.clauses.length} clauses, ${v1.parsed.warnings.length} defects of the text handled)`);
     } catch (err) {

@@ -12,19 +12,17 @@ export enum PolicyErrorCode {
   NoPolicy = 'no_policy_in_force',
 }
 
-export const versionNotFound = (version: number) =>
-  AppError.notFound(PolicyErrorCode.VersionNotFound, `Policy version ${version} does not exist`);
+export const versionNotFound = (version: number) => AppError.notFound(PolicyErrorCode.VersionNotFound, `Policy version ${version} does not exist`);
 
 export const clauseNotFound = (id: string, version: number) =>
   AppError.notFound(PolicyErrorCode.ClauseNotFound, `Clause ${id} does not exist in policy version ${version}`);
 
 export const unknownClauses = (unknown: string[], version: number, validClauses: string[]) =>
-  new AppError(
-    ErrorKind.Unprocessable,
-    PolicyErrorCode.UnknownClauses,
-    `Policy version ${version} has no clause ${unknown.join(', ')}`,
-    { unknownClauses: unknown, validClauses, policyVersion: version },
-  );
+  new AppError(ErrorKind.Unprocessable, PolicyErrorCode.UnknownClauses, `Policy version ${version} has no clause ${unknown.join(', ')}`, {
+    unknownClauses: unknown,
+    validClauses,
+    policyVersion: version,
+  });
 
 export const clausesDoNotJustify = (cited: readonly string[], justifying: string[], what: string, version: number) =>
   new AppError(

@@ -27,9 +27,7 @@ export class PolicyRepository {
   }
 
   async versionNumbers(): Promise<{ version: number; publishedAt: Date; major: boolean; sha256: string; title: string; changes: ClauseChanges }[]> {
-    return this.dataSource.query(
-      `SELECT version, published_at AS "publishedAt", major, sha256, title, changes FROM policy_versions ORDER BY version DESC`,
-    );
+    return this.dataSource.query(`SELECT version, published_at AS "publishedAt", major, sha256, title, changes FROM policy_versions ORDER BY version DESC`);
   }
 
   async load(version: number): Promise<PolicyVersion | null> {

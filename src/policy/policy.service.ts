@@ -55,7 +55,10 @@ export class PolicyService {
       const loading = this.repo.load(version);
       this.cache.set(version, loading);
       // A version that does not exist yet may be published later: do not remember its absence.
-      loading.then((v) => v ?? this.cache.delete(version), () => this.cache.delete(version));
+      loading.then(
+        (v) => v ?? this.cache.delete(version),
+        () => this.cache.delete(version),
+      );
     }
     const v = await this.cache.get(version);
     if (!v) throw versionNotFound(version);
@@ -108,7 +111,12 @@ export class PolicyService {
         result.missingConsents.length > 0 && result.unacceptableClauses.length === 0
           ? `The subject has not consented to ${result.missingConsents.join(', ')}`
           : `The basis does not fit a disclosure to a recipient of kind ${query.recipientKind}; cite one of ${result.acceptableBasis.join(', ')}`,
-        { acceptableBasis: result.acceptableBasis, unacceptableClauses: result.unacceptableClauses, missingConsents: result.missingConsents, policyVersion: version },
+        {
+          acceptableBasis: result.acceptableBasis,
+          unacceptableClauses: result.unacceptableClauses,
+          missingConsents: result.missingConsents,
+          policyVersion: version,
+        },
       );
     return this.cite(version, query.basis);
   }

@@ -134,7 +134,12 @@ export class RequestLifecycle {
    * statement writes), timed at its submission. Returns the timeline part's name and the entry as
    * it will be written, less its id and write order, which the part's row gives.
    */
-  recordSubmissionIn(statement: OneStatement, request: SubjectRequest, actor: RequestActor, record: TransitionRecord = {}): { part: string; event: Omit<RequestEvent, 'id' | 'n'> } {
+  recordSubmissionIn(
+    statement: OneStatement,
+    request: SubjectRequest,
+    actor: RequestActor,
+    record: TransitionRecord = {},
+  ): { part: string; event: Omit<RequestEvent, 'id' | 'n'> } {
     this.assertMaySubmit(request, actor);
     const { event, audit } = describe(request, RequestAction.Submit, null, actor, record);
     const part = this.repo.appendEventIn(statement, event, request.submittedAt);

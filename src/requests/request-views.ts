@@ -78,9 +78,7 @@ export class RequestViews {
     }));
 
     const decisionOf = (e: RequestEvent | undefined): DecisionView | null =>
-      e
-        ? { outcome: e.outcome as Outcome, clauses: clauses(e.clauses), reason: e.reason, decidedAt: iso(e.at), decidedByRole: e.actorRole }
-        : null;
+      e ? { outcome: e.outcome as Outcome, clauses: clauses(e.clauses), reason: e.reason, decidedAt: iso(e.at), decidedByRole: e.actorRole } : null;
     const last = (action: RequestAction, where: (e: RequestEvent) => boolean = () => true) =>
       [...events].reverse().find((e) => e.action === action && where(e));
 

@@ -196,7 +196,12 @@ export class RequestsRepository {
    * (part `eventPart`), with whatever else its parts write; answers the request as written and the
    * entry's id and write order; null when the statement's condition kept it from writing.
    */
-  async runFiling(manager: EntityManager, statement: OneStatement, requestPart: string, eventPart: string): Promise<(SubjectRequest & { eventId: string; eventN: string }) | null> {
+  async runFiling(
+    manager: EntityManager,
+    statement: OneStatement,
+    requestPart: string,
+    eventPart: string,
+  ): Promise<(SubjectRequest & { eventId: string; eventN: string }) | null> {
     const [row] = await statement.run<SubjectRequest & { eventId: string; eventN: string }>(
       manager,
       `SELECT r.*, e.id AS "eventId", e.n::text AS "eventN" FROM ${requestPart} r CROSS JOIN ${eventPart} e`,
@@ -216,10 +221,10 @@ export class RequestsRepository {
   }
 
   async findByIdempotencyKey(subjectId: string, key: string): Promise<SubjectRequest | null> {
-    const [row]: SubjectRequest[] = await this.q().query(
-      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE subject_id = $1 AND idempotency_key = $2`,
-      [subjectId, key],
-    );
+    const [row]: SubjectRequest[] = await this.q().query(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE subject_id = $1 AND idempotency_key = $2`, [
+      subjectId,
+      key,
+    ]);
     return row ?? null;
   }
 

@@ -193,7 +193,13 @@ export class RequestsService {
   }
 
   /** A withdrawal of consent, filed and decided by the system in one transaction. */
-  private async fileWithdrawal(manager: EntityManager, user: AuthUser, dto: WithdrawConsentRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
+  private async fileWithdrawal(
+    manager: EntityManager,
+    user: AuthUser,
+    dto: WithdrawConsentRequestDto,
+    key: string | null,
+    fingerprint: string | null,
+  ): Promise<Filed> {
     const { now, policyVersion } = await this.repo.filingContext(manager);
     // None published: the policy service answers that refusal.
     const row = this.newRow(user, dto, key, fingerprint, now, policyVersion ?? (await this.policy.currentVersion(manager)));
@@ -232,7 +238,10 @@ export class RequestsService {
       request.policyVersion,
       { confirmFaceBasic: dto.confirmFaceBasic === true, requestId: request.id },
     );
-    const clauses = await this.withdrawalCitation(request.policyVersion, withdrawn.map((w) => w.clause.id));
+    const clauses = await this.withdrawalCitation(
+      request.policyVersion,
+      withdrawn.map((w) => w.clause.id),
+    );
     const cited = await this.policy.assertJustified(request.policyVersion, RequestType.WithdrawConsent, Outcome.Approve, clauses);
     const decided = await this.lifecycle.apply(manager, {
       request,

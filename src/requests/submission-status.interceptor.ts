@@ -13,7 +13,10 @@ export class SubmissionStatusInterceptor implements NestInterceptor<Submission, 
   intercept(context: ExecutionContext, next: CallHandler<Submission>): Observable<RequestView> {
     return next.handle().pipe(
       map((submission) => {
-        context.switchToHttp().getResponse<Response>().status(submission.replayed ? HttpStatus.OK : HttpStatus.CREATED);
+        context
+          .switchToHttp()
+          .getResponse<Response>()
+          .status(submission.replayed ? HttpStatus.OK : HttpStatus.CREATED);
         return submission.request;
       }),
     );

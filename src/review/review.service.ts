@@ -24,7 +24,15 @@ import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
 import { DecisionOptions, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
-import { alreadyClaimed, alreadyExtended, assigneeNotReviewer, deadlinePassed, deciderCannotReviewAppeal, extensionNotLater, reasonRequired } from './review.errors';
+import {
+  alreadyClaimed,
+  alreadyExtended,
+  assigneeNotReviewer,
+  deadlinePassed,
+  deciderCannotReviewAppeal,
+  extensionNotLater,
+  reasonRequired,
+} from './review.errors';
 
 /** A notice to the subject, of any kind with its own data. */
 type SubjectNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K> } }[NotificationKind];

@@ -27,9 +27,7 @@ export default async function globalSetup(): Promise<void> {
     adminUrl = db.url;
   }
   const template = `dsr_tmpl_${runId}`;
-  await withAdminClient(adminUrl, (c) =>
-    c.query(`CREATE DATABASE "${template}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`),
-  );
+  await withAdminClient(adminUrl, (c) => c.query(`CREATE DATABASE "${template}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`));
   const ds = new DataSource(buildDataSourceOptions(databaseUrl(adminUrl, template)));
   await ds.initialize();
   try {

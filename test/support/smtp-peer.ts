@@ -161,9 +161,7 @@ function decodeWords(value: string): string {
   const joined = value.replace(/\?=\s+=\?/g, '?==?');
   return joined.replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)+/g, (run) => {
     const parts = [...run.matchAll(/=\?[^?]+\?([BbQq])\?([^?]*)\?=/g)].map(([, enc, text]) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64')
-        : quotedPrintableBytes(text.replace(/_/g, ' ')),
+      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : quotedPrintableBytes(text.replace(/_/g, ' ')),
     );
     return Buffer.concat(parts).toString('utf8');
   });

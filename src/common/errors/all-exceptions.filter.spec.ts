@@ -56,7 +56,10 @@ describe('AllExceptionsFilter', () => {
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|secret-module|TypeError|\/srv\//);
     // The details go to the log instead, under the same id.
-    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ correlationId: 'req-0001-abcd', err: expect.objectContaining({ type: 'TypeError' }) }), 'unexpected error');
+    expect(logged).toHaveBeenCalledWith(
+      expect.objectContaining({ correlationId: 'req-0001-abcd', err: expect.objectContaining({ type: 'TypeError' }) }),
+      'unexpected error',
+    );
   });
 
   it('never logs the parameters or driver detail of a failed query (they can hold personal data)', () => {

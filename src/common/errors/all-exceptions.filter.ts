@@ -39,7 +39,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : messageOf(response) ?? exception.message;
+      const message = typeof response === 'string' ? response : (messageOf(response) ?? exception.message);
       return { statusCode: status, error: errorName(status), message, code: codeOfStatus(status) };
     }
     if (isDatabaseUnavailable(exception)) {

@@ -31,8 +31,7 @@ function isErrorLike(error: unknown): error is ErrorLike {
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!isErrorLike(error)) return false;
   const code = error.code ?? (error instanceof QueryFailedError ? (error.driverError as { code?: unknown }).code : undefined);
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'))
-    return true;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET')) return true;
   return UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
 }
 

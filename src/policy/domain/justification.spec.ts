@@ -110,17 +110,14 @@ describe('checkJustification on the rules of version 1', () => {
     });
   });
 
-  it.each(decisionCases.filter((c) => c.expected === undefined))(
-    'finds no clause that justifies $requestType / $outcome',
-    ({ requestType, outcome }) => {
-      expect(justifyingClauses(rules, requestType, outcome)).toEqual([]);
-      expect(checkJustification(rules, { requestType, outcome, clauses: ALL_CLAUSES })).toEqual({
-        justified: false,
-        unknownClauses: [],
-        justifyingClauses: [],
-      });
-    },
-  );
+  it.each(decisionCases.filter((c) => c.expected === undefined))('finds no clause that justifies $requestType / $outcome', ({ requestType, outcome }) => {
+    expect(justifyingClauses(rules, requestType, outcome)).toEqual([]);
+    expect(checkJustification(rules, { requestType, outcome, clauses: ALL_CLAUSES })).toEqual({
+      justified: false,
+      unknownClauses: [],
+      justifyingClauses: [],
+    });
+  });
 
   it('is not justified by an empty citation', () => {
     expect(checkJustification(rules, { requestType: RequestType.DeleteAccount, outcome: Outcome.Approve, clauses: [] }).justified).toBe(false);

@@ -106,9 +106,7 @@ export function checkDisclosureBasis(rules: PolicyRules, query: DisclosureBasisQ
   const rule = rules.disclosures.recipients[query.recipientKind];
   const acceptableBasis = [...(rule?.basis ?? [])];
   const unknownClauses = unknownClausesOf(rules, query.basis);
-  const unacceptableClauses = unique(
-    query.basis.filter((clause) => !unknownClauses.includes(clause) && !acceptableBasis.includes(clause)),
-  );
+  const unacceptableClauses = unique(query.basis.filter((clause) => !unknownClauses.includes(clause) && !acceptableBasis.includes(clause)));
   const missingConsents = unique([
     ...query.basis.flatMap((clause) => missingConsentsFor(rule?.consentRequired[clause], query.consentsOnFile)),
     ...missingCrossBorderConsent(rules, query),
@@ -133,10 +131,7 @@ export function clausesForDataCategory(rules: PolicyRules, category: DataCategor
 }
 
 /** The consents of a requirement when none of them is on file; [] when met or when nothing is required. */
-function missingConsentsFor(
-  anyOf: readonly ConsentPurposeKey[] | undefined,
-  consentsOnFile: readonly string[],
-): ConsentPurposeKey[] {
+function missingConsentsFor(anyOf: readonly ConsentPurposeKey[] | undefined, consentsOnFile: readonly string[]): ConsentPurposeKey[] {
   if (!anyOf || anyOf.some((purpose) => isConsentOnFile(purpose, consentsOnFile))) {
     return [];
   }

@@ -130,9 +130,7 @@ class PolicyMarkdownParser {
 
   parse(): ParsedPolicy {
     this.requireOperatorName();
-    const lines = this.markdown
-      .split(/\r\n|\n|\r/)
-      .map((raw, index) => ({ number: index + 1, text: raw.trim(), raw }));
+    const lines = this.markdown.split(/\r\n|\n|\r/).map((raw, index) => ({ number: index + 1, text: raw.trim(), raw }));
     const { title, bodyStart } = this.readFrontMatter(lines);
     for (const line of lines.slice(bodyStart)) {
       this.readLine(line);
@@ -163,7 +161,12 @@ class PolicyMarkdownParser {
       this.issues.push({ line: 1, message: 'the front matter is never closed with ---' });
       return { title: '', bodyStart: lines.length };
     }
-    const title = this.readTitle(lines.slice(1, closing).map((line) => line.raw).join('\n'));
+    const title = this.readTitle(
+      lines
+        .slice(1, closing)
+        .map((line) => line.raw)
+        .join('\n'),
+    );
     return { title, bodyStart: closing + 1 };
   }
 
@@ -376,9 +379,7 @@ class PolicyMarkdownParser {
    * clauses there is no safe guess and the text is refused.
    */
   private joinOrphanParagraph(line: SourceLine): void {
-    const unfinished = this.drafts.filter(
-      (draft) => draft.parts.length > 0 && !this.repairedIds.has(draft.id) && !SENTENCE_END.test(composeText(draft)),
-    );
+    const unfinished = this.drafts.filter((draft) => draft.parts.length > 0 && !this.repairedIds.has(draft.id) && !SENTENCE_END.test(composeText(draft)));
     if (unfinished.length !== 1) {
       const candidates = unfinished.map((draft) => draft.id).join(', ');
       this.issues.push({
@@ -397,9 +398,7 @@ class PolicyMarkdownParser {
     this.warnings.push({
       code: 'split_clause_joined',
       line: line.number,
-      message:
-        `clause ${clause.id} stops mid-sentence at line ${clause.parts[0].line}; ` +
-        `the paragraph at line ${line.number} completes it`,
+      message: `clause ${clause.id} stops mid-sentence at line ${clause.parts[0].line}; ` + `the paragraph at line ${line.number} completes it`,
     });
   }
 
@@ -481,10 +480,7 @@ class PolicyMarkdownParser {
 
 /** The clause's own text, or its heading when the heading is all it has (e.g. `1. 适用范围`). */
 function composeText(draft: ClauseDraft): string {
-  const body = draft.parts.reduce(
-    (text, part) => (part.text === '' ? text : text === '' ? part.text : `${text}${part.joiner}${part.text}`),
-    '',
-  );
+  const body = draft.parts.reduce((text, part) => (part.text === '' ? text : text === '' ? part.text : `${text}${part.joiner}${part.text}`), '');
   return body !== '' || draft.parts.length > 0 ? body : (draft.heading ?? '');
 }
 

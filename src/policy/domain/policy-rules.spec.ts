@@ -135,9 +135,7 @@ describe('parsePolicyRules', () => {
     expect(issuesOf(rulesWith({ 5: '    approve: []' }))).toEqual([
       { line: 5, message: 'requests.withdraw_consent.approve must not be empty (leave the entry out instead)' },
     ]);
-    expect(issuesOf(rulesWith({ 29: '  account: [1.a, 1.a]' }))).toEqual([
-      { line: 29, message: '"1.a" is listed twice in dataCategories.account' },
-    ]);
+    expect(issuesOf(rulesWith({ 29: '  account: [1.a, 1.a]' }))).toEqual([{ line: 29, message: '"1.a" is listed twice in dataCategories.account' }]);
   });
 
   it('refuses a consent-based basis that names no consent, and a consent for a clause not in the basis', () => {
@@ -153,9 +151,7 @@ describe('parsePolicyRules', () => {
   });
 
   it('refuses an unknown consent purpose in a consent requirement and a malformed home country', () => {
-    const issues = issuesOf(
-      rulesWith({ 13: '    homeCountry: China', 18: '      basis: [3.a]\n      consentRequired:\n        3.a: [everything]' }),
-    );
+    const issues = issuesOf(rulesWith({ 13: '    homeCountry: China', 18: '      basis: [3.a]\n      consentRequired:\n        3.a: [everything]' }));
     expect(issues).toEqual([
       { line: 13, message: 'disclosures.crossBorder.homeCountry must be an ISO 3166-1 alpha-2 code such as CN' },
       { line: 20, message: 'unknown consent purpose "everything" in disclosures.recipients.authority.consentRequired.3.a' },

@@ -144,9 +144,7 @@ class PolicyRulesReader {
     const basisEntry = this.required(entries, 'basis', where, entry.key.line);
     const basis = basisEntry ? this.clauseList(basisEntry, `${where}.basis`) : [];
     const consentEntry = entries.find((candidate) => candidate.key.value === 'consentRequired');
-    const consentRequired = consentEntry
-      ? this.readConsentRequired(consentEntry, basis, `${where}.consentRequired`)
-      : {};
+    const consentRequired = consentEntry ? this.readConsentRequired(consentEntry, basis, `${where}.consentRequired`) : {};
     const basisLine = basisEntry?.key.line ?? entry.key.line;
     this.requireConsentForConsentBasedClauses(basis, consentRequired, consentBasedClauses, basisLine, where);
     return { basis, consentRequired };
@@ -173,10 +171,7 @@ class PolicyRulesReader {
     where: string,
   ): void {
     for (const clause of basis.filter((id) => consentBasedClauses.includes(id) && !(id in consentRequired))) {
-      this.yaml.report(
-        line,
-        `${where}.basis lists the consent-based clause ${clause} but consentRequired names no consent for it`,
-      );
+      this.yaml.report(line, `${where}.basis lists the consent-based clause ${clause} but consentRequired names no consent for it`);
     }
   }
 

@@ -96,12 +96,7 @@ export interface PolicyClause {
   lines: number[];
 }
 
-export type ParseWarningCode =
-  | 'missing_section'
-  | 'missing_item'
-  | 'split_clause_joined'
-  | 'operator_name_filled'
-  | 'unterminated_clause';
+export type ParseWarningCode = 'missing_section' | 'missing_item' | 'split_clause_joined' | 'operator_name_filled' | 'unterminated_clause';
 
 /** A defect of the published text that the parser coped with; shown to whoever publishes it. */
 export interface ParseWarning {

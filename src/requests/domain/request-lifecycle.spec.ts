@@ -16,8 +16,12 @@ describe('the transitions table', () => {
   });
 
   it('leaves a rejection only by one appeal, filed by the subject, decided by legal', () => {
-    expect(TRANSITIONS.filter((t) => t.from === S.Rejected)).toEqual([{ action: RequestAction.Appeal, from: S.Rejected, to: S.UnderAppeal, roles: [Role.Subject] }]);
-    expect(TRANSITIONS.filter((t) => t.from === S.UnderAppeal && t.to !== S.UnderAppeal).every((t) => t.roles.length === 1 && t.roles[0] === Role.Legal)).toBe(true);
+    expect(TRANSITIONS.filter((t) => t.from === S.Rejected)).toEqual([
+      { action: RequestAction.Appeal, from: S.Rejected, to: S.UnderAppeal, roles: [Role.Subject] },
+    ]);
+    expect(TRANSITIONS.filter((t) => t.from === S.UnderAppeal && t.to !== S.UnderAppeal).every((t) => t.roles.length === 1 && t.roles[0] === Role.Legal)).toBe(
+      true,
+    );
   });
 
   it('knows open, closed and clock-running statuses', () => {
@@ -59,7 +63,8 @@ describe('checkTransition', () => {
   });
 
   it('lets only legal decide an appeal', () => {
-    const appeal = (role: Role) => checkTransition({ action: RequestAction.DecideAppeal, from: S.UnderAppeal, to: S.Rejected, type: RequestType.DeleteAccount, role });
+    const appeal = (role: Role) =>
+      checkTransition({ action: RequestAction.DecideAppeal, from: S.UnderAppeal, to: S.Rejected, type: RequestType.DeleteAccount, role });
     expect(appeal(Role.Legal)).toMatchObject({ allowed: true });
     expect(appeal(Role.Staff)).toEqual({ allowed: false, refusal: 'role', roles: [Role.Legal] });
   });
@@ -67,7 +72,14 @@ describe('checkTransition', () => {
   it('lets the subject cancel only before a decision', () => {
     const cancel = (from: RequestStatus) => checkTransition({ action: RequestAction.Cancel, from, type: RequestType.Access, role: Role.Subject });
     expect([S.Submitted, S.InReview, S.AwaitingSubject].map((s) => cancel(s).allowed)).toEqual([true, true, true]);
-    expect([S.Approved, S.Fulfilling, S.Completed, S.Rejected, S.UnderAppeal, S.Cancelled].map((s) => cancel(s).allowed)).toEqual([false, false, false, false, false, false]);
+    expect([S.Approved, S.Fulfilling, S.Completed, S.Rejected, S.UnderAppeal, S.Cancelled].map((s) => cancel(s).allowed)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('pauses and resumes: ask leads to awaiting_subject, the subject reply back to in_review', () => {

@@ -97,7 +97,13 @@ export type TransitionCheck =
  * May `role` do `action` to a request of `type` that is now `from`, leading to `to` (when the action
  * can lead to several states, e.g. a decision)? Pure: the one reading of the table.
  */
-export function checkTransition(query: { action: RequestAction; from: RequestStatus | null; to?: RequestStatus; type: RequestType; role: ActorRole }): TransitionCheck {
+export function checkTransition(query: {
+  action: RequestAction;
+  from: RequestStatus | null;
+  to?: RequestStatus;
+  type: RequestType;
+  role: ActorRole;
+}): TransitionCheck {
   const candidates = TRANSITIONS.filter(
     (t) =>
       t.action === query.action &&

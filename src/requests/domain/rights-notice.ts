@@ -20,6 +20,6 @@ export const REFUSAL_RIGHTS_NOTICE: RightsNotice = Object.freeze({
     '根据该法第六十五条，您也可以向履行个人信息保护职责的部门投诉、举报。',
   en:
     'We have refused your request for the reasons given above. Under Article 50 of the Personal Information Protection Law ' +
-    'of the PRC you may bring a lawsuit before a people\'s court; under Article 65 you may also complain to the departments ' +
+    "of the PRC you may bring a lawsuit before a people's court; under Article 65 you may also complain to the departments " +
     'responsible for personal information protection.',
 });
