@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository';
 import { AuditService } from '../src/audit/audit.service';
-import { SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { Role } from '../src/kernel/role';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { freshDatabase } from './support/database';
 
@@ -45,7 +45,7 @@ function parse(args: string[]): Options {
 /** A realistic event: ids and codes, no personal data. */
 const sampleEvent = (i: number) => ({
   action: 'request.decided',
-  actor: { id: randomUUID(), role: 'staff' },
+  actor: { id: randomUUID(), role: Role.Staff },
   entityType: 'request',
   entityId: randomUUID(),
   subjectRef: randomUUID(),

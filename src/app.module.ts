@@ -24,7 +24,11 @@ import { SubjectsModule } from './subjects/subjects.module';
 @Module({
   imports: [
     AppConfigModule,
-    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        loggerParams({ level: config.env.LOG_LEVEL, pretty: config.env.NODE_ENV === 'development' && process.stdout.isTTY === true }),
+    }),
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

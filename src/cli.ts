@@ -4,13 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { isEmail } from 'class-validator';
 import { Command, InvalidArgumentError } from 'commander';
 import { AccountsService } from './accounts/accounts.service';
-import { ALL_ROLES, Role } from './accounts/role.enum';
+import { OPERATOR_ACTOR } from './kernel/actor';
+import { ALL_ROLES, Role } from './kernel/role';
 import { AuditService } from './audit/audit.service';
 import { ConfigurationError, validateEnvironment } from './config/environment';
 import { resolveDatabase } from './database/resolve-database';
 import { registerPolicyCommands } from './policy/policy.commands';
-
-const OPERATOR = { id: null, role: 'operator-cli' };
 
 /** Boots the application without HTTP, runs `work`, and shuts down. */
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
@@ -92,7 +91,9 @@ export function buildCli(): Command {
     .option('--name <displayName>')
     .action(async (o: { email: string; role: Role; name?: string } & PasswordOptions) => {
       const secret = await passwordOf(o);
-      const user = await withApp((app) => app.get(AccountsService).create({ email: o.email, role: o.role, password: secret, displayName: o.name }, OPERATOR));
+      const user = await withApp((app) =>
+        app.get(AccountsService).create({ email: o.email, role: o.role, password: secret, displayName: o.name }, OPERATOR_ACTOR),
+      );
       console.log(`Created ${user.role} account ${user.id}.`);
     });
 
@@ -104,7 +105,7 @@ export function buildCli(): Command {
     .option('--password <password>', 'the password on the command line: visible to other users of this host, prefer --password-stdin', password)
     .action(async (o: { email: string } & PasswordOptions) => {
       const secret = await passwordOf(o);
-      const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, secret, OPERATOR));
+      const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, secret, OPERATOR_ACTOR));
       console.log(`Password reset for account ${user.id}; its sessions were ended.`);
     });
 
@@ -113,7 +114,7 @@ export function buildCli(): Command {
     .description('Turn off the second factor of an account whose owner lost it, and end its sessions (audited)')
     .requiredOption('--email <email>')
     .action(async (o: { email: string }) => {
-      const { user, hadMfa } = await withApp((app) => app.get(AccountsService).resetMfa(o.email, OPERATOR));
+      const { user, hadMfa } = await withApp((app) => app.get(AccountsService).resetMfa(o.email, OPERATOR_ACTOR));
       console.log(
         hadMfa
           ? `Second factor removed from account ${user.id}; its sessions were ended. It signs in with its password and enrols again.`

@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   const database = await resolveDatabase(env);
   // Read by the configuration module when the application module loads, just below.
   process.env.DATABASE_URL = database.url;
-  if (database.embedded) console.log(`Using the embedded PostgreSQL under ${env.DATA_DIR} (port ${env.EMBEDDED_PG_PORT}).`);
+  if (database.embedded) say(`Using the embedded PostgreSQL under ${env.DATA_DIR} (port ${env.EMBEDDED_PG_PORT}).`);
 
   const { AppModule } = await import('./app.module');
   const { configureApp } = await import('./app.setup');
@@ -19,13 +19,13 @@ async function bootstrap(): Promise<void> {
 
   if (env.NODE_ENV !== 'production' && env.DEMO_SEED) printDemoLogins(await app.get(DemoAccounts).seedIfEmpty());
   await app.listen(env.PORT, env.HOST);
-  console.log(`The portal is listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT} (API docs at /api/docs).`);
+  say(`The portal is listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT} (API docs at /api/docs).`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received; shutting down.`);
+    say(`${signal} received; shutting down.`);
     await app.close();
     await database.release();
     process.exit(0);
@@ -34,13 +34,21 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/**
+ * Words for the person who started the portal. They go to standard error, apart from the log
+ * stream on standard output (JSON lines a collector reads, or pino-pretty's lines on a terminal).
+ */
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 function printDemoLogins(logins: { role: string; email: string; password: string }[]): void {
   if (logins.length === 0) return;
-  // Shown once, on the console only (never in the structured log): they are not stored anywhere
-  // in clear. Reset one with `npm run cli -- accounts:reset-password`.
-  console.log('\nDemo accounts (shown only this once):');
-  for (const l of logins) console.log(`  ${l.role.padEnd(8)} ${l.email.padEnd(28)} ${l.password}`);
-  console.log('');
+  // Shown once, never in the log stream: they are not stored anywhere in clear. Reset one with
+  // `npm run cli -- accounts:reset-password`.
+  say('\nDemo accounts (shown only this once):');
+  for (const l of logins) say(`  ${l.role.padEnd(8)} ${l.email.padEnd(28)} ${l.password}`);
+  say('');
 }
 
 bootstrap().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { declaredRoutes, routeKey } from './support/route-walk';
 import { createTestApp, TestApp, TestUser } from './support/test-app';

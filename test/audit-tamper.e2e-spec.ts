@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { contentHash, linkHash } from '../src/audit/audit-hash';
 import { AuditService } from '../src/audit/audit.service';
-import { ChainVerification, SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { ChainVerification } from '../src/audit/audit.types';
+import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { sealAll as sealAllEvents } from './support/audit-sealing';
 import { createTestApp, TestApp } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { AuditService } from '../src/audit/audit.service';
-import { SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { sealAll as sealAllEvents } from './support/audit-sealing';
 import { createTestApp, TestApp } from './support/test-app';
 

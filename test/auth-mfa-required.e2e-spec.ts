@@ -1,5 +1,5 @@
 import { authenticator } from 'otplib';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { concretePath, declaredRoutes } from './support/route-walk';
 import { createTestApp, TestApp } from './support/test-app';
 

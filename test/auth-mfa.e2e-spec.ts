@@ -1,5 +1,5 @@
 import { authenticator } from 'otplib';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** A code for the step after the current one would be outside the accepted window; this one is now. */

@@ -1,5 +1,5 @@
 import { AccountsService } from '../src/accounts/accounts.service';
-import { SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('sessions end for good (HTTP, real PostgreSQL)', () => {

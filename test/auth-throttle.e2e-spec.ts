@@ -1,6 +1,6 @@
 import { AccountsService } from '../src/accounts/accounts.service';
-import { Role } from '../src/accounts/role.enum';
-import { SYSTEM_ACTOR } from '../src/audit/audit.types';
+import { Role } from '../src/kernel/role';
+import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('sign-in attempts are throttled per client address (LOGIN_RATE_LIMIT=3)', () => {

@@ -1,4 +1,4 @@
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('authentication (HTTP, real AppModule and PostgreSQL)', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticator } from 'otplib';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { runTs } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
 

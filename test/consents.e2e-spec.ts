@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consents1764403450000 } from '../migrations/1764403450000-consents';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { AppError, ErrorKind, STATUS_OF_KIND } from '../src/common/errors/app-error';
 import { ConsentState } from '../src/consents/consent.types';
 import { ConsentsService } from '../src/consents/consents.service';

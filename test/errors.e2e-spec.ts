@@ -1,4 +1,4 @@
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 type Verb = 'post' | 'patch';

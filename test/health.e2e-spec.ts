@@ -2,7 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 

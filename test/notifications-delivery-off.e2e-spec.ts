@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { NotificationDeliverer } from '../src/notifications/notification-deliverer';
 import { NotificationKind } from '../src/notifications/notification-kind';
 import { NotificationsService } from '../src/notifications/notifications.service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { AppConfig } from '../src/config/app-config';
 import { JobsService } from '../src/jobs/jobs.service';
 import { NoticeMailer } from '../src/notifications/notice-mailer';

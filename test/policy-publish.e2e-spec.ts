@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const V1 = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');

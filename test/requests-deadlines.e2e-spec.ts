@@ -1,6 +1,7 @@
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { ConfigurationError, validateEnvironment } from '../src/config/environment';
-import { computeDueAt, DueUnit } from '../src/requests/domain/due-date';
+import { DueUnit } from '../src/config/due-rule';
+import { computeDueAt } from '../src/requests/domain/due-date';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Deadlines come from the settings REQUEST_DUE_<TYPE>; this file boots with non-default ones. */

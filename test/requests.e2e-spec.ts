@@ -1,5 +1,5 @@
 import { Requests1764403500000 } from '../migrations/1764403500000-requests';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 

@@ -1,4 +1,4 @@
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { concretePath, declaredRoutes, DeclaredRoute, mountedRoutes, routeKey } from './support/route-walk';
 import { createTestApp, TestApp } from './support/test-app';
 

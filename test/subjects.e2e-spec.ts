@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Role } from '../src/accounts/role.enum';
+import { Role } from '../src/kernel/role';
 import { AppError } from '../src/common/errors/app-error';
 import { SubjectsService } from '../src/subjects/subjects.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';

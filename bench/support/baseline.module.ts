@@ -2,9 +2,9 @@ import { Body, Controller, Injectable, Module, Post } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Role } from '../../src/accounts/role.enum';
-import { CurrentUser, Roles } from '../../src/auth/access.decorators';
-import type { AuthUser } from '../../src/auth/auth-user';
+import { Role } from '../../src/kernel/role';
+import { CurrentUser, Roles } from '../../src/kernel/access.decorators';
+import type { AuthUser } from '../../src/kernel/auth-user';
 
 /**
  * The intake benchmark's yardstick: the same stack as filing a request (helmet, body parsing, the

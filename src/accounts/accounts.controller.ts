@@ -1,12 +1,12 @@
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/access.decorators';
-import { actorOf } from '../audit/audit.types';
-import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../kernel/access.decorators';
+import { actorOf } from '../kernel/actor';
+import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccountsService, toAccountView } from './accounts.service';
 import { ChangeRoleDto, CreateAccountDto } from './dto/account.dto';
-import { Role } from './role.enum';
+import { Role } from '../kernel/role';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from './role.enum';
+import { Role } from '../kernel/role';
 import { User } from './user.entity';
 
 export const LOCKOUT_THRESHOLD = 5;

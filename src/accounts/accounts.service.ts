@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { actorOf, AuditActor } from '../audit/audit.types';
+import { actorOf, Actor } from '../kernel/actor';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { accountNotFound, emailTaken } from './accounts.errors';
 import { AccountsRepository, NewUser } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
-import { Role } from './role.enum';
+import { Role } from '../kernel/role';
 import { User } from './user.entity';
 
 export interface NewAccount {
@@ -46,7 +46,7 @@ export class AccountsService {
   ) {}
 
   /** Self-registration (always a subject) or an operator creating staff; audited either way. */
-  async create(input: NewAccount, actor: AuditActor | 'self'): Promise<User> {
+  async create(input: NewAccount, actor: Actor | 'self'): Promise<User> {
     const row: NewUser = {
       email: normaliseEmail(input.email),
       passwordHash: await this.hasher.hash(input.password),
@@ -85,7 +85,7 @@ export class AccountsService {
   }
 
   /** Sets a new password, clears a lockout and ends every session of the account. */
-  async resetPassword(email: string, password: string, actor: AuditActor): Promise<User> {
+  async resetPassword(email: string, password: string, actor: Actor): Promise<User> {
     const user = await this.findByEmail(email);
     if (!user) throw accountNotFound();
     const passwordHash = await this.hasher.hash(password);
@@ -102,7 +102,7 @@ export class AccountsService {
    * owner signs in with the password and enrols a new one (staff and legal are asked to at once
    * when MFA_REQUIRED_FOR_STAFF is on). `hadMfa` tells whether there was one to remove.
    */
-  async resetMfa(email: string, actor: AuditActor): Promise<{ user: User; hadMfa: boolean }> {
+  async resetMfa(email: string, actor: Actor): Promise<{ user: User; hadMfa: boolean }> {
     const user = await this.findByEmail(email);
     if (!user) throw accountNotFound();
     const hadMfa = user.mfaSecret !== null;
@@ -114,7 +114,7 @@ export class AccountsService {
     return { user, hadMfa };
   }
 
-  async changeRole(id: string, role: Role, actor: AuditActor): Promise<User> {
+  async changeRole(id: string, role: Role, actor: Actor): Promise<User> {
     return this.dataSource.transaction(async (m) => {
       const user = await this.repo.findByIdForUpdate(m, id);
       if (!user) throw accountNotFound();

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { SYSTEM_ACTOR } from '../audit/audit.types';
+import { SYSTEM_ACTOR } from '../kernel/actor';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
-import { ALL_ROLES, Role } from './role.enum';
+import { ALL_ROLES, Role } from '../kernel/role';
 
 export interface DemoLogin {
   role: Role;

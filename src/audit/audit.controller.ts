@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../accounts/role.enum';
-import { Roles } from '../auth/access.decorators';
+import { Role } from '../kernel/role';
+import { Roles } from '../kernel/access.decorators';
 import { AuditService } from './audit.service';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { VerifyQueryDto } from './dto/verify-query.dto';

@@ -1,20 +1,9 @@
-/** Who did it: a user (by account id, which holds no personal data itself) or the system. */
-export interface AuditActor {
-  id: string | null;
-  role: string;
-}
-
-export const SYSTEM_ACTOR: AuditActor = { id: null, role: 'system' };
-
-/** The signed-in caller as the trail names them: by account id and role, nothing personal. */
-export function actorOf(user: { id: string; role: string }): AuditActor {
-  return { id: user.id, role: user.role };
-}
+import type { Actor } from '../kernel/actor';
 
 export interface AuditEventInput {
   /** dotted verb, e.g. `account.registered`, `request.decided` */
   action: string;
-  actor: AuditActor;
+  actor: Actor;
   entityType: string;
   entityId?: string | null;
   /** The pseudonymous reference of the data subject concerned, never their email or name. */

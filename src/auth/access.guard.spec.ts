@@ -1,8 +1,8 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { AppError } from '../common/errors/app-error';
-import { Public, Roles } from './access.decorators';
+import { Public, Roles } from '../kernel/access.decorators';
 import { AccessGuard } from './access.guard';
 
 class Routes {

@@ -1,10 +1,10 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { isDatabaseUnavailable } from '../common/errors/database-errors';
-import { IS_PUBLIC, ROLES } from './access.decorators';
-import type { AuthUser } from './auth-user';
+import { IS_PUBLIC, ROLES } from '../kernel/access.decorators';
+import type { AuthUser } from '../kernel/auth-user';
 import { mfaEnrolmentRequired, noAccessRule, notAllowed, notAuthenticated } from './auth.errors';
 
 export const ALLOWED_DURING_MFA_ENROLMENT = 'access:mfa-enrolment';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AnyRole, CurrentUser, Public } from './access.decorators';
+import { AnyRole, CurrentUser, Public } from '../kernel/access.decorators';
 import { AllowDuringMfaEnrolment } from './access.guard';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { AuthService } from './auth.service';
 import { LoginDto, MfaCodeDto, MfaLoginDto, RegisterDto } from './dto/auth.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt } from 'passport-jwt';
 import { Strategy } from 'passport-strategy';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE, TokenClaims, Tokens } from './tokens';
 

@@ -12,7 +12,7 @@ import {
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SYSTEM_ACTOR } from '../audit/audit.types';
+import { SYSTEM_ACTOR } from '../kernel/actor';
 
 /** Per-address throttling of the sign-in routes; each refusal is audited (without the address). */
 @Injectable()

@@ -14,7 +14,7 @@ import {
   ValidateBy,
   ValidationError,
 } from 'class-validator';
-import { isValidDueRule } from '../requests/domain/due-date';
+import { isValidDueRule } from './due-rule';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { AuditService } from '../audit/audit.service';
-import type { AuditActor } from '../audit/audit.types';
-import type { AuthUser } from '../auth/auth-user';
+import type { Actor } from '../kernel/actor';
+import type { AuthUser } from '../kernel/auth-user';
 import { CONSENT_PURPOSES, ConsentPurpose, ConsentPurposeKey, isConsentPurposeKey } from '../policy/domain/policy.types';
 import type { CitedClause } from '../policy/policy-version';
 import { PolicyService } from '../policy/policy.service';
 import { ConsentSource, ConsentState, ConsentSubject, ConsentView, RecordedConsentState, WithdrawForRequestOptions, WithdrawnConsent } from './consent.types';
 import { faceBasicNeedsConfirmation, noPurposes, unknownPurpose } from './consents.errors';
 import { ConsentsRepository } from './consents.repository';
-import { actorOf } from '../audit/audit.types';
+import { actorOf } from '../kernel/actor';
 
 /**
  * The consent ledger. Every change is an event in `consent_events` (append-only) plus the current
@@ -104,7 +104,7 @@ export class ConsentsService {
     clause: CitedClause,
     source: ConsentSource,
     requestId: string | null,
-    actor: AuditActor,
+    actor: Actor,
   ) {
     const recorded = await this.repo.record(manager, {
       userId,

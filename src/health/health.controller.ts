@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../kernel/access.decorators';
 import { HealthService } from './health.service';
 
 @ApiTags('health')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { OneStatement } from '../database/one-statement';
 
 export interface NewNotice {

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { OneStatement } from '../database/one-statement';
 import { NoticeDeliveryJob } from './notice-delivery.job';
 import { NotificationData, NotificationKind } from './notification-kind';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { AuditService } from '../audit/audit.service';
-import { AuditActor, SYSTEM_ACTOR } from '../audit/audit.types';
+import { Actor, SYSTEM_ACTOR } from '../kernel/actor';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
 import { NotificationKind } from '../notifications/notification-kind';
@@ -90,7 +90,7 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     return (await this.prepare(draft)).report;
   }
 
-  async publish(draft: PolicyDraft, actor: AuditActor): Promise<ImpactReport & { published: true; version: number }> {
+  async publish(draft: PolicyDraft, actor: Actor): Promise<ImpactReport & { published: true; version: number }> {
     const { report, version } = await this.prepare(draft);
     if (draft.expectedCurrentVersion !== undefined && draft.expectedCurrentVersion !== report.currentVersion)
       throw versionMoved(draft.expectedCurrentVersion, report.currentVersion);

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../common/errors/app-error';
+import { OPERATOR_ACTOR } from '../kernel/actor';
 import { ImpactReport, PolicyPublisher } from './policy-publisher';
 
 type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
@@ -43,7 +44,7 @@ export function registerPolicyCommands(program: Command, withApp: WithApp): void
           const report = await publisher.impact(draft);
           printImpact(report);
           if (o.dryRun) return console.log('Dry run: nothing was published.');
-          const published = await publisher.publish({ ...draft, expectedCurrentVersion: report.currentVersion }, { id: null, role: 'operator-cli' });
+          const published = await publisher.publish({ ...draft, expectedCurrentVersion: report.currentVersion }, OPERATOR_ACTOR);
           console.log(`Published policy version ${published.version} (sha256 ${published.sha256}).`);
         });
       } catch (err) {

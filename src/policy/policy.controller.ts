@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../accounts/role.enum';
-import { CurrentUser, Public, Roles } from '../auth/access.decorators';
-import { actorOf } from '../audit/audit.types';
-import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../kernel/role';
+import { CurrentUser, Public, Roles } from '../kernel/access.decorators';
+import { actorOf } from '../kernel/actor';
+import type { AuthUser } from '../kernel/auth-user';
 import { ClauseParamDto, ClauseQueryDto, PublishPolicyDto, VersionParamDto } from './dto/policy.dto';
 import { PolicyPublisher } from './policy-publisher';
 import { PolicyService } from './policy.service';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RequestType } from '../policy/domain/policy.types';
-import { computeDueAt, DueRule, parseDueRule } from './domain/due-date';
+import { DueRule, parseDueRule } from '../config/due-rule';
+import { computeDueAt } from './domain/due-date';
 
 /** The deadline of each request type, from the settings `REQUEST_DUE_<TYPE>` (validated at start-up). */
 @Injectable()

@@ -4,18 +4,13 @@ import { AuditService } from '../audit/audit.service';
 import { AuditEventInput } from '../audit/audit.types';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { OneStatement } from '../database/one-statement';
-import { ActorRole, checkTransition, RequestAction, statusesAllowing, Transition } from './domain/request-lifecycle';
+import { Actor, ActorRole } from '../kernel/actor';
+import { checkTransition, RequestAction, statusesAllowing, Transition } from './domain/request-lifecycle';
 import { DECIDED_STATUSES, RequestStatus } from './domain/request-status';
 import { RequestEvent } from './request-event.entity';
 import { alreadyDecided, duplicateOpenRequest, requestChanged, roleNotAllowed, transitionNotAllowed } from './requests.errors';
 import { NewRequestEvent, ONE_OPEN_PER_TYPE, RequestChanges, RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
-
-/** Who makes a change: an account (id and role) or the system. */
-export interface RequestActor {
-  id: string | null;
-  role: ActorRole;
-}
 
 /** What the timeline and the audit trail record about one transition, besides from → to. */
 export interface TransitionRecord {
@@ -35,7 +30,7 @@ export interface TransitionInput {
   action: RequestAction;
   /** where the action leads, when the table allows several targets (a decision) */
   to?: RequestStatus;
-  actor: RequestActor;
+  actor: Actor;
   /** the version the client last saw; a different one is a 409 before anything is written */
   expectedVersion?: number;
   changes?: RequestChanges;
@@ -124,7 +119,7 @@ export class RequestLifecycle {
   }
 
   /** The first timeline entry and audit event of a request just inserted (status `submitted`). */
-  async recordSubmission(manager: EntityManager, request: SubjectRequest, actor: RequestActor, record: TransitionRecord = {}): Promise<RequestEvent> {
+  async recordSubmission(manager: EntityManager, request: SubjectRequest, actor: Actor, record: TransitionRecord = {}): Promise<RequestEvent> {
     this.assertMaySubmit(request, actor);
     return this.record(manager, request, RequestAction.Submit, null, actor, record);
   }
@@ -137,7 +132,7 @@ export class RequestLifecycle {
   recordSubmissionIn(
     statement: OneStatement,
     request: SubjectRequest,
-    actor: RequestActor,
+    actor: Actor,
     record: TransitionRecord = {},
   ): { part: string; event: Omit<RequestEvent, 'id' | 'n'> } {
     this.assertMaySubmit(request, actor);
@@ -147,7 +142,7 @@ export class RequestLifecycle {
     return { part, event: { ...event, at: request.submittedAt } };
   }
 
-  private assertMaySubmit(request: SubjectRequest, actor: RequestActor): void {
+  private assertMaySubmit(request: SubjectRequest, actor: Actor): void {
     const check = checkTransition({ action: RequestAction.Submit, from: null, type: request.type, role: actor.role });
     if (!check.allowed) throw roleNotAllowed(RequestAction.Submit, check.refusal === 'role' ? check.roles : []);
   }
@@ -157,7 +152,7 @@ export class RequestLifecycle {
     request: SubjectRequest,
     action: RequestAction,
     from: RequestStatus | null,
-    actor: RequestActor,
+    actor: Actor,
     record: TransitionRecord,
   ): Promise<RequestEvent> {
     const { event, audit } = describe(request, action, from, actor, record);
@@ -183,7 +178,7 @@ function describe(
   request: SubjectRequest,
   action: RequestAction,
   from: RequestStatus | null,
-  actor: RequestActor,
+  actor: Actor,
   record: TransitionRecord,
 ): { event: Required<NewRequestEvent>; audit: AuditEventInput } {
   const event: Required<NewRequestEvent> = {

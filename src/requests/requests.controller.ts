@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Role } from '../accounts/role.enum';
-import { CurrentUser, Roles } from '../auth/access.decorators';
-import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../kernel/role';
+import { CurrentUser, Roles } from '../kernel/access.decorators';
+import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { IdempotencyKey, NewRequestPipe, NoFieldsPipe } from './dto/request-body.pipes';

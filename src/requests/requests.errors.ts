@@ -1,5 +1,6 @@
 import { AppError, ErrorKind } from '../common/errors/app-error';
-import type { ActorRole, RequestAction } from './domain/request-lifecycle';
+import type { ActorRole } from '../kernel/actor';
+import type { RequestAction } from './domain/request-lifecycle';
 import type { RequestStatus } from './domain/request-status';
 
 export enum RequestErrorCode {

@@ -4,7 +4,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { PasswordHasher } from '../accounts/password-hasher';
-import type { AuthUser } from '../auth/auth-user';
+import { actorOf, SYSTEM_ACTOR } from '../kernel/actor';
+import type { AuthUser } from '../kernel/auth-user';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { ConsentsService } from '../consents/consents.service';
 import { OneStatement } from '../database/one-statement';
@@ -13,7 +14,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { justifyingClauses } from '../policy/domain/justification';
 import { ConsentPurposeKey, Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
-import { RequestAction, SYSTEM } from './domain/request-lifecycle';
+import { RequestAction } from './domain/request-lifecycle';
 import { RequestStatus } from './domain/request-status';
 import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { RequestSummary, RequestView } from './dto/request-view.dto';
@@ -247,7 +248,7 @@ export class RequestsService {
       request,
       action: RequestAction.Decide,
       to: RequestStatus.Completed,
-      actor: { id: null, role: SYSTEM },
+      actor: SYSTEM_ACTOR,
       record: {
         outcome: Outcome.Approve,
         clauses: cited.map((c) => c.id),
@@ -310,10 +311,6 @@ function asFiled(row: NewRequestRow): SubjectRequest {
     closedAt: null,
     updatedAt: row.submittedAt,
   };
-}
-
-function actorOf(user: AuthUser) {
-  return { id: user.id, role: user.role };
 }
 
 /** SHA-256 of the body with sorted keys, without the password (which is never stored in any form). */

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Role } from '../accounts/role.enum';
+import { Role } from '../kernel/role';
 import { AuditService } from '../audit/audit.service';
-import { SYSTEM_ACTOR } from '../audit/audit.types';
+import { SYSTEM_ACTOR } from '../kernel/actor';
 import { JobsService } from '../jobs/jobs.service';
 import { NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';

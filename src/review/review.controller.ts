@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../accounts/role.enum';
-import { CurrentUser, Roles } from '../auth/access.decorators';
-import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../kernel/role';
+import { CurrentUser, Roles } from '../kernel/access.decorators';
+import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { NoFieldsPipe } from '../requests/dto/request-body.pipes';
 import { StaffRequestView } from '../requests/dto/request-view.dto';

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { Role } from '../accounts/role.enum';
-import type { AuthUser } from '../auth/auth-user';
+import { actorOf } from '../kernel/actor';
+import { Role } from '../kernel/role';
+import type { AuthUser } from '../kernel/auth-user';
 import { AppError, ErrorKind } from '../common/errors/app-error';
 import { NotificationData, NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -170,7 +171,7 @@ export class ReviewService {
   private async transition(request: SubjectRequest, user: AuthUser, action: RequestAction, opts: ReviewTransition): Promise<StaffRequestView> {
     const { notice, ...rest } = opts;
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
-      const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: { id: user.id, role: user.role } });
+      const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
       if (notice) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice(result.request) });
       return result;
     });

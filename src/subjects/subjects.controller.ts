@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../accounts/role.enum';
-import { CurrentUser, Roles } from '../auth/access.decorators';
-import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../kernel/role';
+import { CurrentUser, Roles } from '../kernel/access.decorators';
+import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { RevealSubjectFieldDto } from './dto/reveal.dto';
 import { RevealedFieldDto } from './dto/revealed-field.dto';

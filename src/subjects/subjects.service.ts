@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { RevealSubjectFieldDto } from './dto/reveal.dto';
 import { maskEmail, maskName, maskPhone } from './masking';
 import { MaskedSubjectDto } from './dto/masked-subject.dto';
 import { RevealableField, RevealedField } from './subject.types';
 import { subjectNotFound } from './subjects.errors';
 import { SubjectRecord, SubjectsRepository } from './subjects.repository';
-import { actorOf } from '../audit/audit.types';
+import { actorOf } from '../kernel/actor';
 
 /** Subjects as staff see them: masked by default; an unmasked value only by an audited reveal. */
 @Injectable()

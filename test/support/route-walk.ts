@@ -1,8 +1,8 @@
 import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { Role } from '../../src/accounts/role.enum';
-import { IS_PUBLIC, ROLES } from '../../src/auth/access.decorators';
+import { Role } from '../../src/kernel/role';
+import { IS_PUBLIC, ROLES } from '../../src/kernel/access.decorators';
 import { ALLOWED_DURING_MFA_ENROLMENT } from '../../src/auth/access.guard';
 
 /** One route as its controller declares it, with the access rule the global guard will read. */

@@ -9,8 +9,8 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/accounts/accounts.service';
-import { Role } from '../../src/accounts/role.enum';
-import { SYSTEM_ACTOR } from '../../src/audit/audit.types';
+import { Role } from '../../src/kernel/role';
+import { SYSTEM_ACTOR } from '../../src/kernel/actor';
 import { databaseUrl, TEST_ENV, withAdminClient } from '../setup/test-cluster';
 
 export interface TestUser {

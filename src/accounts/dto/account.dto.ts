@@ -1,5 +1,5 @@
 import { IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { Role } from '../role.enum';
+import { Role } from '../../kernel/role';
 
 export class CreateAccountDto {
   @IsEmail()

@@ -1,29 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { computeDueAt, DueUnit, isPrcWorkingDay, isYearCovered, parseDueRule } from './due-date';
+import { DueUnit } from '../../config/due-rule';
+import { computeDueAt, isPrcWorkingDay, isYearCovered } from './due-date';
 
 /** A Beijing wall-clock time (UTC+8) as an instant. */
 const beijing = (isoLocal: string) => new Date(`${isoLocal}+08:00`);
-
-describe('parseDueRule', () => {
-  it.each([
-    ['15 days', { amount: 15, unit: DueUnit.Days }],
-    ['1 day', { amount: 1, unit: DueUnit.Days }],
-    ['15 working days', { amount: 15, unit: DueUnit.WorkingDays }],
-    ['  10  Working  Days ', { amount: 10, unit: DueUnit.WorkingDays }],
-    ['48 hours', { amount: 48, unit: DueUnit.Hours }],
-    ['1 hour', { amount: 1, unit: DueUnit.Hours }],
-  ])('reads %j', (text, rule) => {
-    expect(parseDueRule(text)).toEqual(rule);
-  });
-
-  it.each(['', '15', 'days', '0 days', '-1 days', '15 weeks', '15 business days', '1.5 days', '400 days', '9000 hours', '251 working days'])(
-    'refuses %j',
-    (text) => {
-      expect(() => parseDueRule(text)).toThrow(/is not a deadline/);
-    },
-  );
-});
 
 describe('computeDueAt', () => {
   it('adds calendar days and hours exactly', () => {

@@ -1,6 +1,7 @@
-import { Role } from '../../accounts/role.enum';
+import { SYSTEM } from '../../kernel/actor';
+import { Role } from '../../kernel/role';
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
-import { checkTransition, RequestAction, statusAfterDecision, statusesAllowing, SYSTEM, TRANSITIONS } from './request-lifecycle';
+import { checkTransition, RequestAction, statusAfterDecision, statusesAllowing, TRANSITIONS } from './request-lifecycle';
 import { CLOCK_RUNNING_STATUSES, CLOSED_STATUSES, OPEN_STATUSES, RequestStatus } from './request-status';
 
 const S = RequestStatus;

@@ -1,4 +1,5 @@
-import { Role } from '../../accounts/role.enum';
+import { ActorRole, SYSTEM } from '../../kernel/actor';
+import { Role } from '../../kernel/role';
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from './request-status';
 
@@ -17,10 +18,6 @@ export enum RequestAction {
   StartFulfilment = 'start_fulfilment',
   Complete = 'complete',
 }
-
-/** Who acts: a signed-in role, or the system itself (a consent withdrawal, fulfilment, a scan). */
-export const SYSTEM = 'system' as const;
-export type ActorRole = Role | typeof SYSTEM;
 
 export interface Transition {
   action: RequestAction;

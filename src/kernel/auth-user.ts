@@ -1,4 +1,4 @@
-import { Role } from '../accounts/role.enum';
+import { Role } from './role';
 
 /** Who is asking, as every service receives it. */
 export interface AuthUser {

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ALL_ROLES, Role } from '../accounts/role.enum';
+import { ALL_ROLES, Role } from './role';
 import type { AuthUser } from './auth-user';
 
 export const IS_PUBLIC = 'access:public';
