@@ -17,7 +17,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ConsentsModule } from './consents/consents.module';
 import { PolicyModule } from './policy/policy.module';
-import { RequestsModule } from './requests/requests.module';
+import { RequestsModule } from './requests';
 import { ReviewModule } from './review/review.module';
 import { SubjectsModule } from './subjects/subjects.module';
 

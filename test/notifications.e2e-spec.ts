@@ -1,3 +1,4 @@
+import { REFUSAL_RIGHTS_NOTICE } from '../src/kernel/rights-notice';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Role } from '../src/kernel/role';
@@ -78,7 +79,7 @@ describe('notifications: the outbox and its delivery over SMTP', () => {
     expect(toZh.subject).toBe('您的申请已有处理结果：已拒绝');
     expect(toZh.text).toContain(`您的“注销账号”申请（编号 ${data.requestId}）已经处理，结果为：已拒绝。`);
     expect(toZh.text).toContain(`https://privacy.example.cn/requests/${data.requestId}`);
-    expect(toZh.text).toContain('《个人信息保护法》第五十条');
+    expect(toZh.text).toContain(REFUSAL_RIGHTS_NOTICE['zh-CN']);
     expect(toZh.messageId).toBe(`<${zhId}@privacy.example.cn>`);
     expect(toZh.from).toBe('privacy@example.cn');
     expect(toZh.headers['auto-submitted']).toBe('auto-generated');
@@ -89,7 +90,7 @@ describe('notifications: the outbox and its delivery over SMTP', () => {
     const [toEn] = received(en);
     expect(toEn.subject).toBe('Your request has been decided: rejected');
     expect(toEn.text).toContain(`Your request for account deletion (reference ${data.requestId}) has been decided: rejected.`);
-    expect(toEn.text).toContain('Art. 50');
+    expect(toEn.text).toContain(REFUSAL_RIGHTS_NOTICE.en);
 
     for (const id of [zhId, enId]) {
       const row = await noticeRow(id as string);

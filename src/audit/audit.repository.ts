@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { OneStatement } from '../database/one-statement';
 import { AuditContent } from './audit-hash';
 import { AuditEventView } from './audit.types';
 
@@ -43,9 +42,16 @@ const EVENT_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-
   e.action, e.actor_id AS "actorId", e.actor_role AS "actorRole", e.entity_type AS "entityType",
   e.entity_id AS "entityId", e.subject_ref AS "subjectRef", e.data, e.content_hash AS "contentHash"`;
 
-const INSERT_COLUMNS = `(id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)`;
+/** An event as it is stored: its content and the hash of that content. */
+export type AuditEventRow = AuditContent & { contentHash: string };
 
-function insertValues(e: AuditContent & { contentHash: string }): unknown[] {
+/**
+ * The columns an event is inserted with, and its values in their order: the filing's one statement
+ * writes an event with them too (src/requests/filing.repository.ts).
+ */
+export const AUDIT_EVENT_INSERT_COLUMNS = `(id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)`;
+
+export function auditEventValues(e: AuditEventRow): unknown[] {
   return [e.id, e.occurredAt, e.action, e.actorId, e.actorRole, e.entityType, e.entityId, e.subjectRef, JSON.stringify(e.data), e.contentHash];
 }
 
@@ -54,14 +60,8 @@ function insertValues(e: AuditContent & { contentHash: string }): unknown[] {
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insertEvent(manager: EntityManager, e: AuditContent & { contentHash: string }): Promise<void> {
-    await manager.query(`INSERT INTO audit_events ${INSERT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, insertValues(e));
-  }
-
-  /** The same INSERT, as a part of a statement that writes other rows too. */
-  insertEventIn(statement: OneStatement, e: AuditContent & { contentHash: string }): void {
-    const values = insertValues(e).map((v) => statement.param(v));
-    statement.with('audit', `INSERT INTO audit_events ${INSERT_COLUMNS} ${statement.row(values)}`);
+  async insertEvent(manager: EntityManager, e: AuditEventRow): Promise<void> {
+    await manager.query(`INSERT INTO audit_events ${AUDIT_EVENT_INSERT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditEventValues(e));
   }
 
   /**

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { OneStatement } from '../database/one-statement';
 import { AuditContent, contentHash, GENESIS_HASH, linkHash } from './audit-hash';
-import { AuditRepository, ChainLink, LinkWithEvent, SealOrder } from './audit.repository';
+import { AuditEventRow, AuditRepository, ChainLink, LinkWithEvent, SealOrder } from './audit.repository';
 import { AuditEventInput, AuditEventView, ChainAnchor, ChainBreak, ChainVerification } from './audit.types';
 
 const SEAL_BATCH = 2000;
@@ -23,16 +22,17 @@ export class AuditService {
 
   /** Append an event in the caller's transaction: it exists if and only if the change commits. */
   async record(manager: EntityManager, input: AuditEventInput): Promise<string> {
-    const event = hashed(input);
+    const event = this.prepare(input);
     await this.repo.insertEvent(manager, event);
     return event.id;
   }
 
-  /** The same, as one part of a statement that writes the change itself: it commits with it. */
-  recordIn(statement: OneStatement, input: AuditEventInput): string {
-    const event = hashed(input);
-    this.repo.insertEventIn(statement, event);
-    return event.id;
+  /**
+   * The event as it will be stored, with its own hash, for the one writer that inserts it in its
+   * own statement (a filing: src/requests/filing.repository.ts). Everything else calls `record`.
+   */
+  prepare(input: AuditEventInput): AuditEventRow {
+    return hashed(input);
   }
 
   /**

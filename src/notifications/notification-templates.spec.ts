@@ -1,3 +1,4 @@
+import { REFUSAL_RIGHTS_NOTICE } from '../kernel/rights-notice';
 import { ALL_NOTIFICATION_KINDS, NotificationKind } from './notification-kind';
 import { noticeLocale, renderNotice, UnknownNoticeKindError } from './notification-templates';
 
@@ -44,7 +45,8 @@ describe('notice templates', () => {
     expect(reject.text).toContain('所依据的隐私政策条款：3.c。');
     expect(reject.text).toContain('第五十条');
     const rejectEn = renderNotice(NotificationKind.RequestDecided, { requestId, requestType: 'access', outcome: 'partial' }, 'en', ctx);
-    expect(rejectEn.text).toContain('Art. 50');
+    expect(rejectEn.text).toContain(REFUSAL_RIGHTS_NOTICE.en);
+    expect(reject.text).toContain(REFUSAL_RIGHTS_NOTICE['zh-CN']);
     const approve = renderNotice(NotificationKind.RequestDecided, { requestId, requestType: 'access', outcome: 'approve' }, 'zh-CN', ctx);
     expect(approve.text).not.toContain('第五十条');
   });

@@ -1,3 +1,4 @@
+import { REFUSAL_RIGHTS_NOTICE } from '../kernel/rights-notice';
 import { NotificationKind } from './notification-kind';
 
 /**
@@ -140,17 +141,10 @@ const clausesLine = (d: NoticeData, key: string, locale: NoticeLocale): string |
   return locale === 'en' ? `Policy clauses cited: ${clauses.join(', ')}.` : `所依据的隐私政策条款：${clauses.join('、')}。`;
 };
 
-/** PIPL Art. 50: a refusal tells the person of their right to complain and to sue. */
+/** A refusal tells the person of their appeal, and of their rights in the one text every refusal uses (PIPL Art. 50). */
 const RIGHTS: Record<NoticeLocale, string[]> = {
-  'zh-CN': [
-    '如您对该决定有异议，可以在门户中提出一次申诉；您也有权向履行个人信息保护职责的部门投诉、举报，',
-    '或者依法向人民法院提起诉讼（《个人信息保护法》第五十条）。',
-  ],
-  en: [
-    'If you disagree with this decision, you may appeal it once in the portal. You also have the right to',
-    'complain to the authorities responsible for personal information protection, and to bring a lawsuit',
-    "before a people's court (Personal Information Protection Law, Art. 50).",
-  ],
+  'zh-CN': ['如您对该决定有异议，可以在门户中提出一次申诉。', REFUSAL_RIGHTS_NOTICE['zh-CN']],
+  en: ['If you disagree with this decision, you may appeal it once in the portal.', REFUSAL_RIGHTS_NOTICE.en],
 };
 
 const FOOTER: Record<NoticeLocale, (ctx: TemplateContext, home: string) => string[]> = {

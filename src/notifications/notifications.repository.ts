@@ -2,13 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../kernel/role';
-import { OneStatement } from '../database/one-statement';
 
 export interface NewNotice {
   userId: string;
   kind: string;
   data: object;
   dedupeKey?: string | null;
+}
+
+/**
+ * The columns a notice is inserted with, its values in their order (the data as JSON text, cast to
+ * jsonb by the statement), and what a repeated dedupe key does: the filing's one statement writes a
+ * receipt with them too (src/requests/filing.repository.ts).
+ */
+export const NOTICE_INSERT_COLUMNS = `(user_id, kind, data, dedupe_key)`;
+export const NOTICE_ON_CONFLICT = `ON CONFLICT ON CONSTRAINT uq_notifications_dedupe_key DO NOTHING`;
+
+export function noticeValues(n: NewNotice): [string, string, string, string | null] {
+  return [n.userId, n.kind, JSON.stringify(n.data), n.dedupeKey ?? null];
 }
 
 /** A notice taken for one delivery attempt, with its recipient's address as of now. */
@@ -31,22 +42,10 @@ export class NotificationsRepository {
   /** Returns the new notice's id, or null when a notice with this dedupe key exists already. */
   async insertOne(manager: EntityManager, n: NewNotice): Promise<string | null> {
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO notifications (user_id, kind, data, dedupe_key) VALUES ($1, $2, $3::jsonb, $4)
-       ON CONFLICT ON CONSTRAINT uq_notifications_dedupe_key DO NOTHING
-       RETURNING id`,
-      [n.userId, n.kind, JSON.stringify(n.data), n.dedupeKey ?? null],
+      `INSERT INTO notifications ${NOTICE_INSERT_COLUMNS} VALUES ($1, $2, $3::jsonb, $4) ${NOTICE_ON_CONFLICT} RETURNING id`,
+      noticeValues(n),
     );
     return rows[0]?.id ?? null;
-  }
-
-  /** The same INSERT as a part of a larger statement; a notice whose dedupe key exists is skipped. */
-  insertOneIn(statement: OneStatement, n: NewNotice): void {
-    const values = [statement.param(n.userId), statement.param(n.kind), statement.param(JSON.stringify(n.data), 'jsonb'), statement.param(n.dedupeKey ?? null)];
-    statement.with(
-      'notice',
-      `INSERT INTO notifications (user_id, kind, data, dedupe_key) ${statement.row(values)}
-       ON CONFLICT ON CONSTRAINT uq_notifications_dedupe_key DO NOTHING`,
-    );
   }
 
   /**

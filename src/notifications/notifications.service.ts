@@ -2,10 +2,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Role } from '../kernel/role';
-import { OneStatement } from '../database/one-statement';
 import { NoticeDeliveryJob } from './notice-delivery.job';
 import { NotificationData, NotificationKind } from './notification-kind';
-import { NotificationsRepository } from './notifications.repository';
+import { NewNotice, NotificationsRepository } from './notifications.repository';
 
 export interface NewNotification<K extends NotificationKind> {
   /** the recipient's account: the address is read when the notice is sent, never stored here */
@@ -54,11 +53,19 @@ export class NotificationsService implements OnModuleInit, EntitySubscriberInter
     return id;
   }
 
-  /** The same, as one part of a statement that writes the change it announces. */
-  enqueueIn<K extends NotificationKind>(statement: OneStatement, notice: NewNotification<K>): void {
+  /**
+   * The notice as it will be stored, checked like any other, for the one writer that inserts it in
+   * its own statement (a filing's receipt: src/requests/filing.repository.ts). That writer calls
+   * `written` once the statement has run. Everything else calls `enqueue`.
+   */
+  prepare<K extends NotificationKind>(notice: NewNotification<K>): NewNotice {
     assertNoAddresses(notice.kind, notice.data);
-    this.repo.insertOneIn(statement, notice);
-    statement.onCommit((manager) => this.afterCommitOf(manager));
+    return { userId: notice.userId, kind: notice.kind, data: notice.data, dedupeKey: notice.dedupeKey ?? null };
+  }
+
+  /** Prepared notices were written on `manager`: the deliverer wakes once that commits (at once outside a transaction). */
+  written(manager: EntityManager): void {
+    this.afterCommitOf(manager);
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { OneStatement } from '../database/one-statement';
 import type { ClauseChanges, PolicyVersion } from './policy-version';
 
 export interface Citation {
@@ -12,18 +11,19 @@ export interface Citation {
   open: boolean;
 }
 
+/**
+ * SQL: the version in force when the statement runs. A write that pins a version without asking
+ * first (a filing) makes `= $v` over it the condition of its statement.
+ */
+export const VERSION_IN_FORCE_SQL = `(SELECT max(version) FROM policy_versions)`;
+
 @Injectable()
 export class PolicyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async currentVersionNumber(manager?: EntityManager): Promise<number | null> {
-    const [row] = await (manager ?? this.dataSource.manager).query(`SELECT max(version) AS v FROM policy_versions`);
+    const [row] = await (manager ?? this.dataSource.manager).query(`SELECT ${VERSION_IN_FORCE_SQL} AS v`);
     return row?.v ?? null;
-  }
-
-  /** A condition, for a statement that writes, that `version` is still the one in force when it runs. */
-  inForceIs(statement: OneStatement, version: number): string {
-    return `(SELECT max(version) FROM policy_versions) = ${statement.param(version, 'int')}`;
   }
 
   async versionNumbers(): Promise<{ version: number; publishedAt: Date; major: boolean; sha256: string; title: string; changes: ClauseChanges }[]> {

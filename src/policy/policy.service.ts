@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorKind } from '../common/errors/app-error';
-import { OneStatement } from '../database/one-statement';
-import { checkDisclosureBasis, checkJustification, clauseForConsentPurpose, DisclosureBasisQuery, outcomesJustifiedBy } from './domain/justification';
+import {
+  checkDisclosureBasis,
+  checkJustification,
+  clauseForConsentPurpose,
+  DisclosureBasisQuery,
+  justifyingClauses,
+  outcomesJustifiedBy,
+} from './domain/justification';
 import { ConsentPurposeKey, Outcome, RequestType } from './domain/policy.types';
 import { clauseNotFound, clausesDoNotJustify, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
 import { PolicyRepository } from './policy.repository';
@@ -28,8 +34,8 @@ export class PolicyService {
   }
 
   /**
-   * The version in force as this process last read it, for a write that makes `pinsVersionInForce`
-   * its statement's condition instead of asking first: publishing is rare, so the guess is nearly
+   * The version in force as this process last read it, for a write that makes "still in force"
+   * (VERSION_IN_FORCE_SQL) its statement's condition instead of asking first: publishing is rare, so the guess is nearly
    * always right, and a wrong one writes nothing (call `versionInForceChanged` and try again).
    */
   async lastSeenVersion(): Promise<number> {
@@ -39,11 +45,6 @@ export class PolicyService {
 
   versionInForceChanged(): void {
     this.lastSeen = null;
-  }
-
-  /** Makes `statement` write nothing unless `version` is still in force when it runs. */
-  pinsVersionInForce(statement: OneStatement, version: number): void {
-    statement.onlyIf(this.repo.inForceIs(statement, version));
   }
 
   async current(): Promise<PolicyVersion> {
@@ -97,6 +98,27 @@ export class PolicyService {
     if (result.unknownClauses.length > 0) throw unknownClauses(result.unknownClauses, version, v.rules.clauseIds);
     if (!result.justified) throw clausesDoNotJustify(clauseIds, result.justifyingClauses, `"${outcome}" for a ${requestType} request`, version);
     return this.cite(version, clauseIds);
+  }
+
+  /** The clauses of `version` that could justify `outcome` for a request of `requestType`, with their text: what a reviewer may cite. */
+  async justifyingClauses(version: number, requestType: RequestType, outcome: Outcome): Promise<CitedClause[]> {
+    const v = await this.get(version);
+    return this.cite(version, justifyingClauses(v.rules, requestType, outcome));
+  }
+
+  /**
+   * What a withdrawal of consent cites, checked like any decision: the clauses that give the subject
+   * the right to withdraw whatever the purpose (those of the version's justifying clauses that
+   * belong to no purpose: face.use.3 in version 1), then each withdrawn purpose's own clause. A
+   * `face_basic` withdrawal needs the former: its clause (face.collect.1) says the information is
+   * necessary, and justifies no withdrawal.
+   */
+  async withdrawalCitation(version: number, purposes: readonly ConsentPurposeKey[]): Promise<CitedClause[]> {
+    const { rules } = await this.get(version);
+    const ofSomePurpose = new Set(Object.values(rules.consentPurposes));
+    const general = justifyingClauses(rules, RequestType.WithdrawConsent, Outcome.Approve).filter((id) => !ofSomePurpose.has(id));
+    const own = purposes.map((purpose) => clauseForConsentPurpose(rules, purpose));
+    return this.assertJustified(version, RequestType.WithdrawConsent, Outcome.Approve, [...new Set([...general, ...own])]);
   }
 
   /** The disclosure register's check (recipient kind ↔ basis, consents on file, cross-border). */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AuditEventRow } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { AuditEventInput } from '../audit/audit.types';
 import { isUniqueViolation } from '../common/errors/database-errors';
-import { OneStatement } from '../database/one-statement';
 import { Actor, ActorRole } from '../kernel/actor';
 import { checkTransition, RequestAction, statusesAllowing, Transition } from './domain/request-lifecycle';
 import { DECIDED_STATUSES, RequestStatus } from './domain/request-status';
@@ -118,28 +118,15 @@ export class RequestLifecycle {
     return { request: updated, event };
   }
 
-  /** The first timeline entry and audit event of a request just inserted (status `submitted`). */
-  async recordSubmission(manager: EntityManager, request: SubjectRequest, actor: Actor, record: TransitionRecord = {}): Promise<RequestEvent> {
-    this.assertMaySubmit(request, actor);
-    return this.record(manager, request, RequestAction.Submit, null, actor, record);
-  }
-
   /**
-   * The same, as parts of the statement that inserts the request (`request` holds the values that
-   * statement writes), timed at its submission. Returns the timeline part's name and the entry as
-   * it will be written, less its id and write order, which the part's row gives.
+   * What a filing writes besides the request itself: its first timeline entry and its audit event
+   * (hashed), computed for the filing's one statement (FilingRepository), which times the entry at
+   * the submission. Throws unless `actor` may file a request of this type.
    */
-  recordSubmissionIn(
-    statement: OneStatement,
-    request: SubjectRequest,
-    actor: Actor,
-    record: TransitionRecord = {},
-  ): { part: string; event: Omit<RequestEvent, 'id' | 'n'> } {
+  submission(request: SubjectRequest, actor: Actor, record: TransitionRecord = {}): { entry: Required<NewRequestEvent>; audit: AuditEventRow } {
     this.assertMaySubmit(request, actor);
     const { event, audit } = describe(request, RequestAction.Submit, null, actor, record);
-    const part = this.repo.appendEventIn(statement, event, request.submittedAt);
-    this.audit.recordIn(statement, audit);
-    return { part, event: { ...event, at: request.submittedAt } };
+    return { entry: event, audit: this.audit.prepare(audit) };
   }
 
   private assertMaySubmit(request: SubjectRequest, actor: Actor): void {

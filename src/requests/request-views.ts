@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { iso } from '../common/time/iso';
 import { Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { CLOCK_RUNNING_STATUSES, RequestStatus } from './domain/request-status';
-import { REFUSAL_RIGHTS_NOTICE } from './domain/rights-notice';
+import { REFUSAL_RIGHTS_NOTICE } from '../kernel/rights-notice';
 import { ClauseView, DecisionView, RequestSummary, RequestView, StaffRequestView, TimelineEntry } from './dto/request-view.dto';
 import { RequestEvent } from './request-event.entity';
 import { RequestsRepository } from './requests.repository';
@@ -113,8 +114,4 @@ export function staffFields(request: SubjectRequest, now: Date) {
     overdueFlaggedAt: request.overdueFlaggedAt ? iso(request.overdueFlaggedAt) : null,
     closedAt: request.closedAt ? iso(request.closedAt) : null,
   };
-}
-
-export function iso(value: Date | string): string {
-  return new Date(value).toISOString();
 }

@@ -5,7 +5,9 @@ import { ConsentsModule } from '../consents/consents.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
+import { FilingRepository } from './filing.repository';
 import { RequestLifecycle } from './request-lifecycle.service';
+import { RequestReader } from './request-reader';
 import { RequestViews } from './request-views';
 import { RequestsController } from './requests.controller';
 import { RequestsRepository } from './requests.repository';
@@ -14,12 +16,12 @@ import { SubjectRequest } from './subject-request.entity';
 
 /**
  * Intake and the subject's side of a request. Exports the lifecycle (the one way a request changes
- * state), the repository and the views, which review and fulfilment build on.
+ * state), the read port and the deadlines, which review and fulfilment build on (see index.ts).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, ConsentsModule, PolicyModule],
   controllers: [RequestsController],
-  providers: [RequestsRepository, RequestLifecycle, RequestViews, RequestDeadlines, RequestsService],
-  exports: [RequestsRepository, RequestLifecycle, RequestViews, RequestDeadlines],
+  providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService],
+  exports: [RequestLifecycle, RequestReader, RequestDeadlines],
 })
 export class RequestsModule {}

@@ -8,10 +8,9 @@ import { actorOf, SYSTEM_ACTOR } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { ConsentsService } from '../consents/consents.service';
-import { OneStatement } from '../database/one-statement';
 import { NotificationKind } from '../notifications/notification-kind';
+import { NewNotice } from '../notifications/notifications.repository';
 import { NotificationsService } from '../notifications/notifications.service';
-import { justifyingClauses } from '../policy/domain/justification';
 import { ConsentPurposeKey, Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
@@ -22,8 +21,10 @@ import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { RequestLifecycle, TransitionResult } from './request-lifecycle.service';
-import { iso, RequestViews } from './request-views';
+import { iso } from '../common/time/iso';
+import { RequestViews } from './request-views';
 import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, policyInFlux, requestNotFound } from './requests.errors';
+import { FiledRow, FilingRepository } from './filing.repository';
 import { IDEMPOTENCY_KEY, NewRequestRow, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
 
@@ -60,6 +61,7 @@ export class RequestsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: RequestsRepository,
+    private readonly filings: FilingRepository,
     private readonly lifecycle: RequestLifecycle,
     private readonly views: RequestViews,
     private readonly deadlines: RequestDeadlines,
@@ -78,10 +80,7 @@ export class RequestsService {
       if (earlier) return earlier;
     }
     try {
-      const filed =
-        dto.type === RequestType.WithdrawConsent
-          ? await this.dataSource.transaction((manager) => this.fileWithdrawal(manager, user, dto, idempotencyKey ?? null, fingerprint))
-          : await this.file(user, dto, idempotencyKey ?? null, fingerprint);
+      const filed = await this.file(user, dto, idempotencyKey ?? null, fingerprint);
       // The whole timeline was written by this filing: answer from it rather than read it back.
       return { replayed: false, request: await this.views.forSubjectWithTimeline(filed.request, filed.timeline) };
     } catch (err) {
@@ -165,49 +164,54 @@ export class RequestsService {
   }
 
   /**
-   * A request staff will decide: the request, its first timeline entry, its audit event and the
-   * receipt for the subject, written by one statement (atomic without a transaction around it).
-   * It is pinned to the version in force as this process last saw it, and writes nothing if
-   * another has been published since: then it reads the new one and files again.
+   * Files a request: the request, its first timeline entry, its audit event and (for a request
+   * staff will decide) the subject's receipt, computed here and written by the filing's one
+   * statement. It is pinned to the version in force as this process last saw it and writes nothing
+   * if another has been published since: then it reads the new one and files again.
+   *
+   * A request the system decides at once (a withdrawal of consent) is filed the same way, inside the
+   * transaction that then decides it, so that it exists only with its decision.
    */
   private async file(user: AuthUser, dto: NewRequestDto, key: string | null, fingerprint: string | null): Promise<Filed> {
-    const manager = this.dataSource.manager;
     for (let attempt = 1; ; attempt += 1) {
       const row = this.newRow(user, dto, key, fingerprint, new Date(), await this.policy.lastSeenVersion());
-      const statement = new OneStatement();
-      this.policy.pinsVersionInForce(statement, row.policyVersion);
-      const requestPart = this.repo.insertIn(statement, row);
-      const submission = this.lifecycle.recordSubmissionIn(statement, asFiled(row), actorOf(user), { data: { dueAt: iso(row.dueAt) } });
-      this.notifications.enqueueIn(statement, {
-        userId: user.id,
-        kind: NotificationKind.RequestReceived,
-        data: { requestId: row.id, requestType: row.type, dueAt: iso(row.dueAt) },
-      });
-      const filed = await this.repo.runFiling(manager, statement, requestPart, submission.part);
-      if (filed) {
-        const { eventId, eventN, ...request } = filed;
-        return { request, timeline: [{ ...submission.event, id: eventId, n: eventN }] };
-      }
+      const filed =
+        dto.type === RequestType.WithdrawConsent
+          ? await this.dataSource.transaction((manager) => this.fileAndWithdraw(manager, user, row, dto))
+          : await this.fileForReview(user, row);
+      if (filed) return filed;
       this.policy.versionInForceChanged();
       if (attempt === MAX_FILING_ATTEMPTS) throw policyInFlux();
     }
   }
 
-  /** A withdrawal of consent, filed and decided by the system in one transaction. */
-  private async fileWithdrawal(
-    manager: EntityManager,
-    user: AuthUser,
-    dto: WithdrawConsentRequestDto,
-    key: string | null,
-    fingerprint: string | null,
-  ): Promise<Filed> {
-    const { now, policyVersion } = await this.repo.filingContext(manager);
-    // None published: the policy service answers that refusal.
-    const row = this.newRow(user, dto, key, fingerprint, now, policyVersion ?? (await this.policy.currentVersion(manager)));
-    const request = await this.repo.insert(manager, row);
-    const submitted = await this.lifecycle.recordSubmission(manager, request, actorOf(user), { data: { dueAt: iso(request.dueAt) } });
-    const { request: completed, event: decided } = await this.withdrawAtOnce(manager, request, dto);
-    return { request: completed, timeline: [submitted, decided] };
+  /** A request staff will decide, with its receipt; null when the version pinned is no longer in force. */
+  private async fileForReview(user: AuthUser, row: NewRequestRow): Promise<Filed | null> {
+    const manager = this.dataSource.manager;
+    const receipt = this.notifications.prepare({
+      userId: user.id,
+      kind: NotificationKind.RequestReceived,
+      data: { requestId: row.id, requestType: row.type, dueAt: iso(row.dueAt) },
+    });
+    const filed = await this.insertFiling(manager, user, row, receipt);
+    if (filed) this.notifications.written(manager);
+    return filed;
+  }
+
+  /** A withdrawal of consent, filed and decided by the system in the caller's transaction. */
+  private async fileAndWithdraw(manager: EntityManager, user: AuthUser, row: NewRequestRow, dto: WithdrawConsentRequestDto): Promise<Filed | null> {
+    const filed = await this.insertFiling(manager, user, row, null);
+    if (!filed) return null;
+    const { request: completed, event: decided } = await this.withdrawAtOnce(manager, filed.request, dto);
+    return { request: completed, timeline: [...filed.timeline, decided] };
+  }
+
+  private async insertFiling(manager: EntityManager, user: AuthUser, row: NewRequestRow, receipt: NewNotice | null): Promise<Filed | null> {
+    const { entry, audit } = this.lifecycle.submission(asFiled(row), actorOf(user), { data: { dueAt: iso(row.dueAt) } });
+    const written: FiledRow | null = await this.filings.insert(manager, { request: row, entry, audit, receipt });
+    if (!written) return null;
+    const { eventId, eventN, ...request } = written;
+    return { request, timeline: [{ ...entry, id: eventId, n: eventN, at: row.submittedAt }] };
   }
 
   /** The row a filing inserts: pinned to a policy version, due by the configured deadline. */
@@ -239,11 +243,10 @@ export class RequestsService {
       request.policyVersion,
       { confirmFaceBasic: dto.confirmFaceBasic === true, requestId: request.id },
     );
-    const clauses = await this.withdrawalCitation(
+    const cited = await this.policy.withdrawalCitation(
       request.policyVersion,
-      withdrawn.map((w) => w.clause.id),
+      withdrawn.map((w) => w.purpose),
     );
-    const cited = await this.policy.assertJustified(request.policyVersion, RequestType.WithdrawConsent, Outcome.Approve, clauses);
     const decided = await this.lifecycle.apply(manager, {
       request,
       action: RequestAction.Decide,
@@ -262,19 +265,6 @@ export class RequestsService {
       data: { requestId: request.id, requestType: request.type, outcome: Outcome.Approve, clauses: cited.map((c) => c.id) },
     });
     return decided;
-  }
-
-  /**
-   * What a withdrawal cites: the clauses that give the subject the right to withdraw whatever the
-   * purpose (those of the version's justifying clauses that belong to no purpose, face.use.3 in
-   * version 1), then each purpose's own clause. A `face_basic` withdrawal needs the former: its
-   * clause (face.collect.1) says the information is necessary, and justifies no withdrawal.
-   */
-  private async withdrawalCitation(policyVersion: number, purposeClauses: string[]): Promise<string[]> {
-    const { rules } = await this.policy.get(policyVersion);
-    const ofSomePurpose = new Set(Object.values(rules.consentPurposes));
-    const general = justifyingClauses(rules, RequestType.WithdrawConsent, Outcome.Approve).filter((id) => !ofSomePurpose.has(id));
-    return [...new Set([...general, ...purposeClauses])];
   }
 
   private async confirmPassword(user: AuthUser, password: string): Promise<void> {

@@ -7,8 +7,8 @@ import { SYSTEM_ACTOR } from '../kernel/actor';
 import { JobsService } from '../jobs/jobs.service';
 import { NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
-import { iso } from '../requests/request-views';
-import { RequestsRepository } from '../requests/requests.repository';
+import { iso } from '../common/time/iso';
+import { ReviewRepository } from './review.repository';
 
 export const OVERDUE_SCAN_JOB = 'requests.overdue-scan';
 /** Every five minutes: a request is late by at most that much before the queue's flag and the notice. */
@@ -25,7 +25,7 @@ const BATCH = 500;
 export class OverdueScanner implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: RequestsRepository,
+    private readonly repo: ReviewRepository,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly jobs: JobsService,

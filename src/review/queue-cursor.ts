@@ -1,5 +1,5 @@
 import { isUUID } from 'class-validator';
-import type { QueuePosition } from '../requests/requests.repository';
+import type { QueuePosition } from './review.repository';
 import { invalidCursor } from './review.errors';
 
 /**

@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { PolicyModule } from '../policy/policy.module';
-import { RequestsModule } from '../requests/requests.module';
+import { RequestsModule } from '../requests';
 import { SubjectsModule } from '../subjects/subjects.module';
 import { OverdueScanner } from './overdue-scanner';
 import { ReviewController } from './review.controller';
+import { ReviewRepository } from './review.repository';
 import { ReviewService } from './review.service';
 
-/** The staff workflow over requests (the lifecycle and repository come from RequestsModule). */
+/** The staff workflow over requests: its own queries, and the lifecycle and read port RequestsModule exports. */
 @Module({
   imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule],
   controllers: [ReviewController],
-  providers: [ReviewService, OverdueScanner],
+  providers: [ReviewRepository, ReviewService, OverdueScanner],
   exports: [OverdueScanner],
 })
 export class ReviewModule {}

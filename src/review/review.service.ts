@@ -8,23 +8,29 @@ import type { AuthUser } from '../kernel/auth-user';
 import { AppError, ErrorKind } from '../common/errors/app-error';
 import { NotificationData, NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
-import { justifyingClauses } from '../policy/domain/justification';
 import { OUTCOMES, Outcome } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
-import { RequestAction, statusAfterDecision } from '../requests/domain/request-lifecycle';
-import { RequestStatus } from '../requests/domain/request-status';
-import { RequestLifecycle, TransitionInput } from '../requests/request-lifecycle.service';
-import { ClauseView, StaffRequestView } from '../requests/dto/request-view.dto';
-import { iso, RequestViews, staffFields } from '../requests/request-views';
-import { requestNotFound } from '../requests/requests.errors';
-import { QueueRow, RequestsRepository } from '../requests/requests.repository';
-import { SubjectRequest } from '../requests/subject-request.entity';
+import { iso } from '../common/time/iso';
+import {
+  ClauseView,
+  RequestAction,
+  RequestLifecycle,
+  RequestReader,
+  requestNotFound,
+  RequestStatus,
+  staffFields,
+  StaffRequestView,
+  statusAfterDecision,
+  SubjectRequest,
+  TransitionInput,
+} from '../requests';
 import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
 import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
 import { DecisionOptions, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
+import { QueueRow, ReviewRepository } from './review.repository';
 import {
   alreadyClaimed,
   alreadyExtended,
@@ -54,9 +60,9 @@ const OUTCOMES_NEEDING_REASON: readonly Outcome[] = [Outcome.Reject, Outcome.Par
 export class ReviewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: RequestsRepository,
+    private readonly repo: ReviewRepository,
+    private readonly requests: RequestReader,
     private readonly lifecycle: RequestLifecycle,
-    private readonly views: RequestViews,
     private readonly policy: PolicyService,
     private readonly subjects: SubjectsService,
     private readonly notifications: NotificationsService,
@@ -77,7 +83,7 @@ export class ReviewService {
   async get(_user: AuthUser, id: string): Promise<StaffRequestPage> {
     const request = await this.find(id);
     return {
-      ...(await this.views.forStaff(request)),
+      ...(await this.requests.staffView(request)),
       subject: await this.maskedSubject(request.subjectId),
       options: await this.options(request),
     };
@@ -87,7 +93,7 @@ export class ReviewService {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Claim, user.role);
     await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
-    if (request.assigneeId === user.id) return this.views.forStaff(request);
+    if (request.assigneeId === user.id) return this.requests.staffView(request);
     if (request.assigneeId) throw alreadyClaimed(request.assigneeId);
     return this.transition(request, user, RequestAction.Claim, { changes: { assigneeId: user.id }, record: { data: { assigneeId: user.id } } });
   }
@@ -100,7 +106,7 @@ export class ReviewService {
     const assignee = await this.accounts.findById(assigneeId);
     if (!assignee || !eligible.includes(assignee.role)) throw assigneeNotReviewer(eligible);
     await this.assertNotDeciderOfAppeal(request, assigneeId, ErrorKind.Unprocessable);
-    if (request.assigneeId === assigneeId) return this.views.forStaff(request);
+    if (request.assigneeId === assigneeId) return this.requests.staffView(request);
     return this.transition(request, user, RequestAction.Assign, { changes: { assigneeId }, record: { data: { assigneeId } } });
   }
 
@@ -175,7 +181,7 @@ export class ReviewService {
       if (notice) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice(result.request) });
       return result;
     });
-    return this.views.forStaff(updated);
+    return this.requests.staffView(updated);
   }
 
   /** On a request under appeal: throws if `accountId` made the decision appealed against. */
@@ -186,10 +192,9 @@ export class ReviewService {
 
   /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
   private async options(request: SubjectRequest): Promise<DecisionOptions> {
-    const { rules } = await this.policy.get(request.policyVersion);
     const entries = await Promise.all(
       OUTCOMES.map(async (outcome) => {
-        const cited = await this.policy.cite(request.policyVersion, justifyingClauses(rules, request.type, outcome));
+        const cited = await this.policy.justifyingClauses(request.policyVersion, request.type, outcome);
         return [outcome, cited.map(({ id, text }) => ({ id, text }))] as const;
       }),
     );
@@ -207,7 +212,7 @@ export class ReviewService {
   }
 
   private async find(id: string): Promise<SubjectRequest> {
-    const request = await this.repo.findById(id);
+    const request = await this.requests.find(id);
     if (!request) throw requestNotFound();
     return request;
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -29,6 +29,30 @@ export function folderGraph(srcDir: string): FolderGraph {
   return graph;
 }
 
+/**
+ * Imports that pass a folder's door: a folder with an `index.ts` is entered by that file alone, so
+ * another folder's `import … from '../requests/requests.repository'` is a violation (tests and
+ * benchmarks are not folders of src/ and may reach in). Each as `importing file → imported path`.
+ */
+export function doorViolations(srcDir: string): string[] {
+  const doors = new Set(
+    readdirSync(srcDir).filter((name) => statSync(join(srcDir, name)).isDirectory() && readdirSync(join(srcDir, name)).includes('index.ts')),
+  );
+  const violations: string[] = [];
+  for (const file of typeScriptFiles(srcDir)) {
+    const from = folderOf(srcDir, file);
+    for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = match[1] ?? match[2];
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      const to = folderOf(srcDir, target);
+      if (to === from || !doors.has(to) || target === join(srcDir, to) || target === join(srcDir, to, 'index')) continue;
+      violations.push(`${relative(srcDir, file)} → ${relative(srcDir, target)}`);
+    }
+  }
+  return violations;
+}
+
 /** Every cycle among the folders, each as the path that closes it (`a → b → a`). */
 export function folderCycles(graph: FolderGraph): string[][] {
   const cycles: string[][] = [];
@@ -55,9 +79,11 @@ export function describeGraph(graph: FolderGraph): string {
     .join('\n');
 }
 
+/** The folder of src/ a file (or a folder, imported through its index) belongs to. */
 function folderOf(srcDir: string, path: string): string {
   const [first, ...rest] = relative(srcDir, path).split(sep);
-  return rest.length === 0 ? '(root)' : first;
+  if (rest.length > 0) return first;
+  return existsSync(path) && statSync(path).isDirectory() ? first : '(root)';
 }
 
 function typeScriptFiles(dir: string): string[] {
@@ -73,5 +99,7 @@ if (require.main === module) {
   process.stdout.write(`${describeGraph(graph)}\n`);
   const cycles = folderCycles(graph);
   for (const cycle of cycles) process.stdout.write(`cycle: ${cycle.join(' → ')}\n`);
-  process.exitCode = cycles.length > 0 ? 1 : 0;
+  const bypassed = doorViolations(resolve(__dirname, '../../src'));
+  for (const violation of bypassed) process.stdout.write(`past the door: ${violation}\n`);
+  process.exitCode = cycles.length > 0 || bypassed.length > 0 ? 1 : 0;
 }

@@ -67,6 +67,14 @@ export const NEW_PURPOSE_FAMILY = 'new_purpose:*';
 export type NewPurpose = `new_purpose:${string}`;
 export type ConsentPurposeKey = ConsentPurpose | NewPurpose;
 
+/**
+ * What a clause id looks like (`3.c`, `face.retain.2`): lowercase letters and digits in dotted
+ * segments. The parser names clauses so; every input that names a clause is checked against this.
+ */
+export const CLAUSE_ID_PATTERN = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
+export const CLAUSE_ID_MAX_LENGTH = 64;
+export const CLAUSE_ID_HINT = 'a clause id such as 3.c or face.retain.2';
+
 const NEW_PURPOSE_PATTERN = /^new_purpose:[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 export function isNewPurpose(value: string): value is NewPurpose {

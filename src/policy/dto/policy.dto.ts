@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN } from '../domain/policy.types';
 
 export class PublishPolicyDto {
   /** the policy text, Markdown, as it will be published */
@@ -40,8 +41,8 @@ export class VersionParamDto {
 
 export class ClauseParamDto {
   /** a clause id such as 3.c or face.retain.2 */
-  @Matches(/^[a-z0-9]+(\.[a-z0-9]+)*$/, { message: 'id must be a clause id such as 3.c or face.retain.2' })
-  @MaxLength(64)
+  @Matches(CLAUSE_ID_PATTERN, { message: `id must be ${CLAUSE_ID_HINT}` })
+  @MaxLength(CLAUSE_ID_MAX_LENGTH)
   id: string;
 }
 

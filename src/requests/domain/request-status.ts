@@ -40,10 +40,6 @@ export const DECIDED_STATUSES: readonly RequestStatus[] = [
   RequestStatus.UnderAppeal,
 ];
 
-export function isOpen(status: RequestStatus): boolean {
-  return OPEN_STATUSES.includes(status);
-}
-
 /** `'a', 'b'` for a SQL `IN (…)` list in a query; the values are these enum constants, never input. */
 export function sqlList(statuses: readonly RequestStatus[]): string {
   return statuses.map((s) => `'${s}'`).join(', ');

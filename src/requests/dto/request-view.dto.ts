@@ -1,6 +1,6 @@
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from '../domain/request-status';
-import type { RightsNotice } from '../domain/rights-notice';
+import type { RightsNotice } from '../../kernel/rights-notice';
 
 /** A cited clause as people read it: its id and its text in the version the request was filed under. */
 export class ClauseView {

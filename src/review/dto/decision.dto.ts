@@ -14,12 +14,10 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { Outcome } from '../../policy/domain/policy.types';
+import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN, Outcome } from '../../policy/domain/policy.types';
 
 export const DECISION_OUTCOMES = [Outcome.Approve, Outcome.Reject, Outcome.Partial] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
-
-const CLAUSE_ID = /^[a-z0-9]+(\.[a-z0-9]+)*$/;
 
 /** Clause ids of the policy version the request was filed under, e.g. `face.retain.2`. */
 function Clauses(): PropertyDecorator {
@@ -29,8 +27,8 @@ function Clauses(): PropertyDecorator {
     ArrayMaxSize(20)(target, key);
     ArrayUnique()(target, key);
     IsString({ each: true })(target, key);
-    MaxLength(64, { each: true })(target, key);
-    Matches(CLAUSE_ID, { each: true, message: 'each value in clauses must be a clause id such as 3.c or face.retain.2' })(target, key);
+    MaxLength(CLAUSE_ID_MAX_LENGTH, { each: true })(target, key);
+    Matches(CLAUSE_ID_PATTERN, { each: true, message: `each value in clauses must be ${CLAUSE_ID_HINT}` })(target, key);
   };
 }
 

@@ -1,5 +1,5 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { ClauseView, RequestSummary, StaffRequestView } from '../../requests/dto/request-view.dto';
+import { ClauseView, RequestSummary, StaffRequestView } from '../../requests';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
 
 /** One request in the review queue: its summary and what staff see of it, without its timeline. */

@@ -1,0 +1,15 @@
+// The door of the requests capability: everything another folder may use of it. Its repository,
+// its filing and its services stay inside; a request changes only through RequestLifecycle.apply,
+// and is read through RequestReader (the architecture test holds other folders to this file).
+export { RequestsModule } from './requests.module';
+export { RequestLifecycle } from './request-lifecycle.service';
+export type { TransitionInput, TransitionRecord, TransitionResult } from './request-lifecycle.service';
+export { RequestReader } from './request-reader';
+export { RequestDeadlines } from './request-deadlines';
+export { staffFields } from './request-views';
+export { RequestAction, statusAfterDecision } from './domain/request-lifecycle';
+export { CLOCK_RUNNING_STATUSES, OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
+export { ClauseView, RequestSummary, StaffRequestView } from './dto/request-view.dto';
+export { requestNotFound } from './requests.errors';
+export { REQUEST_COLUMNS } from './requests.repository';
+export type { SubjectRequest } from './subject-request.entity';
