@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<void> {
   let stop: (() => Promise<void>) | undefined;
   try {
     const portal = await startPortalInProcess(portalEnv(db.url));
-    stop = portal.stop;
+    stop = () => portal.stop();
     const ds = portal.app.get(DataSource);
     const review = portal.app.get(ReviewService);
     console.log(await describeServer(db.url, db.embedded));

@@ -65,7 +65,7 @@ async function passwordOf(o: PasswordOptions): Promise<string> {
   try {
     return password(line);
   } catch (err) {
-    throw new Error(`--password-stdin: the password ${(err as Error).message}`);
+    throw new Error(`--password-stdin: the password ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -6,13 +6,13 @@ import { Public, Roles } from '../kernel/access.decorators';
 import { AccessGuard } from './access.guard';
 
 class Routes {
-  undeclared(): void {}
+  undeclared(this: void): void {}
 
   @Public()
-  open(): void {}
+  open(this: void): void {}
 
   @Roles()
-  nobody(): void {}
+  nobody(this: void): void {}
 }
 
 const contextFor = (handler: keyof Routes): ExecutionContext =>

@@ -17,17 +17,16 @@ export class SessionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async open(manager: EntityManager, userId: string, kind: SessionKind, ttlSeconds: number): Promise<string> {
-    const [row] = await manager.query(`INSERT INTO sessions (user_id, kind, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`, [
-      userId,
-      kind,
-      ttlSeconds,
-    ]);
+    const [row]: { id: string }[] = await manager.query(
+      `INSERT INTO sessions (user_id, kind, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`,
+      [userId, kind, ttlSeconds],
+    );
     return row.id;
   }
 
   /** The session with its account, if it is neither revoked nor expired. Role is read fresh every time. */
   async findLive(sessionId: string, userId: string): Promise<LiveSession | null> {
-    const rows = await this.dataSource.query(
+    const rows: LiveSession[] = await this.dataSource.query(
       `SELECT s.id AS "sessionId", u.id AS "userId", u.role, u.subject_ref AS "subjectRef", (u.mfa_enabled_at IS NOT NULL) AS "mfaEnabled"
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,

@@ -12,7 +12,7 @@ export class AppConfig {
   constructor(config: ConfigService) {
     const env = new Environment();
     for (const key of Object.keys(env) as (keyof Environment)[]) {
-      const value = config.get(key);
+      const value: unknown = config.get(key);
       if (value !== undefined) Object.assign(env, { [key]: value });
     }
     for (const key of ['DATABASE_URL', 'APP_SECRET', 'CORS_ORIGINS'] as const) {

@@ -6,4 +6,4 @@ import { buildDataSourceOptions } from './typeorm-options';
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL must be set to run the TypeORM CLI');
 
-export default new DataSource(buildDataSourceOptions(url, { entities: [`${__dirname}/../**/*.entity.{ts,js}`] } as object));
+export default new DataSource(buildDataSourceOptions(url, { entities: [`${__dirname}/../**/*.entity.{ts,js}`] }));

@@ -19,10 +19,10 @@ const EMBEDDED_DATABASE = 'portal';
  * process of ours (the portal, say, while an operator runs the CLI) already runs it.
  */
 export async function resolveDatabase(env: Environment): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, release: async () => undefined };
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, release: () => Promise.resolve() };
   const dir = resolve(env.DATA_DIR, 'postgres');
   const running = await runningEmbeddedUrl(dir, env.EMBEDDED_PG_PORT);
-  if (running) return { url: running, embedded: true, release: async () => undefined };
+  if (running) return { url: running, embedded: true, release: () => Promise.resolve() };
   const db = await startEmbeddedPostgres({ dir, port: env.EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE, persistent: true });
   return { url: db.url, embedded: true, release: () => db.stop() };
 }

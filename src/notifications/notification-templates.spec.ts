@@ -65,12 +65,7 @@ describe('notice templates', () => {
   });
 
   it('shows only what the data holds: stray fields never reach the text', () => {
-    const n = renderNotice(
-      NotificationKind.RequestQuestion,
-      { requestId, requestType: 'access', note: 'Li Si, 13800000000' } as Record<string, unknown>,
-      'zh-CN',
-      ctx,
-    );
+    const n = renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'access', note: 'Li Si, 13800000000' }, 'zh-CN', ctx);
     expect(n.text).not.toContain('Li Si');
     expect(n.text).not.toContain('13800000000');
   });

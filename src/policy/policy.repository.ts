@@ -22,7 +22,7 @@ export class PolicyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async currentVersionNumber(manager?: EntityManager): Promise<number | null> {
-    const [row] = await (manager ?? this.dataSource.manager).query(`SELECT ${VERSION_IN_FORCE_SQL} AS v`);
+    const [row]: { v: number | null }[] = await (manager ?? this.dataSource.manager).query(`SELECT ${VERSION_IN_FORCE_SQL} AS v`);
     return row?.v ?? null;
   }
 
@@ -31,7 +31,7 @@ export class PolicyRepository {
   }
 
   async load(version: number): Promise<PolicyVersion | null> {
-    const [v] = await this.dataSource.query(
+    const [v]: Omit<PolicyVersion, 'clauses'>[] = await this.dataSource.query(
       `SELECT version, published_at AS "publishedAt", major, title, sha256, rules, rules_source AS "rulesSource",
               glosses, warnings, changes, source_markdown AS "sourceMarkdown"
        FROM policy_versions WHERE version = $1`,

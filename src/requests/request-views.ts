@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { iso } from '../common/time/iso';
-import { Outcome, RequestType } from '../policy/domain/policy.types';
+import { Outcome } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { CLOCK_RUNNING_STATUSES, RequestStatus } from './domain/request-status';
@@ -81,7 +81,7 @@ export class RequestViews {
     const decisionOf = (e: RequestEvent | undefined): DecisionView | null =>
       e ? { outcome: e.outcome as Outcome, clauses: clauses(e.clauses), reason: e.reason, decidedAt: iso(e.at), decidedByRole: e.actorRole } : null;
     const last = (action: RequestAction, where: (e: RequestEvent) => boolean = () => true) =>
-      [...events].reverse().find((e) => e.action === action && where(e));
+      [...events].reverse().find((e) => e.action === (action as string) && where(e));
 
     const decision = last(RequestAction.Decide, (e) => e.outcome !== null && DECISION_OUTCOMES.includes(e.outcome));
     const extension = last(RequestAction.Extend);

@@ -206,7 +206,7 @@ export class ReviewService {
     try {
       return await this.subjects.maskedSubject(userId);
     } catch (err) {
-      if (err instanceof AppError && err.code === SubjectErrorCode.SubjectNotFound) return null;
+      if (err instanceof AppError && err.code === (SubjectErrorCode.SubjectNotFound as string)) return null;
       throw err;
     }
   }

@@ -19,7 +19,7 @@ export class SubjectsRepository {
 
   /** A data subject's account (staff, legal and admin accounts are not subjects). */
   async findSubject(id: string, manager?: EntityManager): Promise<SubjectRecord | null> {
-    const [row] = await (manager ?? this.dataSource.manager).query(
+    const [row]: SubjectRecord[] = await (manager ?? this.dataSource.manager).query(
       `SELECT id, subject_ref AS "subjectRef", email, display_name AS "displayName", phone, locale, created_at AS "createdAt"
        FROM users WHERE id = $1 AND role = $2`,
       [id, Role.Subject],

@@ -146,7 +146,7 @@ function missingCrossBorderConsent(rules: PolicyRules, query: DisclosureBasisQue
 }
 
 function isConsentOnFile(purpose: ConsentPurposeKey, consentsOnFile: readonly string[]): boolean {
-  return purpose === NEW_PURPOSE_FAMILY ? consentsOnFile.some(isNewPurpose) : consentsOnFile.includes(purpose);
+  return (purpose as string) === NEW_PURPOSE_FAMILY ? consentsOnFile.some(isNewPurpose) : consentsOnFile.includes(purpose);
 }
 
 function unknownClausesOf(rules: PolicyRules, clauses: readonly string[]): string[] {
