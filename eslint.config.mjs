@@ -1,5 +1,6 @@
 // ESLint with typescript-eslint's type-aware rules over every TypeScript file of the project.
 // Formatting is Prettier's (eslint-config-prettier turns off the rules that would fight it).
+import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
@@ -8,6 +9,9 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/'] },
   js.configs.recommended,
+  comments.recommended,
+  // A rule switched off in place says why, after `--`.
+  { rules: { '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }] } },
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],

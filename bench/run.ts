@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     console.error(`Usage: npm run bench -- <name> [options]; available: ${available.join(', ')}`);
     process.exit(1);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the benchmark is chosen by name at run time
   const bench = require(join(__dirname, name)) as Bench;
   await bench.run(args);
 }

