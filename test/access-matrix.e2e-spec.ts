@@ -19,9 +19,12 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   take no resource id (filing, granting a consent) "other" tries to name the first subject in the
  *   body, which is refused as an unknown field; on lists, it must not see the first subject's rows.
  * - `staff·own`, `legal·own`: a reviewer on a request free for them or already theirs (unclaimed, or
- *   assigned to them); `staff·other`, `legal·other`: on a request held by another reviewer. On a
- *   request under appeal, "own" means the caller made the decision appealed against (an appeal is
- *   for another reviewer), "other" that another reviewer did.
+ *   assigned to them); `staff·other`, `legal·other`: on a request held by another reviewer (only its
+ *   holder works it; legal may reassign it, anyone may take it over explicitly). On a request under
+ *   appeal, "own" means the caller made the decision appealed against (an appeal is for another
+ *   reviewer), "other" that another reviewer did and the caller took the appeal. On reveal, "own" is a
+ *   subject whose request the caller holds, "other" one whose request another reviewer holds (legal
+ *   may reveal anyone).
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
  * Policy routes concern no one's resource: `—` marks the "other" cells there.
  *
@@ -45,12 +48,13 @@ const MATRIX = {
   'GET /api/v1/staff/requests':                         ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'GET /api/v1/staff/requests/:id':                     ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/claim':              ['401',   '403',      '403',        '200',    '409 already_claimed', '200',    '409 already_claimed', '403'],
-  'POST /api/v1/staff/requests/:id/assign':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
-  'POST /api/v1/staff/requests/:id/decision':           ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
-  'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
-  'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/assign':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/take':               ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/decision':           ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
+  'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
+  'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
-  'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '404 subject_not_found', '200',  '200',                 '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
   'GET /api/v1/policy':                                 ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
@@ -91,6 +95,9 @@ interface Cell {
 interface Fixture {
   requestId?: string;
   dueAt?: string;
+  /** the subject a reveal is about, when not the first subject */
+  subjectId?: string;
+  subjectEmail?: string;
 }
 
 interface Call {
@@ -168,9 +175,13 @@ describe('access matrix: every role × own/other resource × every route of requ
     ]);
     for (const r of open) {
       if (['submitted', 'in_review', 'awaiting_subject'].includes(r.status)) await ok(send('POST', `/api/v1/requests/${r.id}/cancel`, alice));
-      else if (r.status === 'under_appeal')
+      else if (r.status === 'under_appeal') {
+        // Legal2 takes the appeal (claims it, or takes it over from whoever holds it), then decides it.
+        const [{ assignee_id: holder }] = await t.dataSource.query(`SELECT assignee_id FROM requests WHERE id = $1`, [r.id]);
+        if (holder === null) await staffPost(legal2, r.id, 'claim');
+        else if (holder !== legal2.id) await staffPost(legal2, r.id, 'take');
         await staffPost(legal2, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
-      else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
+      } else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
     }
   };
 
@@ -258,6 +269,16 @@ describe('access matrix: every role × own/other resource × every route of requ
       call: (c, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/assign`, body: { assigneeId: assigneeFor(c) } }),
       verify: (res, c) => expect(res.body).toMatchObject({ status: 'in_review', assigneeId: assigneeFor(c) }),
     },
+    'POST /api/v1/staff/requests/:id/take': {
+      // Own: the caller already holds it (nothing changes); other: take it over from the other reviewer.
+      prepare: reviewerHeld('access'),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/take`, body: { reason: '原负责人休假，交由我继续处理' } }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ status: 'in_review', assigneeId: c.caller!.id });
+        const [{ assignee_id }] = await t.dataSource.query(`SELECT assignee_id FROM requests WHERE id = $1`, [fx.requestId]);
+        expect(assignee_id).toBe(c.caller!.id);
+      },
+    },
     'POST /api/v1/staff/requests/:id/decision': {
       prepare: reviewerHeld('delete_account'),
       call: (_, fx) => ({
@@ -287,8 +308,12 @@ describe('access matrix: every role × own/other resource × every route of requ
       },
     },
     'POST /api/v1/staff/requests/:id/appeal/decision': {
-      // Own: the caller rejected the request; other: another reviewer did.
-      prepare: (c) => underAppeal(c.holder),
+      // Own: the caller rejected the request; other: another reviewer did, and the caller took the appeal.
+      prepare: async (c) => {
+        const fx = await underAppeal(c.holder);
+        if (c.whose === 'other' && c.caller?.role === Role.Legal) await staffPost(c.caller, fx.requestId!, 'claim');
+        return fx;
+      },
       call: (_, fx) => ({
         path: `/api/v1/staff/requests/${fx.requestId}/appeal/decision`,
         body: { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' },
@@ -299,14 +324,20 @@ describe('access matrix: every role × own/other resource × every route of requ
       },
     },
     'POST /api/v1/staff/subjects/:id/reveal': {
-      // Own: the subject of a request the caller holds; other: of one another reviewer holds.
-      prepare: reviewerHeld('access'),
-      call: () => ({ path: `/api/v1/staff/subjects/${alice.id}/reveal`, body: { field: 'email', reason: REVEAL_REASON } }),
-      verify: async (res, c) => {
-        expect(res.body).toEqual({ field: 'email', value: alice.email });
+      // Own: the subject of a request the caller holds; other: of one another reviewer holds. A subject
+      // of their own per cell, so that earlier cells' work on the first subject does not count.
+      prepare: async (c) => {
+        const subject = await t.user(Role.Subject);
+        const res = await ok(send('POST', '/api/v1/requests', subject, { type: 'access' }), 201);
+        await staffPost(c.holder, res.body.id, 'claim');
+        return { requestId: res.body.id, subjectId: subject.id, subjectEmail: subject.email };
+      },
+      call: (_, fx) => ({ path: `/api/v1/staff/subjects/${fx.subjectId}/reveal`, body: { field: 'email', reason: REVEAL_REASON } }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toEqual({ field: 'email', value: fx.subjectEmail });
         const [event] = await t.dataSource.query(
           `SELECT actor_id FROM audit_events WHERE action = 'subject.revealed' AND entity_id = $1 ORDER BY n DESC LIMIT 1`,
-          [alice.id],
+          [fx.subjectId],
         );
         expect(event.actor_id).toBe(c.caller!.id);
       },
@@ -442,7 +473,7 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(await snapshot(fx)).toEqual(before);
         if (wantStatus === 404) {
           // Indistinguishable from a request that does not exist.
-          const missing = await send(method, path.replace(fx.requestId!, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
+          const missing = await send(method, path.replace((fx.subjectId ?? fx.requestId)!, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
           expect(pick(res.body)).toEqual(pick(missing.body));
         }
       }

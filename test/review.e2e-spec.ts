@@ -149,7 +149,7 @@ describe('review: the staff workflow (HTTP)', () => {
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           staffPost(
-            i % 2 ? staff : staff2,
+            staff,
             id,
             'decision',
             i % 3 ? { outcome: 'approve', clauses: ['face.retain.2'] } : { outcome: 'reject', clauses: ['3.c'], reason: 'court order' },
@@ -190,6 +190,7 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(appeal.body).toMatchObject({ status: 'under_appeal', appeal: { statement: '侦查已经结束', decision: null } });
       expect(appeal.body.rightsNotice).toBeUndefined();
 
+      expect((await staffPost(legal, id, 'claim')).status).toBe(200);
       const before = await t.tableCounts();
       const byStaff = await staffPost(staff, id, 'appeal/decision', { outcome: 'approve', clauses: ['face.retain.2'] });
       expect(byStaff.status).toBe(403);
@@ -204,12 +205,17 @@ describe('review: the staff workflow (HTTP)', () => {
       const view = await subjectView(s, id);
       expect(view.status).toBe('rejected');
       expect(view.appeal.decision).toMatchObject({ outcome: 'reject', decidedByRole: 'legal', clauses: [{ id: 'face.transfer.3' }] });
-      expect(view.rightsNotice).toBeDefined();
+      // Refused again on appeal: the subject is told, in both languages, of the right to sue and to complain.
+      expect(view.rightsNotice).toMatchObject({
+        'zh-CN': expect.stringMatching(/第五十条.*人民法院/),
+        en: expect.stringMatching(/Article 50.*people's court.*complain/),
+      });
       expect((await auditOf(id)).map((e) => e.action)).toEqual([
         'request.submitted',
         'request.claimed',
         'request.decided',
         'request.appealed',
+        'request.claimed',
         'request.appeal_decided',
       ]);
       const again = await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: 'once more' });
@@ -220,6 +226,7 @@ describe('review: the staff workflow (HTTP)', () => {
       const { s, id } = await filed('delete_account', staff);
       await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
       await t.http.post(`/api/v1/requests/${id}/appeal`).set(auth(s)).send({ statement: '保全已解除' });
+      expect((await staffPost(legal, id, 'claim')).status).toBe(200);
       const overturned = await staffPost(legal, id, 'appeal/decision', { outcome: 'approve', clauses: ['face.retain.2'], reason: '保全已解除' });
       expect(overturned.status).toBe(200);
       expect(overturned.body.status).toBe('approved');
@@ -436,7 +443,7 @@ describe('review: the staff workflow (HTTP)', () => {
       const decided = await filed('delete_account', staff);
       await staffPost(staff, decided.id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '保全' });
       const open = await filed('disclosure_log', staff);
-      const until = new Date(Date.now() + 40 * 24 * 3600 * 1000).toISOString();
+      const until = new Date(Date.now() + 20 * 24 * 3600 * 1000).toISOString();
       expect((await staffPost(staff, open.id, 'extend', { until, reason: '等待答复', clauses: ['3.c'] })).status).toBe(200);
       const rows: { source: string; entity_id: string; policy_version: number; clause_id: string; open: boolean }[] = await t.dataSource.query(
         `SELECT * FROM clause_citations WHERE entity_id = ANY($1) ORDER BY source`,

@@ -38,6 +38,15 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
     ]);
   const REASON = 'Subject asked by phone to confirm the number on file (ticket 4711)';
 
+  /** The subject files an access request and `reviewer` claims it: the reviewer now works on that subject. */
+  const workedOnBy = async (reviewer: TestUser, subject: TestUser): Promise<string> => {
+    const filed = await t.http.post('/api/v1/requests').set('Authorization', `Bearer ${subject.token}`).send({ type: 'access' });
+    expect(filed.status).toBe(201);
+    const claimed = await t.http.post(`/api/v1/staff/requests/${filed.body.id}/claim`).set('Authorization', `Bearer ${reviewer.token}`).send({});
+    expect(claimed.status).toBe(200);
+    return filed.body.id as string;
+  };
+
   describe('SubjectsService.maskedSubject', () => {
     it('masks email, phone and name, and never contains the full values', async () => {
       const u = await newSubject();
@@ -67,6 +76,7 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
   describe('POST /api/v1/staff/subjects/:id/reveal', () => {
     it('returns the unmasked value and writes one audit event with the reason but not the value', async () => {
       const u = await newSubject();
+      await workedOnBy(staff, u);
       const before = await t.tableCounts();
       const res = await reveal(staff, u.id, { field: 'phone', reason: REASON });
       expect(res.status).toBe(200);
@@ -80,6 +90,7 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
 
     it('reveals each field, to legal too, one audit event per reveal', async () => {
       const u = await newSubject();
+      await workedOnBy(staff, u);
       const email = await reveal(legal, u.id, { field: 'email', reason: REASON });
       const name = await reveal(staff, u.id, { field: 'displayName', reason: `  ${REASON}  ` });
       expect([email.status, email.body]).toEqual([200, { field: 'email', value: u.email }]);
@@ -96,9 +107,40 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
 
     it('reveals an empty field as null, still audited', async () => {
       const u = await t.user(Role.Subject);
+      await workedOnBy(staff, u);
       const res = await reveal(staff, u.id, { field: 'phone', reason: REASON });
       expect([res.status, res.body]).toEqual([200, { field: 'phone', value: null }]);
       expect(await reveals(u.id)).toHaveLength(1);
+    });
+
+    it('reveals to staff only a subject they work on: a request they hold or decided, open or closed in the last 30 days (404 otherwise); legal any', async () => {
+      const u = await newSubject();
+      const staff2 = await t.user(Role.Staff);
+      const before = await t.tableCounts();
+      // No request of this subject in the caller's hands: as if the subject did not exist.
+      const nothing = await reveal(staff, u.id, { field: 'phone', reason: REASON });
+      expect([nothing.status, nothing.body.code]).toEqual([404, 'subject_not_found']);
+      expect(await t.tableCounts()).toEqual(before);
+
+      const requestId = await workedOnBy(staff2, u);
+      const othersRequest = await reveal(staff, u.id, { field: 'phone', reason: REASON });
+      expect([othersRequest.status, othersRequest.body.code]).toEqual([404, 'subject_not_found']);
+      expect((await reveal(staff2, u.id, { field: 'phone', reason: REASON })).status).toBe(200);
+      expect((await reveal(legal, u.id, { field: 'phone', reason: REASON })).status).toBe(200);
+
+      // Decided and closed: its decider may still reveal for 30 days, then no longer.
+      const decided = await t.http
+        .post(`/api/v1/staff/requests/${requestId}/decision`)
+        .set('Authorization', `Bearer ${staff2.token}`)
+        .send({ outcome: 'approve', clauses: ['1.a'] });
+      expect(decided.status).toBe(200);
+      await t.dataSource.query(`UPDATE requests SET assignee_id = NULL WHERE id = $1`, [requestId]);
+      expect((await reveal(staff2, u.id, { field: 'phone', reason: REASON })).status).toBe(200);
+      await t.dataSource.query(`UPDATE requests SET status = 'completed', closed_at = now() - interval '31 days' WHERE id = $1`, [requestId]);
+      const stale = await reveal(staff2, u.id, { field: 'phone', reason: REASON });
+      expect([stale.status, stale.body.code]).toEqual([404, 'subject_not_found']);
+      expect((await reveal(legal, u.id, { field: 'phone', reason: REASON })).status).toBe(200);
+      expect((await reveals(u.id)).map((e) => e.actor_id)).toEqual([staff2.id, legal.id, staff2.id, legal.id]);
     });
 
     it('refuses subjects (even about themselves) and admins with 403, anonymous callers with 401, writing nothing', async () => {
@@ -158,6 +200,7 @@ describe('subjects (real AppModule and PostgreSQL)', () => {
 
     it('accepts a reason of exactly 10 and of exactly 500 characters', async () => {
       const u = await newSubject();
+      await workedOnBy(staff, u);
       expect((await reveal(staff, u.id, { field: 'phone', reason: 'r'.repeat(10) })).status).toBe(200);
       expect((await reveal(staff, u.id, { field: 'phone', reason: 'r'.repeat(500) })).status).toBe(200);
     });

@@ -11,6 +11,8 @@ export enum NotificationKind {
   RequestExtended = 'request.extended',
   /** to the subject: staff asked them for information; the clock is paused */
   RequestQuestion = 'request.question',
+  /** to staff/legal: a request they held was taken over, or reassigned, by another reviewer */
+  RequestReassigned = 'request.reassigned',
   /** to staff/legal: a request passed its due date */
   RequestOverdue = 'request.overdue',
   /** to legal: requests passed their due date with nobody assigned (one notice per scan that found some) */
@@ -40,6 +42,7 @@ export interface NotificationDataByKind {
   [NotificationKind.RequestDecided]: RequestRef & { outcome: 'approve' | 'reject' | 'partial'; clauses?: string[] };
   [NotificationKind.RequestExtended]: RequestRef & { dueAt: IsoDateTime; clauses?: string[] };
   [NotificationKind.RequestQuestion]: RequestRef & { dueAt?: IsoDateTime };
+  [NotificationKind.RequestReassigned]: RequestRef & { assigneeId: string; byRole: string };
   [NotificationKind.RequestOverdue]: RequestRef & { dueAt: IsoDateTime };
   [NotificationKind.RequestsOverdueUnassigned]: { count: number; requestIds: string[] };
   [NotificationKind.RequestCompleted]: RequestRef & { availableUntil?: IsoDateTime };

@@ -133,6 +133,11 @@ const OUTCOMES: Record<NoticeLocale, Record<string, string>> = {
   en: { approve: 'approved', reject: 'rejected', partial: 'partly approved' },
 };
 
+const ROLES: Record<NoticeLocale, Record<string, string>> = {
+  'zh-CN': { staff: '审核人员', legal: '法务人员' },
+  en: { staff: 'a staff reviewer', legal: 'a legal reviewer' },
+};
+
 const typeOf = (d: NoticeData, locale: NoticeLocale) => REQUEST_TYPES[locale][d.text('requestType')] ?? d.text('requestType');
 
 const clausesLine = (d: NoticeData, key: string, locale: NoticeLocale): string | null => {
@@ -203,6 +208,15 @@ const ZH: Record<NotificationKind, Template> = {
       '',
       '请登录门户查看问题并答复：',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestReassigned]: (d, links) => ({
+    subject: `申请已转由他人处理：${typeOf(d, 'zh-CN')}（${d.shortRef()}）`,
+    lines: [
+      `您负责的申请 ${d.text('requestId')}（${typeOf(d, 'zh-CN')}）已由${ROLES['zh-CN'][d.text('byRole')] ?? d.text('byRole')}转交给另一位审核人员处理，您不再负责该申请。`,
+      '',
+      '原因及处理记录请见：',
+      links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
     ],
   }),
   [NotificationKind.RequestOverdue]: (d, links) => ({
@@ -316,6 +330,15 @@ const EN: Record<NotificationKind, Template> = {
       '',
       'Please read the question and answer it in the portal:',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestReassigned]: (d, links) => ({
+    subject: `Request handed to another reviewer: ${typeOf(d, 'en')} (${d.shortRef()})`,
+    lines: [
+      `Request ${d.text('requestId')} (${typeOf(d, 'en')}), which you held, was handed to another reviewer by ${ROLES.en[d.text('byRole')] ?? d.text('byRole')}; you no longer hold it.`,
+      '',
+      'The reason and the timeline are here:',
+      links.to(PORTAL_PATHS.staffRequest(d.text('requestId'))),
     ],
   }),
   [NotificationKind.RequestOverdue]: (d, links) => ({

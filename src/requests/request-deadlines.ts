@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RequestType } from '../policy/domain/policy.types';
 import { DueRule, parseDueRule } from '../config/due-rule';
+import { latestDueAt } from './domain/deadline-ceiling';
 import { computeDueAt } from './domain/due-date';
 
 /** The deadline of each request type, from the settings `REQUEST_DUE_<TYPE>` (validated at start-up). */
@@ -23,5 +24,10 @@ export class RequestDeadlines {
   dueAt(type: RequestType, start: Date): Date {
     const rule = this.rules[type];
     return rule ? computeDueAt(start, rule) : start;
+  }
+
+  /** The latest a request of `type` submitted at `submittedAt` may be due, extension included (DEADLINE_CEILINGS). */
+  ceiling(type: RequestType, submittedAt: Date): Date {
+    return latestDueAt(type, submittedAt);
   }
 }

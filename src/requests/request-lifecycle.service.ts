@@ -48,6 +48,7 @@ const AUDIT_ACTIONS: Record<RequestAction, string> = {
   [RequestAction.Submit]: 'request.submitted',
   [RequestAction.Claim]: 'request.claimed',
   [RequestAction.Assign]: 'request.assigned',
+  [RequestAction.Take]: 'request.taken',
   [RequestAction.Ask]: 'request.question_asked',
   [RequestAction.Reply]: 'request.subject_replied',
   [RequestAction.Extend]: 'request.extended',

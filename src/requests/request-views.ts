@@ -18,7 +18,7 @@ enum Audience {
 }
 
 /** Facts of the timeline that are the operator's business: the subject sees the role that acted, not who. */
-const STAFF_FACTS = ['assigneeId'];
+const STAFF_FACTS = ['assigneeId', 'previousAssigneeId'];
 
 function withoutStaffFacts(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !STAFF_FACTS.includes(key)));

@@ -157,6 +157,24 @@ export class RequestsRepository {
     return row ?? null;
   }
 
+  /**
+   * Whether `reviewerId` holds, or made a decision on, a request of `subjectId` that is open or was
+   * closed less than `recentDays` ago: what a reviewer must be working on to unmask that subject.
+   */
+  async isReviewerOf(reviewerId: string, subjectId: string, recentDays: number): Promise<boolean> {
+    const [row]: { yes: boolean }[] = await this.q().query(
+      `SELECT EXISTS (
+         SELECT 1 FROM requests r
+         WHERE r.subject_id = $2
+           AND (r.closed_at IS NULL OR r.closed_at > now() - make_interval(days => $3))
+           AND (r.assignee_id = $1
+                OR EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.actor_id = $1 AND e.action IN ('decide', 'decide_appeal')))
+       ) AS yes`,
+      [reviewerId, subjectId, recentDays],
+    );
+    return row.yes;
+  }
+
   /** The subject's requests, newest first. */
   listOwn(subjectId: string, limit: number): Promise<SubjectRequest[]> {
     return this.q().query(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE subject_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2`, [subjectId, limit]);

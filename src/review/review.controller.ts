@@ -5,8 +5,9 @@ import { CurrentUser, Roles } from '../kernel/access.decorators';
 import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { NoFieldsPipe } from '../common/http/no-fields.pipe';
+import { PageCursors } from '../common/http/page-cursor';
 import { StaffRequestView } from '../requests';
-import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
+import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { QueueQueryDto } from './dto/queue-query.dto';
 import { QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { ReviewService } from './review.service';
@@ -16,12 +17,17 @@ import { ReviewService } from './review.service';
 @ApiBearerAuth()
 @Controller('api/v1/staff/requests')
 export class ReviewController {
-  constructor(private readonly review: ReviewService) {}
+  constructor(
+    private readonly review: ReviewService,
+    private readonly cursors: PageCursors,
+  ) {}
 
   @Get()
   @Roles(Role.Staff, Role.Legal)
-  queue(@CurrentUser() user: AuthUser, @Query() query: QueueQueryDto): Promise<QueuePage> {
-    return this.review.queue(user, query);
+  async queue(@CurrentUser() user: AuthUser, @Query() query: QueueQueryDto): Promise<QueuePage> {
+    // The cursor is sealed at the edge: the service reads only positions this queue produced.
+    const page = await this.review.queue(user, { ...query, cursor: this.cursors.open('review-queue', query.cursor) });
+    return this.cursors.sealNext('review-queue', page);
   }
 
   @Get(':id')
@@ -42,6 +48,13 @@ export class ReviewController {
   @Roles(Role.Staff, Role.Legal)
   assign(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: AssignDto): Promise<StaffRequestView> {
     return this.review.assign(user, id, dto);
+  }
+
+  @Post(':id/take')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  take(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: TakeDto): Promise<StaffRequestView> {
+    return this.review.take(user, id, dto);
   }
 
   @Post(':id/decision')

@@ -9,10 +9,15 @@ export enum ReviewErrorCode {
   DeadlinePassed = 'deadline_passed',
   ExtensionNotLater = 'extension_not_later',
   DeciderCannotReviewAppeal = 'decider_cannot_review_appeal',
+  NotHolder = 'not_holder',
+  NotHeld = 'not_held',
+  OwnRequest = 'own_request',
+  ExtensionBeyondCeiling = 'extension_beyond_ceiling',
+  ExtensionInPast = 'extension_in_past',
 }
 
 export const alreadyClaimed = (assigneeId: string) =>
-  new AppError(ErrorKind.Conflict, ReviewErrorCode.AlreadyClaimed, 'Someone else is working on this request; ask them, or reassign it', {
+  new AppError(ErrorKind.Conflict, ReviewErrorCode.AlreadyClaimed, 'Someone else is working on this request; ask them, or take it over with a reason', {
     assigneeId,
   });
 
@@ -55,3 +60,44 @@ export const deciderCannotReviewAppeal = (kind: ErrorKind.Forbidden | ErrorKind.
       ? 'You made the decision this appeal is against; another legal reviewer must review it'
       : 'That account made the decision this appeal is against; assign the appeal to another legal reviewer',
   );
+
+/** Deciding, asking, extending and deciding an appeal are for whoever holds the request (claim it, or take it over, first). */
+export const notHolder = (assigneeId: string | null) =>
+  new AppError(
+    ErrorKind.Forbidden,
+    ReviewErrorCode.NotHolder,
+    assigneeId ? 'Another reviewer holds this request; take it over (with a reason) before working on it' : 'Nobody holds this request; claim it first',
+    { assigneeId },
+  );
+
+/** Taking over is for a request someone else holds; one nobody holds is claimed. */
+export const notHeld = () => new AppError(ErrorKind.Conflict, ReviewErrorCode.NotHeld, 'Nobody holds this request; claim it instead');
+
+/** Separation of duties: nobody reviews a request about their own account (403), nor is handed one (assign: 422). */
+export const ownRequest = (kind: ErrorKind.Forbidden | ErrorKind.Unprocessable = ErrorKind.Forbidden) =>
+  new AppError(
+    kind,
+    ReviewErrorCode.OwnRequest,
+    kind === ErrorKind.Forbidden
+      ? 'This request is about your own account; another reviewer must handle it'
+      : 'This request is about that account; assign it to another reviewer',
+  );
+
+/** Staff take a request over from its holder only with a reason, on the timeline for the holder to read. */
+export const takeReasonRequired = () =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.ReasonRequired, 'Taking over a request another reviewer holds needs a reason', {
+    errors: [{ field: 'reason', messages: ['reason is required to take over a request'] }],
+  });
+
+export const extensionBeyondCeiling = (latest: Date) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.ExtensionBeyondCeiling,
+    `No request of this type may be due later than ${latest.toISOString()}, counted from its submission`,
+    { latestDueAt: latest.toISOString(), errors: [{ field: 'until', messages: [`until must be at most ${latest.toISOString()}`] }] },
+  );
+
+export const extensionInPast = () =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.ExtensionInPast, 'The new deadline must be in the future', {
+    errors: [{ field: 'until', messages: ['until must be in the future'] }],
+  });

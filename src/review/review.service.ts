@@ -15,6 +15,7 @@ import {
   ClauseView,
   RequestAction,
   RequestLifecycle,
+  RequestDeadlines,
   RequestReader,
   requestNotFound,
   RequestStatus,
@@ -26,7 +27,7 @@ import {
 } from '../requests';
 import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
-import { AskDto, AssignDto, DecisionDto, ExtendDto } from './dto/decision.dto';
+import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
 import { DecisionOptions, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
@@ -37,15 +38,21 @@ import {
   assigneeNotReviewer,
   deadlinePassed,
   deciderCannotReviewAppeal,
+  extensionBeyondCeiling,
+  extensionInPast,
   extensionNotLater,
+  notHeld,
+  notHolder,
+  ownRequest,
   reasonRequired,
+  takeReasonRequired,
 } from './review.errors';
 
-/** A notice to the subject, of any kind with its own data. */
-type SubjectNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K> } }[NotificationKind];
+/** A notice of any kind with its own data; to the subject unless `userId` names another account. */
+type ReviewNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K>; userId?: string } }[NotificationKind];
 
-/** What a review action asks of the lifecycle, and the notice it sends the subject in the same transaction. */
-type ReviewTransition = Omit<TransitionInput, 'request' | 'action' | 'actor'> & { notice?: (updated: SubjectRequest) => SubjectNotice };
+/** What a review action asks of the lifecycle, and the notices it sends in the same transaction. */
+type ReviewTransition = Omit<TransitionInput, 'request' | 'action' | 'actor'> & { notices?: (updated: SubjectRequest) => ReviewNotice[] };
 
 /** Outcomes a subject must be given a reason for. */
 const OUTCOMES_NEEDING_REASON: readonly Outcome[] = [Outcome.Reject, Outcome.Partial];
@@ -67,6 +74,7 @@ export class ReviewService {
     private readonly subjects: SubjectsService,
     private readonly notifications: NotificationsService,
     private readonly accounts: AccountsRepository,
+    private readonly deadlines: RequestDeadlines,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -92,6 +100,7 @@ export class ReviewService {
   async claim(user: AuthUser, id: string): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Claim, user.role);
+    if (request.subjectId === user.id) throw ownRequest();
     await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
     if (request.assigneeId === user.id) return this.requests.staffView(request);
     if (request.assigneeId) throw alreadyClaimed(request.assigneeId);
@@ -101,13 +110,44 @@ export class ReviewService {
   async assign(user: AuthUser, id: string, dto: AssignDto): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Assign, user.role);
+    if (request.subjectId === user.id) throw ownRequest();
+    // A request another reviewer holds is handed on by its holder, or by legal; staff take it over instead.
+    if (request.assigneeId && request.assigneeId !== user.id && user.role !== Role.Legal) throw notHolder(request.assigneeId);
     const assigneeId = dto.assigneeId.toLowerCase();
     const eligible = request.status === RequestStatus.UnderAppeal ? [Role.Legal] : [Role.Staff, Role.Legal];
     const assignee = await this.accounts.findById(assigneeId);
     if (!assignee || !eligible.includes(assignee.role)) throw assigneeNotReviewer(eligible);
+    if (assigneeId === request.subjectId) throw ownRequest(ErrorKind.Unprocessable);
     await this.assertNotDeciderOfAppeal(request, assigneeId, ErrorKind.Unprocessable);
     if (request.assigneeId === assigneeId) return this.requests.staffView(request);
-    return this.transition(request, user, RequestAction.Assign, { changes: { assigneeId }, record: { data: { assigneeId } } });
+    const previous = request.assigneeId;
+    return this.transition(request, user, RequestAction.Assign, {
+      changes: { assigneeId },
+      record: { data: { assigneeId, previousAssigneeId: previous } },
+      notices: (updated) => (previous && previous !== user.id ? [reassignedNotice(updated, previous, user)] : []),
+    });
+  }
+
+  /**
+   * Takes over a request another reviewer holds: an explicit act, on the timeline and in the audit
+   * trail, with a reason from staff (legal may act without one), and the holder is told.
+   */
+  async take(user: AuthUser, id: string, dto: TakeDto): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, RequestAction.Take, user.role);
+    if (request.subjectId === user.id) throw ownRequest();
+    if (!request.assigneeId) throw notHeld();
+    if (request.assigneeId === user.id) return this.requests.staffView(request);
+    const reason = dto.reason?.trim() ? dto.reason : null;
+    if (user.role !== Role.Legal && !reason) throw takeReasonRequired();
+    await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
+    const previous = request.assigneeId;
+    return this.transition(request, user, RequestAction.Take, {
+      expectedVersion: dto.expectedVersion,
+      changes: { assigneeId: user.id },
+      record: { reason, data: { assigneeId: user.id, previousAssigneeId: previous } },
+      notices: (updated) => [reassignedNotice(updated, previous, user)],
+    });
   }
 
   async decide(user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
@@ -123,21 +163,25 @@ export class ReviewService {
   async extend(user: AuthUser, id: string, dto: ExtendDto): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Extend, user.role);
+    this.assertHolds(request, user);
     this.lifecycle.assertVersion(request, dto.expectedVersion);
     if (request.extendedAt) throw alreadyExtended();
-    if (request.dueAt.getTime() <= Date.now()) throw deadlinePassed(request.dueAt);
+    const now = Date.now();
+    if (request.dueAt.getTime() <= now) throw deadlinePassed(request.dueAt);
     const until = new Date(dto.until);
+    if (until.getTime() <= now) throw extensionInPast();
     if (until.getTime() <= request.dueAt.getTime()) throw extensionNotLater(request.dueAt);
     const cited = await this.policy.assertJustified(request.policyVersion, request.type, Outcome.Extend, dto.clauses);
+    const ceiling = this.deadlines.ceiling(request.type, request.submittedAt);
+    if (until.getTime() > ceiling.getTime()) throw extensionBeyondCeiling(ceiling);
     const clauses = cited.map((c) => c.id);
     return this.transition(request, user, RequestAction.Extend, {
       expectedVersion: dto.expectedVersion,
       changes: { dueAt: until, markExtended: true, clearOverdueFlag: true },
       record: { outcome: Outcome.Extend, clauses, reason: dto.reason, data: { previousDueAt: iso(request.dueAt), dueAt: iso(until) } },
-      notice: (updated) => ({
-        kind: NotificationKind.RequestExtended,
-        data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt), clauses },
-      }),
+      notices: (updated) => [
+        { kind: NotificationKind.RequestExtended, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt), clauses } },
+      ],
     });
   }
 
@@ -145,11 +189,12 @@ export class ReviewService {
   async ask(user: AuthUser, id: string, dto: AskDto): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Ask, user.role);
+    this.assertHolds(request, user);
     return this.transition(request, user, RequestAction.Ask, {
       expectedVersion: dto.expectedVersion,
       changes: { pauseClock: true },
       record: (updated) => ({ reason: dto.question, data: { clockPausedAt: iso(updated.updatedAt), dueAt: iso(updated.dueAt) } }),
-      notice: (updated) => ({ kind: NotificationKind.RequestQuestion, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt) } }),
+      notices: (updated) => [{ kind: NotificationKind.RequestQuestion, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt) } }],
     });
   }
 
@@ -158,6 +203,7 @@ export class ReviewService {
     const to = statusAfterDecision(dto.outcome);
     this.lifecycle.assertAllowed(request, action, user.role, to);
     if (action === RequestAction.DecideAppeal) await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
+    this.assertHolds(request, user);
     this.lifecycle.assertVersion(request, dto.expectedVersion);
     const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses);
     if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
@@ -166,22 +212,30 @@ export class ReviewService {
       to,
       expectedVersion: dto.expectedVersion,
       record: { outcome: dto.outcome, clauses, reason: dto.reason ?? null },
-      notice: (updated) => ({
-        kind: NotificationKind.RequestDecided,
-        data: { requestId: updated.id, requestType: updated.type, outcome: dto.outcome, clauses },
-      }),
+      notices: (updated) => [
+        { kind: NotificationKind.RequestDecided, data: { requestId: updated.id, requestType: updated.type, outcome: dto.outcome, clauses } },
+      ],
     });
   }
 
   /** One transition in one transaction, with the subject's notice when there is one. */
   private async transition(request: SubjectRequest, user: AuthUser, action: RequestAction, opts: ReviewTransition): Promise<StaffRequestView> {
-    const { notice, ...rest } = opts;
+    const { notices, ...rest } = opts;
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
       const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
-      if (notice) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice(result.request) });
+      for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;
     });
     return this.requests.staffView(updated);
+  }
+
+  /**
+   * Deciding, asking, extending and deciding an appeal are for whoever holds the request, and never
+   * for a reviewer whose own account the request is about (separation of duties).
+   */
+  private assertHolds(request: SubjectRequest, user: AuthUser): void {
+    if (request.subjectId === user.id) throw ownRequest();
+    if (request.assigneeId !== user.id) throw notHolder(request.assigneeId);
   }
 
   /** On a request under appeal: throws if `accountId` made the decision appealed against. */
@@ -216,6 +270,15 @@ export class ReviewService {
     if (!request) throw requestNotFound();
     return request;
   }
+}
+
+/** To the reviewer who held a request: someone else holds it now. */
+function reassignedNotice(request: SubjectRequest, previousHolder: string, by: AuthUser): ReviewNotice {
+  return {
+    userId: previousHolder,
+    kind: NotificationKind.RequestReassigned,
+    data: { requestId: request.id, requestType: request.type, assigneeId: request.assigneeId as string, byRole: by.role },
+  };
 }
 
 function queueItem(row: QueueRow): QueueItem {

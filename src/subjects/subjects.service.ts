@@ -10,6 +10,8 @@ import { RevealableField, RevealedField } from './subject.types';
 import { subjectNotFound } from './subjects.errors';
 import { SubjectRecord, SubjectsRepository } from './subjects.repository';
 import { actorOf } from '../kernel/actor';
+import { Role } from '../kernel/role';
+import { RequestReader } from '../requests';
 
 /** Subjects as staff see them: masked by default; an unmasked value only by an audited reveal. */
 @Injectable()
@@ -18,6 +20,7 @@ export class SubjectsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: SubjectsRepository,
     private readonly audit: AuditService,
+    private readonly requests: RequestReader,
   ) {}
 
   /** The subject with email, phone and name masked; 404 `subject_not_found` when `userId` is no subject. */
@@ -36,10 +39,14 @@ export class SubjectsService {
   }
 
   /**
-   * One unmasked field, with the staff member's reason recorded (`subject.revealed`) in the same
+   * One unmasked field of a subject the caller is working on (404 otherwise), with the staff member's reason recorded (`subject.revealed`) in the same
    * transaction as the read: no reveal without its audit event. The value itself is never audited.
    */
   async reveal(staff: AuthUser, subjectId: string, dto: RevealSubjectFieldDto): Promise<RevealedField> {
+    // A reviewer unmasks only a subject they are working on: a request of theirs the reviewer holds,
+    // or decided, open or closed recently. Legal may unmask anyone, with the reason the body requires.
+    // Anyone else learns nothing, not even that the subject exists.
+    if (staff.role !== Role.Legal && !(await this.requests.isReviewerOf(staff.id, subjectId))) throw subjectNotFound();
     return this.dataSource.transaction(async (manager) => {
       const subject = await this.repo.findSubject(subjectId, manager);
       if (!subject) throw subjectNotFound();

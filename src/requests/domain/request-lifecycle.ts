@@ -8,6 +8,8 @@ export enum RequestAction {
   Submit = 'submit',
   Claim = 'claim',
   Assign = 'assign',
+  /** a reviewer takes over a request another reviewer holds: explicit, audited, and the holder is told */
+  Take = 'take',
   Ask = 'ask',
   Reply = 'reply',
   Extend = 'extend',
@@ -53,6 +55,10 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: RequestAction.Assign, from: S.InReview, to: S.InReview, roles: REVIEWERS },
   { action: RequestAction.Assign, from: S.AwaitingSubject, to: S.AwaitingSubject, roles: REVIEWERS },
   { action: RequestAction.Assign, from: S.UnderAppeal, to: S.UnderAppeal, roles: [Role.Legal] },
+  // Only a request someone holds can be taken over; one nobody holds is claimed.
+  { action: RequestAction.Take, from: S.InReview, to: S.InReview, roles: REVIEWERS },
+  { action: RequestAction.Take, from: S.AwaitingSubject, to: S.AwaitingSubject, roles: REVIEWERS },
+  { action: RequestAction.Take, from: S.UnderAppeal, to: S.UnderAppeal, roles: [Role.Legal] },
 
   { action: RequestAction.Ask, from: S.InReview, to: S.AwaitingSubject, roles: REVIEWERS },
   { action: RequestAction.Reply, from: S.AwaitingSubject, to: S.InReview, roles: [Role.Subject] },

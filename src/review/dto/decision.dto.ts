@@ -95,3 +95,17 @@ export class AssignDto {
   @IsUUID('all', { message: 'assigneeId must be an account id' })
   assigneeId: string;
 }
+
+export class TakeDto {
+  /** why the request changes hands; staff must give one, legal may */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  reason?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
