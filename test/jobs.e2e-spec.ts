@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_JOBS_CADENCE, JOBS_CADENCE, JobsCadence } from '../src/jobs/jobs-cadence';
 import { JobsService } from '../src/jobs/jobs.service';
-import { DuplicateJobError, UnknownJobError } from '../src/jobs/jobs.types';
+import { DuplicateJobError, JobContext, JobHandler, UnknownJobError } from '../src/jobs/jobs.types';
 import { NotificationKind } from '../src/notifications/notification-kind';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { withAdminClient, TEST_ENV } from './setup/test-cluster';
@@ -18,6 +19,18 @@ async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20000, wha
   }
 }
 
+/** A job handler that does `work` at once; what it throws fails the job, as a rejection would. */
+const handler =
+  <T extends object>(work: (data: T, job: JobContext) => void): JobHandler<T> =>
+  (data, job) =>
+    Promise.resolve().then(() => work(data, job));
+
+/**
+ * Cron schedules evaluated every second and their jobs handed over every second (production: 10 s
+ * and 5 s), so that a scheduled run comes within seconds; every other setting is production's.
+ */
+const FAST_CRON: JobsCadence = { ...DEFAULT_JOBS_CADENCE, cronMonitorSeconds: 1, cronWorkerSeconds: 1 };
+
 /**
  * The job queue (pg-boss) worked inside the app (WORKER_MODE=inline). Notice polling is set to an
  * hour, so a notice delivered here was delivered because its commit woke the deliverer's job.
@@ -30,7 +43,10 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
 
   beforeAll(async () => {
     peer = await startSmtpPeer();
-    t = await createTestApp({ WORKER_MODE: 'inline', SMTP_URL: peer.url, NOTIFICATIONS_POLL_SECONDS: '3600', PUBLIC_URL: 'https://privacy.example.cn' });
+    t = await createTestApp(
+      { WORKER_MODE: 'inline', SMTP_URL: peer.url, NOTIFICATIONS_POLL_SECONDS: '3600', PUBLIC_URL: 'https://privacy.example.cn' },
+      { provide: [{ provide: JOBS_CADENCE, useValue: FAST_CRON }] },
+    );
     jobs = t.app.get(JobsService);
   });
   afterAll(async () => {
@@ -65,9 +81,10 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
 
   it('runs a registered job with its data', async () => {
     const seen: { n: number; jobName: string }[] = [];
-    jobs.register<{ n: number }>('test.echo', async (data, job) => {
-      seen.push({ n: data.n, jobName: job.name });
-    });
+    jobs.register<{ n: number }>(
+      'test.echo',
+      handler((data, job) => seen.push({ n: data.n, jobName: job.name })),
+    );
     const id = await jobs.send('test.echo', { n: 42 });
     expect(id).toEqual(expect.any(String));
     await eventually(() => seen.length > 0, 10000, 'the job to run');
@@ -76,9 +93,10 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
 
   it('enqueues inside a transaction: a rolled-back job never runs, a committed one does', async () => {
     const seen: string[] = [];
-    jobs.register<{ label: string }>('test.tx', async (data) => {
-      seen.push(data.label);
-    });
+    jobs.register<{ label: string }>(
+      'test.tx',
+      handler((data) => seen.push(data.label)),
+    );
     await expect(
       t.dataSource.transaction(async (m) => {
         await jobs.send('test.tx', { label: 'rolled back' }, { manager: m });
@@ -97,10 +115,10 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
     let runs = 0;
     jobs.register(
       'test.flaky',
-      async () => {
+      handler(() => {
         runs += 1;
         if (runs === 1) throw new Error('first run fails');
-      },
+      }),
       { retryLimit: 2, retryDelaySeconds: 0 },
     );
     const id = await jobs.send('test.flaky', {});
@@ -114,32 +132,35 @@ describe('jobs: the PostgreSQL job queue, worked inline', () => {
     let runs = 0;
     jobs.register(
       'test.every-second',
-      async () => {
-        runs += 1;
-      },
+      handler(() => (runs += 1)),
       { everySeconds: 1 },
     );
     await eventually(() => runs >= 3, 10000, 'three periodic runs');
+    // Each run was a job of its own, one per one-second slot, sent under the periodic key.
+    const sent: { key: string; slot: Date }[] = await t.dataSource.query(
+      `SELECT singleton_key AS key, singleton_on AS slot FROM pgboss.job WHERE name = 'test.every-second'`,
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(sent.map((j) => j.key))).toEqual(new Set(['periodic']));
+    expect(new Set(sent.map((j) => j.slot.getTime())).size).toBe(sent.length);
   });
 
   it('runs a job on a cron schedule (the hook for periodic scans)', async () => {
     let runs = 0;
     jobs.register(
       'test.every-minute',
-      async () => {
-        runs += 1;
-      },
+      handler(() => (runs += 1)),
       { schedule: '* * * * *' },
     );
     await eventually(async () => (await t.dataSource.query(`SELECT cron FROM pgboss.schedule WHERE name = 'test.every-minute'`))[0], 5000, 'the schedule');
     const [schedule] = await t.dataSource.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'test.every-minute'`);
     expect(schedule).toEqual({ cron: '* * * * *', timezone: 'UTC' });
-    await eventually(() => runs >= 1, 40000, 'the scheduled run');
-  }, 60000);
+    await eventually(() => runs >= 1, 15000, 'the scheduled run');
+  });
 
   it('refuses an unknown job name and a second registration of one', async () => {
     await expect(jobs.send('test.nobody-registered-this', {})).rejects.toBeInstanceOf(UnknownJobError);
-    expect(() => jobs.register('test.echo', async () => undefined)).toThrow(DuplicateJobError);
+    expect(() => jobs.register('test.echo', () => Promise.resolve())).toThrow(DuplicateJobError);
   });
 
   it('stops the queue and closes its connections when the app closes', async () => {

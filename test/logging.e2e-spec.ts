@@ -6,12 +6,12 @@ describe('logs are structured and hold nothing personal (LOG_LEVEL=info)', () =>
     t = await createTestApp({ LOG_LEVEL: 'info' });
     // Nest holds back its own log lines until the server listens, and a test app only initialises:
     // release them now (the start-up lines, not wanted here) so that later lines are written at once.
-    await captureStdout(async () => t.app.flushLogs());
+    await captureStdout(() => t.app.flushLogs());
   });
   afterAll(() => t.close());
 
   /** Everything written to stdout while `work` runs (the logger writes through process.stdout.write). */
-  async function captureStdout(work: () => Promise<void>): Promise<string> {
+  async function captureStdout(work: () => void | Promise<void>): Promise<string> {
     const chunks: string[] = [];
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));

@@ -15,10 +15,10 @@ describe('notifications without SMTP_URL', () => {
 
   beforeAll(async () => {
     // What the app logs goes through process.stdout (src/common/logging.ts): read it.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       logged += chunk.toString();
       return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    };
     try {
       t = await createTestApp({ LOG_LEVEL: 'info' });
       // Start-up logs are held until the app listens (main.ts); the test app never does.

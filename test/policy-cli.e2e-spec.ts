@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTs } from './support/run-ts';
-import { createTestApp, TestApp } from './support/test-app';
+import { withAdminClient } from './setup/test-cluster';
+import { runEntry } from './support/run-ts';
+import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
 
 const V1 = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');
 
@@ -24,7 +25,7 @@ describe('policy:publish on the operator command line (child processes)', () => 
 
   it('refuses a malformed file with line numbers and leaves the version in force', async () => {
     const broken = file('broken.md', V1.replace('(b)为提供您所要求的产品和服务', '(a)为提供您所要求的产品和服务'));
-    const run = await runTs('src/cli.ts', ['policy:publish', broken, '--minor'], env);
+    const run = await runEntry('src/cli.ts', ['policy:publish', broken, '--minor'], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Refused: .*cannot be published/);
     expect(run.stderr).toMatch(/line \d+: .*3\.a/);
@@ -34,14 +35,14 @@ describe('policy:publish on the operator command line (child processes)', () => 
   it('prints the impact report on a dry run, then publishes a major version that notifies subjects', async () => {
     await t.user();
     const draft = file('v2.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依法修改本政策的权利'));
-    const dry = await runTs('src/cli.ts', ['policy:publish', draft, '--major', '--dry-run'], env);
+    const dry = await runEntry('src/cli.ts', ['policy:publish', draft, '--major', '--dry-run'], env);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('this draft would become version 2 (major)');
     expect(dry.stdout).toMatch(/changed: 7\.b/);
     expect(dry.stdout).toContain('Dry run: nothing was published.');
     expect((await t.http.get('/api/v1/policy')).body.version).toBe(1);
 
-    const run = await runTs('src/cli.ts', ['policy:publish', draft, '--major'], env);
+    const run = await runEntry('src/cli.ts', ['policy:publish', draft, '--major'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Published policy version 2 \(sha256 [0-9a-f]{64}\)\./);
     const current = await t.http.get('/api/v1/policy');
@@ -60,7 +61,7 @@ describe('policy:publish on the operator command line (child processes)', () => 
     const inForce = before.body.policyVersion as number;
 
     const next = file('next.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依照法律修改本政策的权利'));
-    const run = await runTs('src/cli.ts', ['policy:publish', next, '--minor'], env);
+    const run = await runEntry('src/cli.ts', ['policy:publish', next, '--minor'], env);
     expect(run.code).toBe(0);
     const counts = await t.tableCounts();
 
@@ -86,8 +87,20 @@ describe('policy:publish on the operator command line (child processes)', () => 
     });
   }, 120_000);
 
+  it('puts the version shipped with the code in force on a database that has none, read from beside the built code', async () => {
+    const fresh = await createTestDatabase();
+    const draft = file('fresh.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依法修改本政策的权利'));
+    const run = await runEntry('src/cli.ts', ['policy:publish', draft, '--minor', '--dry-run'], { ...env, DATABASE_URL: fresh });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Version in force: 1; this draft would become version 2 (minor).');
+    expect(run.stdout).toMatch(/changed: 7\.b$/m);
+    const versions = await withAdminClient(fresh, async (c) => (await c.query(`SELECT version, source_markdown FROM policy_versions`)).rows);
+    expect(versions).toEqual([{ version: 1, source_markdown: V1 }]);
+  }, 120_000);
+
   it('insists on --major or --minor', async () => {
-    const run = await runTs('src/cli.ts', ['policy:publish', file('same.md', V1)], env);
+    const run = await runEntry('src/cli.ts', ['policy:publish', file('same.md', V1)], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('--major or --minor');
   }, 120_000);

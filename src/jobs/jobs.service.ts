@@ -37,16 +37,15 @@
  * On shutdown (app.close(), SIGTERM in the worker) the queue stops taking new jobs, waits for the
  * running ones (up to 20 s) and closes its connections, before the database connection closes.
  */
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { DEFAULT_JOBS_CADENCE, JOBS_CADENCE, JobsCadence } from './jobs-cadence';
 import { DuplicateJobError, JobHandler, RegisterJobOptions, SendJobOptions, UnknownJobError } from './jobs.types';
 
 /** pg-boss keeps its tables here, apart from the portal's own. */
 export const JOBS_SCHEMA = 'pgboss';
-/** How often an idle worker asks for a job; a send from the same process wakes it at once. */
-const POLLING_SECONDS = 2;
 const STOP_TIMEOUT_MS = 20_000;
 /** Singleton key of the jobs sent by `everySeconds` timers, apart from ad-hoc sends. */
 const PERIODIC_KEY = 'periodic';
@@ -69,7 +68,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private working = false;
   private stopping = false;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() @Inject(JOBS_CADENCE) private readonly cadence: JobsCadence = DEFAULT_JOBS_CADENCE,
+  ) {}
 
   /** Whether this process works the queues (WORKER_MODE=inline, or the worker process). */
   get worksJobs(): boolean {
@@ -140,7 +142,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private async open(): Promise<PgBoss> {
     const works = this.worksJobs;
     const boss = new PgBoss({
-      connectionString: this.config.env.DATABASE_URL as string,
+      connectionString: this.config.env.DATABASE_URL,
       schema: JOBS_SCHEMA,
       application_name: 'dsr-portal-jobs',
       max: works ? 6 : 3,
@@ -148,8 +150,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       // Cron evaluation and queue maintenance only where jobs are worked.
       schedule: works,
       supervise: works,
-      // A newly registered schedule is first evaluated within 10 s (pg-boss: 30 s).
-      cronMonitorIntervalSeconds: 10,
+      cronMonitorIntervalSeconds: this.cadence.cronMonitorSeconds,
+      cronWorkerIntervalSeconds: this.cadence.cronWorkerSeconds,
       // Finished jobs (ids and codes only) move to the archive after an hour (pg-boss: 12 h);
       // periodic jobs would otherwise crowd the live table.
       archiveCompletedAfterSeconds: 60 * 60,
@@ -187,7 +189,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     else await boss.unschedule(name);
     const ids: string[] = [];
     for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
-      ids.push(await boss.work<object>(name, { pollingIntervalSeconds: POLLING_SECONDS, batchSize: 1 }, ([job]) => this.run(registration, job)));
+      ids.push(await boss.work<object>(name, { pollingIntervalSeconds: this.cadence.pollingSeconds, batchSize: 1 }, ([job]) => this.run(registration, job)));
     }
     this.workerIds.set(name, ids);
     if (options.everySeconds) {

@@ -6,14 +6,31 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/typeorm-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { EntryPointsBuild, startEntryPointsBuild } from './build-entry-points';
+import globalTeardown from './global-teardown';
 import { databaseUrl, TEST_ENV, withAdminClient } from './test-cluster';
 
 /**
  * Prepares one real PostgreSQL for the whole run: a throwaway embedded one, or the server named by
  * DATABASE_URL. The real migrations are applied once, to a template database; every test file then
  * gets its own copy of it (CREATE DATABASE … TEMPLATE …), so files run in parallel and runs repeat.
+ * Meanwhile, in a child process, src/ is compiled once for the tests that run an entry point (the
+ * operator command line, main.ts) as its own process; they wait for it if it is not done yet.
  */
 export default async function globalSetup(): Promise<void> {
+  const build = startEntryPointsBuild();
+  (globalThis as { __dsrBuild?: EntryPointsBuild }).__dsrBuild = build;
+  process.env[TEST_ENV.buildDir] = build.dir;
+  try {
+    await prepareDatabase();
+  } catch (err) {
+    // Jest runs no teardown after a failed set-up: stop and remove what did start.
+    await globalTeardown().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function prepareDatabase(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
@@ -26,6 +43,9 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { __dsrEmbedded?: unknown }).__dsrEmbedded = db;
     adminUrl = db.url;
   }
+  // Known to the teardown from here on, so that it drops whatever this run creates.
+  process.env[TEST_ENV.adminUrl] = adminUrl;
+  process.env[TEST_ENV.runId] = runId;
   const template = `dsr_tmpl_${runId}`;
   await withAdminClient(adminUrl, (c) => c.query(`CREATE DATABASE "${template}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`));
   const ds = new DataSource(buildDataSourceOptions(databaseUrl(adminUrl, template)));
@@ -35,9 +55,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await ds.destroy();
   }
-  process.env[TEST_ENV.adminUrl] = adminUrl;
   process.env[TEST_ENV.template] = template;
-  process.env[TEST_ENV.runId] = runId;
 }
 
 function freePort(): Promise<number> {

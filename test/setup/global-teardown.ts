@@ -1,7 +1,12 @@
+import type { EntryPointsBuild } from './build-entry-points';
 import { TEST_ENV, withAdminClient } from './test-cluster';
 
-/** Drops this run's databases (on a shared server) and stops the throwaway embedded server. */
+/**
+ * Removes the compiled entry points (ending the compiler if no test needed it before the end), then
+ * drops this run's databases (on a shared server) or stops the throwaway embedded server.
+ */
 export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __dsrBuild?: EntryPointsBuild }).__dsrBuild?.stop();
   const embedded = (globalThis as { __dsrEmbedded?: { stop(): Promise<void> } }).__dsrEmbedded;
   if (embedded) {
     await embedded.stop();

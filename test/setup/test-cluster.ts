@@ -5,6 +5,8 @@ export const TEST_ENV = {
   adminUrl: 'DSR_TEST_ADMIN_URL',
   template: 'DSR_TEST_TEMPLATE',
   runId: 'DSR_TEST_RUN_ID',
+  /** The compiled src/ that child-process tests run with plain node (see build-entry-points.ts). */
+  buildDir: 'DSR_TEST_BUILD_DIR',
 } as const;
 
 export function databaseUrl(adminUrl: string, database: string): string {

@@ -79,9 +79,14 @@ export const routeKey = (r: { method: string; path: string }): string => `${r.me
 /** A path with every `:param` replaced by a well-formed id, to call the route for real. */
 export const concretePath = (path: string): string => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 
+/** Path metadata of a controller or a handler: one path, several, or none (the root). */
 function asList(value: unknown): string[] {
   if (value === undefined) return ['/'];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  const paths: unknown[] = Array.isArray(value) ? value : [value];
+  return paths.map((path) => {
+    if (typeof path !== 'string') throw new Error(`route path metadata is not a string: ${JSON.stringify(path)}`);
+    return path;
+  });
 }
 
 function joinPath(prefix: string, path: string): string {
