@@ -6,6 +6,7 @@ import { Policy1764403400000 } from './1764403400000-policy';
 import { Consents1764403450000 } from './1764403450000-consents';
 import { Requests1764403500000 } from './1764403500000-requests';
 import { MfaReplay1764403600000 } from './1764403600000-mfa-replay';
+import { SignInProtection1764403700000 } from './1764403700000-sign-in-protection';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   Consents1764403450000,
   Requests1764403500000,
   MfaReplay1764403600000,
+  SignInProtection1764403700000,
 ];

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { isEmail } from 'class-validator';
 import { Command, InvalidArgumentError } from 'commander';
 import { AccountsService } from './accounts/accounts.service';
+import { passwordProblem } from './accounts/password-rules';
 import { OPERATOR_ACTOR } from './kernel/actor';
 import { ALL_ROLES, Role } from './kernel/role';
 import { AuditService } from './audit/audit.service';
@@ -37,8 +38,10 @@ const email = (value: string): string => {
   if (!isEmail(value) || value.length > 254) throw new InvalidArgumentError('must be an email address');
   return value;
 };
+/** The password rule of the API (accounts/password-rules.ts); the email is checked once both are known. */
 const password = (value: string): string => {
-  if (value.length < 10 || value.length > 200) throw new InvalidArgumentError('must be 10 to 200 characters');
+  const problem = passwordProblem(value);
+  if (problem !== null) throw new InvalidArgumentError(problem);
   return value;
 };
 
@@ -49,9 +52,17 @@ interface PasswordOptions {
 
 /**
  * The password of an accounts command: the first line of standard input with --password-stdin, or
- * --password (which other users of the host can read in the process list while it runs).
+ * --password (which other users of the host can read in the process list while it runs). Refused,
+ * before the database is touched, when the password rule refuses it for this email.
  */
-async function passwordOf(o: PasswordOptions): Promise<string> {
+async function passwordOf(o: PasswordOptions, address: string): Promise<string> {
+  const secret = await givenPassword(o);
+  const problem = passwordProblem(secret, address);
+  if (problem !== null) throw new Error(`${o.password !== undefined ? '--password' : '--password-stdin'}: the password ${problem}`);
+  return secret;
+}
+
+async function givenPassword(o: PasswordOptions): Promise<string> {
   if ((o.password === undefined) === (o.passwordStdin !== true)) {
     throw new Error('Give the password with --password-stdin (one line on standard input), or with --password');
   }
@@ -62,11 +73,7 @@ async function passwordOf(o: PasswordOptions): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const [line] = Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
-  try {
-    return password(line);
-  } catch (err) {
-    throw new Error(`--password-stdin: the password ${(err as Error).message}`, { cause: err });
-  }
+  return line;
 }
 
 const positiveInt = (value: string): number => {
@@ -90,7 +97,7 @@ export function buildCli(): Command {
     .option('--password <password>', 'the password on the command line: visible to other users of this host, prefer --password-stdin', password)
     .option('--name <displayName>')
     .action(async (o: { email: string; role: Role; name?: string } & PasswordOptions) => {
-      const secret = await passwordOf(o);
+      const secret = await passwordOf(o, o.email);
       const user = await withApp((app) =>
         app.get(AccountsService).create({ email: o.email, role: o.role, password: secret, displayName: o.name }, OPERATOR_ACTOR),
       );
@@ -104,7 +111,7 @@ export function buildCli(): Command {
     .option('--password-stdin', 'read the new password (10 to 200 characters) from the first line of standard input')
     .option('--password <password>', 'the password on the command line: visible to other users of this host, prefer --password-stdin', password)
     .action(async (o: { email: string } & PasswordOptions) => {
-      const secret = await passwordOf(o);
+      const secret = await passwordOf(o, o.email);
       const user = await withApp((app) => app.get(AccountsService).resetPassword(o.email, secret, OPERATOR_ACTOR));
       console.log(`Password reset for account ${user.id}; its sessions were ended.`);
     });

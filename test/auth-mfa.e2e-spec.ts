@@ -101,7 +101,7 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
     const replay = await signIn(current);
     expect([replay.status, replay.body.code]).toEqual([401, 'invalid_mfa_code']);
     expect(replay.body.accessToken).toBeUndefined();
-    const [row] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [staff.id]);
+    const [row] = await t.dataSource.query(`SELECT sum(failed_count)::int AS failed_login_count FROM sign_in_failures WHERE user_id = $1`, [staff.id]);
     expect(row.failed_login_count).toBe(1);
     const reasons = await t.dataSource.query(
       `SELECT data->>'reason' AS reason FROM audit_events WHERE entity_id = $1 AND action = 'auth.login_failed' ORDER BY n`,
@@ -130,7 +130,7 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ statusCode: 401, code: 'invalid_mfa_code' });
     expect(wrong.body.accessToken).toBeUndefined();
-    const [row] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [staff.id]);
+    const [row] = await t.dataSource.query(`SELECT sum(failed_count)::int AS failed_login_count FROM sign_in_failures WHERE user_id = $1`, [staff.id]);
     expect(row.failed_login_count).toBe(1);
     const audited = await t.dataSource.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'auth.login_failed'`, [staff.id]);
     expect(audited).toEqual([{ data: { reason: 'wrong_mfa_code' } }]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticator } from 'otplib';
 import { Role } from '../src/kernel/role';
-import { runTs } from './support/run-ts';
+import { runEntry } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('operator command line and start-up checks (child processes)', () => {
@@ -22,8 +22,8 @@ describe('operator command line and start-up checks (child processes)', () => {
   });
   afterAll(() => t.close());
 
-  const cli = (...args: string[]) => runTs('src/cli.ts', args, cliEnv);
-  const cliWithInput = (input: string, ...args: string[]) => runTs('src/cli.ts', args, cliEnv, input);
+  const cli = (...args: string[]) => runEntry('src/cli.ts', args, cliEnv);
+  const cliWithInput = (input: string, ...args: string[]) => runEntry('src/cli.ts', args, cliEnv, input);
   const login = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });
 
   it('accounts:create makes an account that signs in over HTTP; accounts:reset-password replaces the password and ends its sessions', async () => {
@@ -135,9 +135,26 @@ describe('operator command line and start-up checks (child processes)', () => {
     expect(await t.tableCounts()).toEqual(before);
   }, 120_000);
 
+  it('refuses a common password, or the email or its local part as the password, with the rule of the API, writing nothing', async () => {
+    const before = await t.tableCounts();
+    const [common, email, local] = await Promise.all([
+      cliWithInput('Password123\n', 'accounts:create', '--email', 'weak.password@example.com', '--role', 'staff', '--password-stdin'),
+      cli('accounts:create', '--email', 'Operations.Lead@example.com', '--role', 'legal', '--password', 'operations.lead@example.com'),
+      cliWithInput('OPERATIONS.LEAD\n', 'accounts:reset-password', '--email', 'operations.lead@example.com', '--password-stdin'),
+    ]);
+    expect(common.code).toBe(1);
+    expect(common.stderr).toMatch(/--password-stdin: the password is one of the most common passwords/);
+    for (const run of [email, local]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/the password must not be the email address or the part before its @/);
+    }
+    expect(common.stdout + common.stderr).not.toContain('Password123');
+    expect(await t.tableCounts()).toEqual(before);
+  }, 120_000);
+
   it('main.ts refuses to start in production without APP_SECRET, naming it, before any database starts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dsr-prod-start-'));
-    const run = await runTs('src/main.ts', [], { NODE_ENV: 'production', DATA_DIR: dataDir });
+    const run = await runEntry('src/main.ts', [], { NODE_ENV: 'production', DATA_DIR: dataDir });
     expect(run.code).not.toBe(0);
     expect(run.code).not.toBeNull();
     expect(run.stderr).toContain('APP_SECRET');

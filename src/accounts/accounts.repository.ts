@@ -7,6 +7,8 @@ import { User } from './user.entity';
 
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
+/** A client's failures against an account are forgotten after a day without another (unless it is locked). */
+const FAILURES_FORGOTTEN_AFTER_HOURS = 24;
 
 export enum FailedLoginOutcome {
   Counted = 'counted',
@@ -57,34 +59,61 @@ export class AccountsRepository {
   }
 
   /**
-   * Counts one failed attempt in a single statement, so that concurrent attempts serialise on the
-   * row: the fifth in a row locks the account for 15 minutes (and starts the count again). While
-   * the account is locked nothing is counted, so a burst of parallel attempts locks it exactly once.
+   * Counts one failed attempt (a sign-in or a password step-up) on the account from one client (a
+   * keyed hash of its address, `sign_in_failures`), in a single statement, so that concurrent
+   * attempts serialise on the row: the fifth in a row locks the account for that client for 15
+   * minutes (and starts the count again). While it is locked nothing is counted, so a burst of
+   * parallel attempts locks it exactly once.
    */
-  async recordFailedLogin(manager: EntityManager, userId: string): Promise<FailedLoginOutcome> {
-    const [rows]: [{ locked_now: boolean }[], number] = await manager.query(
-      `UPDATE users SET
-         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE NULL END,
-         failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+  async recordFailedSignIn(manager: EntityManager, userId: string, clientKey: string): Promise<FailedLoginOutcome> {
+    const rows: { locked_now: boolean }[] = await manager.query(
+      `INSERT INTO sign_in_failures AS f (user_id, client_key, failed_count, locked_until, last_failed_at)
+       VALUES ($1, $2, CASE WHEN 1 >= $3 THEN 0 ELSE 1 END, CASE WHEN 1 >= $3 THEN now() + make_interval(mins => $4) END, now())
+       ON CONFLICT ON CONSTRAINT pk_sign_in_failures DO UPDATE SET
+         locked_until = CASE WHEN f.failed_count + 1 >= $3 THEN now() + make_interval(mins => $4) ELSE NULL END,
+         failed_count = CASE WHEN f.failed_count + 1 >= $3 THEN 0 ELSE f.failed_count + 1 END,
+         last_failed_at = now()
+       WHERE f.locked_until IS NULL OR f.locked_until <= now()
        RETURNING (locked_until IS NOT NULL) AS locked_now`,
-      [userId, LOCKOUT_THRESHOLD, LOCKOUT_MINUTES],
+      [userId, clientKey, LOCKOUT_THRESHOLD, LOCKOUT_MINUTES],
     );
     if (rows.length === 0) return FailedLoginOutcome.AlreadyLocked;
     return rows[0].locked_now ? FailedLoginOutcome.LockedNow : FailedLoginOutcome.Counted;
   }
 
-  /**
-   * Clears the failure count for a successful sign-in, unless the account is locked: a lock that
-   * a concurrent attempt set after this one read the account still wins. Returns whether it was clear.
-   */
-  async clearFailedLoginsUnlessLocked(manager: EntityManager, userId: string): Promise<boolean> {
-    const [, affected]: [unknown[], number] = await manager.query(
-      `UPDATE users SET failed_login_count = 0, locked_until = NULL
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`,
-      [userId],
+  /** Whether the account is locked for this client (other clients are not concerned). */
+  async isSignInLocked(userId: string, clientKey: string): Promise<boolean> {
+    const rows: { locked: boolean }[] = await this.dataSource.query(
+      `SELECT true AS locked FROM sign_in_failures WHERE user_id = $1 AND client_key = $2 AND locked_until > now()`,
+      [userId, clientKey],
     );
-    return affected === 1;
+    return rows.length > 0;
+  }
+
+  /**
+   * Clears the client's failure count for a successful sign-in or step-up, unless the account is
+   * locked for that client: the row is held first, so a lock that a concurrent attempt set after
+   * this one read it still wins. Returns whether it was clear.
+   */
+  async clearFailedSignInsUnlessLocked(manager: EntityManager, userId: string, clientKey: string): Promise<boolean> {
+    const rows: { locked: boolean }[] = await manager.query(
+      `SELECT (locked_until IS NOT NULL AND locked_until > now()) AS locked FROM sign_in_failures WHERE user_id = $1 AND client_key = $2 FOR UPDATE`,
+      [userId, clientKey],
+    );
+    if (rows.length === 0) return true;
+    if (rows[0].locked) return false;
+    await manager.query(`DELETE FROM sign_in_failures WHERE user_id = $1 AND client_key = $2`, [userId, clientKey]);
+    return true;
+  }
+
+  /** Forgets the failures of clients that have not failed for a day and are not locked out; returns how many. */
+  async forgetIdleSignInFailures(): Promise<number> {
+    const [, deleted]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM sign_in_failures
+       WHERE (locked_until IS NULL OR locked_until <= now()) AND last_failed_at < now() - make_interval(hours => $1)`,
+      [FAILURES_FORGOTTEN_AFTER_HOURS],
+    );
+    return deleted;
   }
 
   /** Ends every session of the account (after a password reset, say). */
@@ -92,11 +121,10 @@ export class AccountsRepository {
     await manager.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
   }
 
+  /** A new password: every client's failures and locks against the account go with the old one. */
   async updatePasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
-    await manager.query(`UPDATE users SET password_hash = $2, failed_login_count = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [
-      userId,
-      passwordHash,
-    ]);
+    await manager.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+    await manager.query(`DELETE FROM sign_in_failures WHERE user_id = $1`, [userId]);
   }
 
   async updateRole(manager: EntityManager, userId: string, role: Role): Promise<void> {

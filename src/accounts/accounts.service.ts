@@ -4,9 +4,10 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, Actor } from '../kernel/actor';
 import { isUniqueViolation } from '../common/errors/database-errors';
-import { accountNotFound, emailTaken } from './accounts.errors';
+import { accountNotFound, cannotChangeOwnRole, emailTaken, unacceptablePassword } from './accounts.errors';
 import { AccountsRepository, NewUser } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
+import { passwordProblem } from './password-rules';
 import { Role } from '../kernel/role';
 import { User } from './user.entity';
 
@@ -32,6 +33,12 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The password rule, for every caller, whether or not a DTO applied it already. */
+function assertAcceptablePassword(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem !== null) throw unacceptablePassword(problem);
+}
+
 export function toAccountView(u: User): AccountView {
   return { id: u.id, email: u.email, role: u.role, displayName: u.displayName, locale: u.locale, mfaEnabled: u.mfaEnabledAt !== null };
 }
@@ -47,6 +54,7 @@ export class AccountsService {
 
   /** Self-registration (always a subject) or an operator creating staff; audited either way. */
   async create(input: NewAccount, actor: Actor | 'self'): Promise<User> {
+    assertAcceptablePassword(input.password, input.email);
     const row: NewUser = {
       email: normaliseEmail(input.email),
       passwordHash: await this.hasher.hash(input.password),
@@ -86,6 +94,7 @@ export class AccountsService {
 
   /** Sets a new password, clears a lockout and ends every session of the account. */
   async resetPassword(email: string, password: string, actor: Actor): Promise<User> {
+    assertAcceptablePassword(password, email);
     const user = await this.findByEmail(email);
     if (!user) throw accountNotFound();
     const passwordHash = await this.hasher.hash(password);
@@ -114,7 +123,9 @@ export class AccountsService {
     return { user, hadMfa };
   }
 
+  /** Another account's role: an administrator never changes their own (separation of duties). */
   async changeRole(id: string, role: Role, actor: Actor): Promise<User> {
+    if (actor.id === id) throw cannotChangeOwnRole();
     return this.dataSource.transaction(async (m) => {
       const user = await this.repo.findByIdForUpdate(m, id);
       if (!user) throw accountNotFound();

@@ -39,12 +39,6 @@ export class User {
   @Column({ name: 'mfa_enabled_at', type: 'timestamptz', nullable: true })
   mfaEnabledAt: Date | null;
 
-  @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
-  failedLoginCount: number;
-
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AnyRole, CurrentUser, Public } from '../kernel/access.decorators';
+import { AnyRole, ClientAddress, CurrentUser, Public } from '../kernel/access.decorators';
 import { AllowDuringMfaEnrolment } from './access.guard';
 import type { AuthUser } from '../kernel/auth-user';
 import { AuthService } from './auth.service';
@@ -25,8 +25,8 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @UseInterceptors(SessionCookieInterceptor)
-  login(@Body() dto: LoginDto) {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @ClientAddress() client: string) {
+    return this.auth.login(dto, client);
   }
 
   @Post('auth/mfa')
@@ -34,8 +34,8 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @UseInterceptors(SessionCookieInterceptor)
-  mfa(@Body() dto: MfaLoginDto) {
-    return this.auth.completeMfaLogin(dto);
+  mfa(@Body() dto: MfaLoginDto, @ClientAddress() client: string) {
+    return this.auth.completeMfaLogin(dto, client);
   }
 
   @Post('auth/logout')

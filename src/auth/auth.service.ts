@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccountsRepository, FailedLoginOutcome, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } from '../accounts/accounts.repository';
+import { AccountsRepository } from '../accounts/accounts.repository';
 import { AccountsService, AccountView, normaliseEmail, toAccountView } from '../accounts/accounts.service';
 import { PasswordHasher } from '../accounts/password-hasher';
 import { PRIVILEGED_ROLES, Role } from '../kernel/role';
@@ -16,7 +16,10 @@ import { LoginDto, MfaLoginDto, RegisterDto } from './dto/auth.dto';
 import { MfaSecrets } from './mfa-secrets';
 import { SessionKind } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+import { SignInKeys } from './sign-in-keys';
+import { ANY_CLIENT, FailureReason, SignInLockout } from './sign-in-lockout';
 import { SESSION_COOKIE, Tokens } from './tokens';
+import { UnknownSignInTally } from './unknown-sign-in-tally';
 
 /** The cookie a response should set (or clear, with maxAge 0); applied by SessionCookieInterceptor. */
 export interface CookieInstruction {
@@ -36,10 +39,6 @@ export interface SignedIn {
   [SET_COOKIE]?: CookieInstruction;
 }
 
-type FailureReason = 'wrong_password' | 'wrong_mfa_code' | 'replayed_mfa_code' | 'account_locked';
-
-const isLocked = (user: User): boolean => user.lockedUntil !== null && user.lockedUntil > new Date();
-
 export interface MfaChallenge {
   mfaRequired: true;
   mfaToken: string;
@@ -57,6 +56,9 @@ export class AuthService {
     private readonly mfa: MfaSecrets,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly keys: SignInKeys,
+    private readonly lockout: SignInLockout,
+    private readonly unknownSignIns: UnknownSignInTally,
   ) {}
 
   async register(dto: RegisterDto): Promise<{ id: string; email: string; role: Role }> {
@@ -64,36 +66,40 @@ export class AuthService {
     return { id: user.id, email: user.email, role: user.role };
   }
 
-  async login(dto: LoginDto, kind: SessionKind = SessionKind.Api): Promise<SignedIn | MfaChallenge> {
+  /**
+   * Signs in from `clientAddress`. An unknown email costs what a wrong password costs (one argon2
+   * verification, against a decoy hash) and is tallied, not audited per attempt (UnknownSignInTally);
+   * a known one is refused while the account is locked for this client (SignInLockout).
+   */
+  async login(dto: LoginDto, clientAddress: string, kind: SessionKind = SessionKind.Api): Promise<SignedIn | MfaChallenge> {
+    const client = this.keys.client(clientAddress);
     const user = await this.accountsRepo.findByEmail(normaliseEmail(dto.email));
     if (!user) {
       await this.hasher.verifyDecoy(dto.password);
-      await this.audit.record(this.dataSource.manager, {
-        action: 'auth.login_failed',
-        actor: SYSTEM_ACTOR,
-        entityType: 'user',
-        data: { reason: 'unknown_account' },
-      });
+      await this.unknownSignIns.count(this.keys.email(dto.email), client);
       throw invalidCredentials();
     }
     // The hash is checked even for a locked account, so the answer takes as long either way.
-    const passwordOk = await this.hasher.verify(user.passwordHash, dto.password);
-    if (isLocked(user)) return this.refuse(user, 'account_locked', invalidCredentials());
-    if (!passwordOk) return this.refuse(user, 'wrong_password', invalidCredentials());
+    const [passwordOk, locked] = await Promise.all([this.hasher.verify(user.passwordHash, dto.password), this.lockout.isLocked(user.id, client)]);
+    if (locked) return this.refuse(user, client, 'account_locked', invalidCredentials());
+    if (!passwordOk) return this.refuse(user, client, 'wrong_password', invalidCredentials());
     if (user.mfaEnabledAt) return { mfaRequired: true, mfaToken: this.tokens.signMfaChallenge(user.id) };
-    return this.openSession(user, kind);
+    return this.openSession(user, kind, client);
   }
 
-  async completeMfaLogin(dto: MfaLoginDto, kind: SessionKind = SessionKind.Api): Promise<SignedIn> {
+  async completeMfaLogin(dto: MfaLoginDto, clientAddress: string, kind: SessionKind = SessionKind.Api): Promise<SignedIn> {
     const claims = this.tokens.verify(dto.mfaToken, 'mfa');
     const user = claims ? await this.accountsRepo.findById(claims.sub) : null;
     if (!user || !user.mfaSecret || !user.mfaEnabledAt) throw notAuthenticated();
-    if (isLocked(user)) return this.refuse(user, 'account_locked', invalidCredentials());
+    const client = this.keys.client(clientAddress);
+    if (await this.lockout.isLocked(user.id, client)) return this.refuse(user, client, 'account_locked', invalidCredentials());
+    // Wrong codes are counted for the account, whatever the client (see ANY_CLIENT).
+    if (await this.lockout.isLocked(user.id, ANY_CLIENT)) return this.refuse(user, ANY_CLIENT, 'account_locked', invalidCredentials());
     const step = this.mfa.stepOf(this.mfa.decrypt(user.mfaSecret), dto.code);
-    if (step === null) return this.refuse(user, 'wrong_mfa_code', invalidMfaCode());
+    if (step === null) return this.refuse(user, ANY_CLIENT, 'wrong_mfa_code', invalidMfaCode());
     // A code is good once: seen before (or one older than the last accepted), it is a replay.
-    if (!(await this.accountsRepo.useMfaStep(user.id, step))) return this.refuse(user, 'replayed_mfa_code', invalidMfaCode());
-    return this.openSession(user, kind);
+    if (!(await this.accountsRepo.useMfaStep(user.id, step))) return this.refuse(user, ANY_CLIENT, 'replayed_mfa_code', invalidMfaCode());
+    return this.openSession(user, kind, client);
   }
 
   async logout(auth: AuthUser): Promise<{ loggedOut: true; [SET_COOKIE]: CookieInstruction }> {
@@ -162,14 +168,15 @@ export class AuthService {
     return this.config.env.MFA_REQUIRED_FOR_STAFF && PRIVILEGED_ROLES.includes(role) && !mfaEnabled;
   }
 
-  private async openSession(user: User, kind: SessionKind): Promise<SignedIn> {
+  private async openSession(user: User, kind: SessionKind, client: string): Promise<SignedIn> {
     const apiTtl = this.config.env.ACCESS_TOKEN_TTL;
     const webTtl = this.config.env.SESSION_TTL;
     // One session backs both the short-lived bearer token and the longer web cookie.
     const sessionTtl = Math.max(apiTtl, webTtl);
-    const sessionId = await this.dataSource.transaction(async (m) => {
+    const opened = await this.dataSource.transaction(async (m): Promise<{ sessionId: string } | { lockedFor: string }> => {
       // A concurrent failed attempt may have locked the account since it was read: the lock wins.
-      if (!(await this.accountsRepo.clearFailedLoginsUnlessLocked(m, user.id))) return null;
+      // The count of wrong codes starts again too (nothing to clear for an account without them).
+      for (const key of [client, ANY_CLIENT]) if (!(await this.lockout.clearUnlessLocked(m, user.id, key))) return { lockedFor: key };
       const id = await this.sessions.open(m, user.id, kind, sessionTtl);
       await this.audit.record(m, {
         action: 'auth.login_succeeded',
@@ -179,9 +186,10 @@ export class AuthService {
         subjectRef: user.subjectRef,
         data: { kind },
       });
-      return id;
+      return { sessionId: id };
     });
-    if (sessionId === null) return this.refuse(user, 'account_locked', invalidCredentials());
+    if ('lockedFor' in opened) return this.refuse(user, opened.lockedFor, 'account_locked', invalidCredentials());
+    const { sessionId } = opened;
     const mustEnrol = this.mustEnrolMfa(user.role, user.mfaEnabledAt !== null);
     return {
       accessToken: this.tokens.signAccess(user.id, sessionId, apiTtl),
@@ -193,18 +201,9 @@ export class AuthService {
     };
   }
 
-  /**
-   * Audits a failed attempt, counts it towards the lockout (the repository decides, atomically,
-   * whether this attempt locks the account) and throws the refusal.
-   */
-  private async refuse(user: User, reason: FailureReason, refusal: AppError): Promise<never> {
-    await this.dataSource.transaction(async (m) => {
-      const outcome = await this.accountsRepo.recordFailedLogin(m, user.id);
-      const about = { actor: SYSTEM_ACTOR, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef };
-      await this.audit.record(m, { ...about, action: 'auth.login_failed', data: { reason } });
-      if (outcome === FailedLoginOutcome.LockedNow)
-        await this.audit.record(m, { ...about, action: 'auth.account_locked', data: { minutes: LOCKOUT_MINUTES, afterFailures: LOCKOUT_THRESHOLD } });
-    });
+  /** Counts a failed attempt from this client toward the lockout, audits it, and throws the refusal. */
+  private async refuse(user: User, client: string, reason: FailureReason, refusal: AppError): Promise<never> {
+    await this.lockout.recordFailure(user, client, { action: 'auth.login_failed', actor: SYSTEM_ACTOR, reason });
     throw refusal;
   }
 }

@@ -16,3 +16,9 @@ export const AnyRole = () => Roles(...ALL_ROLES);
 
 /** The signed-in caller, as established by the access guard. */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<{ user: AuthUser }>().user);
+
+/**
+ * The caller's network address as the HTTP layer sees it (the proxy's X-Forwarded-For only with
+ * TRUST_PROXY), for rules kept per client such as the sign-in lockout. Never stored as it is.
+ */
+export const ClientAddress = createParamDecorator((_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<{ ip?: string }>().ip ?? '');

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Role } from '../kernel/role';
-import { CurrentUser, Roles } from '../kernel/access.decorators';
+import { StepUpThrottlerGuard } from '../auth/step-up-throttler.guard';
+import { ClientAddress, CurrentUser, Roles } from '../kernel/access.decorators';
 import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
@@ -22,6 +23,7 @@ export class RequestsController {
 
   @Post()
   @Roles(Role.Subject)
+  @UseGuards(StepUpThrottlerGuard)
   @UseInterceptors(SubmissionStatusInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body return the same request (200) instead of a second one' })
   @ApiBody({
@@ -32,8 +34,8 @@ export class RequestsController {
   })
   @ApiCreatedResponse({ type: RequestView, description: 'filed' })
   @ApiOkResponse({ type: RequestView, description: 'filed before with this Idempotency-Key and body: the same request' })
-  submit(@CurrentUser() user: AuthUser, @Body(NewRequestPipe) dto: NewRequestDto, @IdempotencyKey() key?: string) {
-    return this.requests.submit(user, dto, key);
+  submit(@CurrentUser() user: AuthUser, @Body(NewRequestPipe) dto: NewRequestDto, @ClientAddress() client: string, @IdempotencyKey() key?: string) {
+    return this.requests.submit(user, dto, key, client);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuthModule } from '../auth/auth.module';
 import { ConsentsModule } from '../consents/consents.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestDeadlines } from './request-deadlines';
@@ -19,7 +20,7 @@ import { SubjectRequest } from './subject-request.entity';
  * state), the read port and the deadlines, which review and fulfilment build on (see index.ts).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, ConsentsModule, PolicyModule],
+  imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, AuthModule, ConsentsModule, PolicyModule],
   controllers: [RequestsController],
   providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService],
   exports: [RequestLifecycle, RequestReader, RequestDeadlines],

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
-import { PasswordHasher } from '../accounts/password-hasher';
+import { PasswordStepUp } from '../auth/password-step-up';
 import { actorOf, SYSTEM_ACTOR } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
 import { isUniqueViolation } from '../common/errors/database-errors';
@@ -68,17 +67,20 @@ export class RequestsService {
     private readonly policy: PolicyService,
     private readonly consents: ConsentsService,
     private readonly notifications: NotificationsService,
-    private readonly accounts: AccountsRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly stepUp: PasswordStepUp,
   ) {}
 
-  async submit(user: AuthUser, dto: NewRequestDto, idempotencyKey?: string): Promise<Submission> {
-    if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto.password);
+  /**
+   * A replay (same Idempotency-Key and body, the password aside) answers the earlier request before
+   * any step-up: it files nothing, and its answer must not depend on the password sent.
+   */
+  async submit(user: AuthUser, dto: NewRequestDto, idempotencyKey: string | undefined, clientAddress: string): Promise<Submission> {
     const fingerprint = idempotencyKey ? fingerprintOf(dto) : null;
     if (idempotencyKey) {
       const earlier = await this.replay(user, idempotencyKey, fingerprint as string);
       if (earlier) return earlier;
     }
+    if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto.password, clientAddress);
     try {
       const filed = await this.file(user, dto, idempotencyKey ?? null, fingerprint);
       // The whole timeline was written by this filing: answer from it rather than read it back.
@@ -267,9 +269,15 @@ export class RequestsService {
     return decided;
   }
 
-  private async confirmPassword(user: AuthUser, password: string): Promise<void> {
-    const account = await this.accounts.findById(user.id);
-    if (!account || !(await this.hasher.verify(account.passwordHash, password))) throw passwordNotConfirmed();
+  /**
+   * The step-up of a deletion (PasswordStepUp: counted toward the lockout, audited, refused while
+   * locked). With a deletion already open the answer is 409 whatever the password, which is then
+   * neither tried nor counted: a 409 for a right password and a 403 for a wrong one would tell them apart.
+   */
+  private async confirmPassword(user: AuthUser, password: string, clientAddress: string): Promise<void> {
+    const open = await this.repo.findOpenOfType(user.id, RequestType.DeleteAccount);
+    if (open) throw duplicateOpenRequest(open.id, RequestType.DeleteAccount);
+    if (!(await this.stepUp.confirm(user, password, clientAddress))) throw passwordNotConfirmed();
   }
 
   /** The request an Idempotency-Key made before; 422 if that key came with another body. */

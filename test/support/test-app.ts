@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Global, INestApplication, Module, Provider, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
@@ -48,13 +48,21 @@ export async function createTestDatabase(): Promise<string> {
   return databaseUrl(adminUrl, name);
 }
 
+export interface TestAppOptions {
+  /**
+   * Values for the app's optional injections (JOBS_CADENCE, say), from a global module booted
+   * beside AppModule: the app's own modules are used unchanged.
+   */
+  provide?: Provider[];
+}
+
 /**
  * Boots the real AppModule, configured exactly as main.ts does, on this file's own database.
  * Settings are read when the application module is first loaded, so one test file boots one app;
  * a test that needs other settings lives in a file of its own and passes them here. A DATABASE_URL
  * among them is used as it is (a server the test controls) instead of a copy of the template.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const url = env.DATABASE_URL ?? (await createTestDatabase());
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -63,13 +71,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DATA_DIR: mkdtempSync(join(tmpdir(), 'dsr-test-data-')),
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '10000',
+    ACCOUNT_WRITE_RATE_LIMIT: '10000',
     AUDIT_SEAL_INTERVAL_MS: '200',
     WORKER_MODE: 'off',
     ...env,
   });
   const { AppModule } = await import('../../src/app.module');
   const { configureApp } = await import('../../src/app.setup');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const root = options.provide?.length ? withProviders(AppModule, options.provide) : AppModule;
+  const app = await NestFactory.create<NestExpressApplication>(root, { bodyParser: false, bufferLogs: true, abortOnError: false });
   configureApp(app);
   await app.init();
   const dataSource = app.get(DataSource);
@@ -106,6 +116,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     close: () => app.close(),
   };
+}
+
+/** A root module importing `appModule` and a global module that provides and exports `providers`. */
+function withProviders(appModule: Type, providers: Provider[]): Type {
+  @Global()
+  @Module({ providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) })
+  class TestProviders {}
+
+  @Module({ imports: [appModule, TestProviders] })
+  class TestRoot {}
+
+  return TestRoot;
 }
 
 function required(name: string): string {

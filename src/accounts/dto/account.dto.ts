@@ -1,4 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-rules';
 import { Role } from '../../kernel/role';
 
 export class CreateAccountDto {
@@ -6,9 +8,10 @@ export class CreateAccountDto {
   @MaxLength(254)
   email: string;
 
+  /** 10 to 200 characters; not one of the most common passwords, nor the email address or the part before its @ */
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
-  @MinLength(10)
-  @MaxLength(200)
+  @IsAcceptablePassword()
   password: string;
 
   @IsEnum(Role)

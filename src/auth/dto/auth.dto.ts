@@ -1,4 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../accounts/password-rules';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 
@@ -7,10 +9,10 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  /** at least 10 characters */
+  /** 10 to 200 characters; not one of the most common passwords, nor the email address or the part before its @ */
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
-  @MinLength(10)
-  @MaxLength(200)
+  @IsAcceptablePassword()
   password: string;
 
   @IsOptional()
