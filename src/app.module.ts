@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { loggerParams } from './common/logging';
+import { PageCursorsModule } from './common/http/page-cursor';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -37,6 +38,7 @@ import { SubjectsModule } from './subjects/subjects.module';
         migrationsRun: true,
       }),
     }),
+    PageCursorsModule.forRoot({ inject: [AppConfig], useKey: (config: AppConfig) => config.key('page-cursors') }),
     AuditModule,
     JobsModule,
     NotificationsModule,

@@ -19,7 +19,8 @@ async function bootstrap(): Promise<void> {
 
   if (env.NODE_ENV !== 'production' && env.DEMO_SEED) printDemoLogins(await app.get(DemoAccounts).seedIfEmpty());
   await app.listen(env.PORT, env.HOST);
-  say(`The portal is listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT} (API docs at /api/docs).`);
+  const docs = env.API_DOCS ? ' (API docs at /api/docs)' : '';
+  say(`The portal is listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}${docs}.`);
 
   let stopping = false;
   const stop = async (signal: string) => {

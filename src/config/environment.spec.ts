@@ -103,6 +103,16 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('serves the API documentation by default outside production only, and as told when API_DOCS is set', () => {
+    expect(validateEnvironment({}).API_DOCS).toBe(true);
+    expect(validateEnvironment({ NODE_ENV: 'test' }).API_DOCS).toBe(true);
+    expect(validateEnvironment({ NODE_ENV: 'production', APP_SECRET: STRONG_SECRET }).API_DOCS).toBe(false);
+    expect(validateEnvironment({ NODE_ENV: 'production', APP_SECRET: STRONG_SECRET, API_DOCS: 'true' }).API_DOCS).toBe(true);
+    expect(validateEnvironment({ API_DOCS: 'false' }).API_DOCS).toBe(false);
+    expect(validateEnvironment({ API_DOCS: '0' }).API_DOCS).toBe(false);
+    expect(problemsWith({ API_DOCS: 'perhaps' })).toEqual([expect.stringMatching(/^API_DOCS\b/)]);
+  });
+
   it('does not demand APP_SECRET outside production (one is generated under DATA_DIR)', () => {
     expect(problemsWith({ NODE_ENV: 'development' })).toEqual([]);
     expect(problemsWith({ NODE_ENV: 'test' })).toEqual([]);

@@ -103,6 +103,13 @@ export class Environment {
   @Max(10000)
   LOGIN_RATE_LIMIT = 10;
 
+  /** Writes (POST, PUT, PATCH, DELETE) allowed per signed-in account per minute, across all routes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  ACCOUNT_WRITE_RATE_LIMIT = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -113,6 +120,16 @@ export class Environment {
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '100kb';
+
+  /**
+   * Serve the API documentation (/api/docs, /api/docs-json). Unset: on, except in production, where
+   * a map of every route and field helps an attacker more than the portal's users; an operator who
+   * wants it there says so.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  API_DOCS?: boolean;
 
   /** Trust X-Forwarded-For from a reverse proxy (for throttling by client address). */
   @Transform(toBoolean)
@@ -222,6 +239,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       problems.push('APP_SECRET: looks like a placeholder; use a random value in production');
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
+  env.API_DOCS ??= env.NODE_ENV !== 'production';
   return env;
 }
 

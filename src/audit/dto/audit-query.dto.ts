@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsWholeNumber } from '../../common/http/validation';
 
 export class AuditQueryDto {
   @IsOptional()
@@ -18,13 +18,12 @@ export class AuditQueryDto {
   subjectRef?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsWholeNumber(1, 500)
   limit?: number;
 
+  /** `nextCursor` of the previous page, as it was handed out (opened and checked by PageCursors) */
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  @IsString()
+  @MaxLength(300)
   cursor?: string;
 }

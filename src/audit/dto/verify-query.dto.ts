@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, Matches, Min, ValidateIf } from 'class-validator';
+import { Matches, ValidateIf } from 'class-validator';
+import { IsWholeNumber } from '../../common/http/validation';
 
 /**
  * An anchor recorded outside the database from an earlier verification (`events` and `head`):
@@ -7,9 +7,7 @@ import { IsInt, Matches, Min, ValidateIf } from 'class-validator';
  */
 export class VerifyQueryDto {
   @ValidateIf((o: VerifyQueryDto) => o.seq !== undefined || o.head !== undefined)
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsWholeNumber(1, Number.MAX_SAFE_INTEGER)
   seq?: number;
 
   @ValidateIf((o: VerifyQueryDto) => o.seq !== undefined || o.head !== undefined)

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsWholeNumber, PG_INTEGER_MAX } from '../../common/http/validation';
 import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN } from '../domain/policy.types';
 
 export class PublishPolicyDto {
@@ -33,9 +33,7 @@ export class PublishPolicyDto {
 }
 
 export class VersionParamDto {
-  @Type(() => Number)
-  @IsInt({ message: 'version must be a whole number' })
-  @Min(1)
+  @IsWholeNumber(1, PG_INTEGER_MAX)
   version: number;
 }
 
@@ -48,8 +46,6 @@ export class ClauseParamDto {
 
 export class ClauseQueryDto {
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'version must be a whole number' })
-  @Min(1)
+  @IsWholeNumber(1, PG_INTEGER_MAX)
   version?: number;
 }
