@@ -7,6 +7,7 @@ import { Consents1764403450000 } from './1764403450000-consents';
 import { Requests1764403500000 } from './1764403500000-requests';
 import { MfaReplay1764403600000 } from './1764403600000-mfa-replay';
 import { SignInProtection1764403700000 } from './1764403700000-sign-in-protection';
+import { SharedThrottle1764403800000 } from './1764403800000-shared-throttle';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   Requests1764403500000,
   MfaReplay1764403600000,
   SignInProtection1764403700000,
+  SharedThrottle1764403800000,
 ];

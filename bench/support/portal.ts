@@ -23,6 +23,7 @@ export function portalEnv(databaseUrl: string, overrides: Record<string, string>
     WORKER_MODE: 'off',
     DEMO_SEED: 'false',
     LOGIN_RATE_LIMIT: '10000',
+    ACCOUNT_WRITE_RATE_LIMIT: '100000',
     ...overrides,
   };
 }

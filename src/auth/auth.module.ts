@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { DataSource } from 'typeorm';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
@@ -17,6 +18,7 @@ import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 import { SignInKeys } from './sign-in-keys';
 import { SignInLockout } from './sign-in-lockout';
+import { PostgresThrottlerStorage } from './postgres-throttler.storage';
 import { throttlerOptions } from './throttling';
 import { Tokens } from './tokens';
 import { UnknownSignInTally } from './unknown-sign-in-tally';
@@ -28,8 +30,9 @@ import { UnknownSignInsRepository } from './unknown-sign-ins.repository';
     PassportModule,
     TypeOrmModule.forFeature([Session]),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => throttlerOptions(config.env),
+      inject: [AppConfig, DataSource],
+      // Counted in PostgreSQL, so that several portal processes share one allowance.
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({ ...throttlerOptions(config.env), storage: new PostgresThrottlerStorage(dataSource) }),
     }),
   ],
   controllers: [AuthController],
