@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AnyRole, ClientAddress, CurrentUser, Public } from '../kernel/access.decorators';
+import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { AllowDuringMfaEnrolment } from './access.guard';
 import type { AuthUser } from '../kernel/auth-user';
 import { AuthService } from './auth.service';
@@ -44,7 +45,7 @@ export class AuthController {
   @AllowDuringMfaEnrolment()
   @ApiBearerAuth()
   @UseInterceptors(SessionCookieInterceptor)
-  logout(@CurrentUser() user: AuthUser) {
+  logout(@CurrentUser() user: AuthUser, @Body(NoFieldsPipe) _body: unknown) {
     return this.auth.logout(user);
   }
 
@@ -60,7 +61,7 @@ export class AuthController {
   @AnyRole()
   @AllowDuringMfaEnrolment()
   @ApiBearerAuth()
-  startMfaEnrolment(@CurrentUser() user: AuthUser) {
+  startMfaEnrolment(@CurrentUser() user: AuthUser, @Body(NoFieldsPipe) _body: unknown) {
     return this.auth.startMfaEnrolment(user);
   }
 

@@ -9,7 +9,7 @@ export { RequestDeadlines } from './request-deadlines';
 export { staffFields } from './request-views';
 export { RequestAction, statusAfterDecision } from './domain/request-lifecycle';
 export { CLOCK_RUNNING_STATUSES, OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
-export { ClauseView, RequestSummary, StaffRequestView } from './dto/request-view.dto';
+export { ClauseView, NULLABLE_VIEW_MODELS, RequestSummary, StaffRequestView } from './dto/request-view.dto';
 export { requestNotFound } from './requests.errors';
 export { REQUEST_COLUMNS } from './requests.repository';
 export type { SubjectRequest } from './subject-request.entity';

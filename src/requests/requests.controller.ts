@@ -8,7 +8,7 @@ import { ParseIdPipe } from '../common/http/validation';
 import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { IdempotencyKey, NewRequestPipe } from './dto/request-body.pipes';
-import { RequestSummary, RequestView } from './dto/request-view.dto';
+import { NULLABLE_VIEW_MODELS, RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { RequestsService } from './requests.service';
 import { SubmissionStatusInterceptor } from './submission-status.interceptor';
@@ -16,7 +16,7 @@ import { SubmissionStatusInterceptor } from './submission-status.interceptor';
 /** The subject's own requests. Anyone else's answer 404, never 403. */
 @ApiTags('requests')
 @ApiBearerAuth()
-@ApiExtraModels(AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto)
+@ApiExtraModels(AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, ...NULLABLE_VIEW_MODELS)
 @Controller('api/v1/requests')
 export class RequestsController {
   constructor(private readonly requests: RequestsService) {}

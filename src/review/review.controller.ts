@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { Role } from '../kernel/role';
 import { CurrentUser, Roles } from '../kernel/access.decorators';
 import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
 import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { PageCursors } from '../common/http/page-cursor';
-import { StaffRequestView } from '../requests';
+import { NULLABLE_VIEW_MODELS, StaffRequestView } from '../requests';
+import { MaskedSubjectDto } from '../subjects/dto/masked-subject.dto';
 import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { QueueQueryDto } from './dto/queue-query.dto';
 import { QueuePage, StaffRequestPage } from './dto/review-view.dto';
@@ -15,6 +16,7 @@ import { ReviewService } from './review.service';
 /** The review queue and the staff workflow on one request. Appeals are legal's alone. */
 @ApiTags('review')
 @ApiBearerAuth()
+@ApiExtraModels(...NULLABLE_VIEW_MODELS, MaskedSubjectDto)
 @Controller('api/v1/staff/requests')
 export class ReviewController {
   constructor(

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsWholeNumber, PG_INTEGER_MAX } from '../../common/http/validation';
 import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN } from '../domain/policy.types';
 
@@ -29,6 +29,7 @@ export class PublishPolicyDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(PG_INTEGER_MAX)
   expectedCurrentVersion?: number;
 }
 

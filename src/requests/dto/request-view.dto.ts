@@ -1,6 +1,7 @@
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from '../domain/request-status';
 import type { RightsNotice } from '../../kernel/rights-notice';
+import { ApiNullableEnum, ApiNullableModel } from '../../common/openapi';
 
 /** A cited clause as people read it: its id and its text in the version the request was filed under. */
 export class ClauseView {
@@ -15,6 +16,7 @@ export class TimelineEntry {
   at: string;
   /** `submit`, `claim`, `ask`, `reply`, `extend`, `decide`, `appeal`, `decide_appeal`, … */
   action: string;
+  @ApiNullableEnum(RequestStatus, 'the status before the step; null on the first')
   from: RequestStatus | null;
   to: RequestStatus;
   /** who acted, by role only (`subject`, `staff`, `legal`, `system`) */
@@ -50,7 +52,7 @@ export class ExtensionView {
 export class AppealView {
   statement: string | null;
   appealedAt: string;
-  /** legal's decision on the appeal, once taken */
+  @ApiNullableModel(DecisionView, "legal's decision on the appeal, once taken")
   decision: DecisionView | null;
 }
 
@@ -80,9 +82,11 @@ export class RequestView extends RequestSummary {
   purposes?: string[];
   /** staff's open question, while awaiting the subject */
   question: string | null;
+  @ApiNullableModel(ExtensionView, 'the extension of the deadline, once granted')
   extension: ExtensionView | null;
-  /** the first decision (by staff, or by the system for a consent withdrawal) */
+  @ApiNullableModel(DecisionView, 'the first decision (by staff, or by the system for a consent withdrawal)')
   decision: DecisionView | null;
+  @ApiNullableModel(AppealView, 'the appeal, once filed')
   appeal: AppealView | null;
   /** on a refused request only */
   rightsNotice?: RightsNoticeView;
@@ -100,3 +104,6 @@ export class StaffRequestView extends RequestView {
   overdueFlaggedAt: string | null;
   closedAt: string | null;
 }
+
+/** The views that appear in answers only as "this, or null": a controller answering with a request lists them (`@ApiExtraModels`). */
+export const NULLABLE_VIEW_MODELS = [ExtensionView, DecisionView, AppealView];

@@ -10,10 +10,12 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { PG_INTEGER_MAX } from '../../common/http/validation';
 import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN, Outcome } from '../../policy/domain/policy.types';
 
 export const DECISION_OUTCOMES = [Outcome.Approve, Outcome.Reject, Outcome.Partial] as const;
@@ -51,6 +53,7 @@ export class DecisionDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(PG_INTEGER_MAX)
   expectedVersion?: number;
 }
 
@@ -74,6 +77,7 @@ export class ExtendDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(PG_INTEGER_MAX)
   expectedVersion?: number;
 }
 
@@ -87,6 +91,7 @@ export class AskDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(PG_INTEGER_MAX)
   expectedVersion?: number;
 }
 
@@ -107,5 +112,6 @@ export class TakeDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(PG_INTEGER_MAX)
   expectedVersion?: number;
 }

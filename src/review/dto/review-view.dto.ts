@@ -1,6 +1,7 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
 import { ClauseView, RequestSummary, StaffRequestView } from '../../requests';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
+import { ApiNullableModel } from '../../common/openapi';
 
 /** One request in the review queue: its summary and what staff see of it, without its timeline. */
 export class QueueItem extends IntersectionType(
@@ -28,7 +29,7 @@ export class DecisionOptions {
 
 /** A request's page for staff: the request, its subject masked, and what each outcome could cite. */
 export class StaffRequestPage extends StaffRequestView {
-  /** null once the subject's account is gone (the request record outlives it) */
+  @ApiNullableModel(MaskedSubjectDto, "null once the subject's account is gone (the request record outlives it)")
   subject: MaskedSubjectDto | null;
   options: DecisionOptions;
 }
