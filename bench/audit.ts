@@ -1,7 +1,8 @@
 // The audit trail's throughput: appends per second with concurrent writers while the sealer runs,
-// and verification speed over a long chain. Not a test: it prints figures.
+// sealing a backlog, and verification speed and memory over a long chain. Not a test: it prints figures.
 //
 //   npm run bench -- audit [--events 1000000] [--appends 20000] [--writers 32] [--seal-interval 1000]
+//                          [--load-batch 5000] [--loaders 8] [--verify-runs 1]
 //
 // Uses DATABASE_URL's server when set (it creates, and afterwards drops, a fresh database there;
 // the role needs CREATEDB), otherwise a throwaway embedded PostgreSQL.
@@ -21,10 +22,11 @@ interface Options {
   sealIntervalMs: number;
   loadBatch: number;
   loaders: number;
+  verifyRuns: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { events: 1_000_000, appends: 20_000, writers: 32, sealIntervalMs: 1000, loadBatch: 5000, loaders: 8 };
+  const o: Options = { events: 1_000_000, appends: 20_000, writers: 32, sealIntervalMs: 1000, loadBatch: 5000, loaders: 8, verifyRuns: 1 };
   const flags: Record<string, keyof Options> = {
     '--events': 'events',
     '--appends': 'appends',
@@ -32,6 +34,7 @@ function parse(args: string[]): Options {
     '--seal-interval': 'sealIntervalMs',
     '--load-batch': 'loadBatch',
     '--loaders': 'loaders',
+    '--verify-runs': 'verifyRuns',
   };
   for (let i = 0; i < args.length; i += 2) {
     const key = flags[args[i]];
@@ -61,7 +64,7 @@ export async function run(args: string[]): Promise<void> {
   const db = await freshDatabase('dsr_bench');
   // One connection per writer plus the sealer's, so that the pool is not what is measured.
   const base = buildDataSourceOptions(db.url);
-  const ds = new DataSource({ ...base, extra: { ...(base.extra as object), max: Math.max(o.writers, o.loaders) + 4 } } as typeof base);
+  const ds = new DataSource({ ...base, extra: { ...(base.extra as object), max: Math.max(o.writers, o.loaders) + 4 } });
   try {
     await ds.initialize();
     await ds.runMigrations();
@@ -122,7 +125,7 @@ async function appends(ds: DataSource, audit: AuditService, o: Options): Promise
   console.log(`    chain intact: ${fmt(result.events)} events\n`);
 }
 
-/** (b) Load events through `record` in large transactions, seal them, then time `verify()`. */
+/** (b) Load events through `record` in large transactions, time sealing them, then time `verify()` and sample its memory. */
 async function verification(ds: DataSource, audit: AuditService, o: Options): Promise<void> {
   const [{ count }] = await ds.query(`SELECT count(*)::int AS count FROM audit_events`);
   const toLoad = Math.max(0, o.events - count);
@@ -151,18 +154,44 @@ async function verification(ds: DataSource, audit: AuditService, o: Options): Pr
   const loadMs = performance.now() - loadStart;
   console.log(`    loaded in ${seconds(loadMs)} s (${fmt(toLoad / (loadMs / 1000))} events/s)`);
 
+  // The backlog is every loaded event: one seal() links them all, round after round, as the
+  // sealer does after an outage.
   const sealStart = performance.now();
   const sealed = await audit.seal({ wait: true });
   const sealMs = performance.now() - sealStart;
-  console.log(`    sealed ${fmt(sealed)} in ${seconds(sealMs)} s (${fmt(sealed / (sealMs / 1000))} events/s)`);
+  console.log(`    sealing the backlog: seal() linked ${fmt(sealed)} events in ${seconds(sealMs)} s = ${fmt(sealed / (sealMs / 1000))} events/s`);
 
   await ds.query(`VACUUM ANALYZE audit_events`);
   await ds.query(`VACUUM ANALYZE audit_chain`);
-  const verifyStart = performance.now();
-  const result = await audit.verify();
-  const verifyMs = performance.now() - verifyStart;
-  if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result)}`);
-  console.log(
-    `    verify(): ${fmt(result.events)} events in ${seconds(verifyMs)} s = ${fmt(result.events / (verifyMs / 1000))} events/s (ok, head ${result.head.slice(0, 12)}…)`,
-  );
+  for (let run = 1; run <= o.verifyRuns; run++) {
+    const { result, ms, before, peakRss, peakHeap } = await sampled(() => audit.verify());
+    if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result)}`);
+    const rate = `${fmt(result.events)} events in ${seconds(ms)} s = ${fmt(result.events / (ms / 1000))} events/s`;
+    console.log(`    verify()${o.verifyRuns > 1 ? ` run ${run}` : ''}: ${rate} (ok, head ${result.head.slice(0, 12)}…)`);
+    console.log(
+      `      memory while it ran: peak RSS ${mib(peakRss)} (${mib(before.rss)} before), peak heap used ${mib(peakHeap)} (${mib(before.heapUsed)} before)`,
+    );
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Times `work` and samples this process's memory every 10 ms while it runs. */
+async function sampled<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; before: NodeJS.MemoryUsage; peakRss: number; peakHeap: number }> {
+  const before = process.memoryUsage();
+  let [peakRss, peakHeap] = [before.rss, before.heapUsed];
+  const sample = () => {
+    const now = process.memoryUsage();
+    [peakRss, peakHeap] = [Math.max(peakRss, now.rss), Math.max(peakHeap, now.heapUsed)];
+  };
+  const timer = setInterval(sample, 10);
+  const start = performance.now();
+  try {
+    const result = await work();
+    const ms = performance.now() - start;
+    sample();
+    return { result, ms, before, peakRss, peakHeap };
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -1,15 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
-import { contentHash, linkHash } from '../src/audit/audit-hash';
+import { canonicalJson, canonicalJsonbText, contentHash, linkHash } from '../src/audit/audit-hash';
+import { millisecondsIso } from '../src/audit/audit.repository';
+import { AuditSealer } from '../src/audit/audit-sealer';
 import { AuditService } from '../src/audit/audit.service';
 import { ChainVerification } from '../src/audit/audit.types';
 import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { sealAll as sealAllEvents } from './support/audit-sealing';
+import { runEntry } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
-
-const ROOT = join(__dirname, '..');
 
 /**
  * Someone with the power to switch the append-only triggers off edits the trail behind the
@@ -58,7 +57,7 @@ describe('audit trail tamper detection', () => {
     });
 
   const rowsOf = async (seq: number) => ({
-    event: (await t.dataSource.query(`SELECT * FROM audit_events WHERE id = $1`, [eventAt.get(seq)]))[0] as Record<string, unknown>,
+    event: (await t.dataSource.query(`SELECT * FROM audit_events WHERE id = $1`, [eventAt.get(seq)]))[0] as { id: string } & Record<string, unknown>,
     link: (await t.dataSource.query(`SELECT * FROM audit_chain WHERE seq = $1`, [seq]))[0] as Record<string, unknown>,
   });
 
@@ -77,14 +76,14 @@ describe('audit trail tamper detection', () => {
     expect(triggers.every((tr) => tr.tgenabled === 'O')).toBe(true);
   });
 
+  /** The operator's `audit:verify`, run as its own process on this file's database. */
   const cli = (args: string[] = []) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'npx',
-        ['ts-node', '--transpile-only', 'src/cli.ts', 'audit:verify', ...args],
-        { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' }, timeout: 90_000 },
-        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
+    runEntry('src/cli.ts', ['audit:verify', ...args], {
+      NODE_ENV: 'test',
+      DATABASE_URL: t.databaseUrl,
+      APP_SECRET: process.env.APP_SECRET ?? '',
+      DATA_DIR: process.env.DATA_DIR ?? '',
+      LOG_LEVEL: 'silent',
     });
 
   it('the CLI says the chain is intact and exits 0', async () => {
@@ -117,7 +116,7 @@ describe('audit trail tamper detection', () => {
     const k = 6;
     const { event } = await rowsOf(k);
     const forged = {
-      id: event.id as string,
+      id: event.id,
       occurredAt: (event.occurred_at as Date).toISOString(),
       action: 'test.forged',
       actorId: null,
@@ -290,4 +289,174 @@ describe('audit trail tamper detection', () => {
     expect(cliRun.stdout).toContain(`at seq ${anchor.seq}`);
     expect(cliRun.code).toBe(2);
   }, 120_000);
+
+  /**
+   * verify streams the chain a range of links at a time (the next range read while one is hashed)
+   * and hashes each event in the text form the database sends; a link that does not pass as streamed
+   * is read again the general way and judged from that. Small ranges put the boundaries among these
+   * few links.
+   */
+  describe('range by range', () => {
+    const linkCount = async (): Promise<number> => ((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_chain`))[0] as { n: number }).n;
+    const chainHashAt = async (seq: number): Promise<string> =>
+      ((await t.dataSource.query(`SELECT chain_hash FROM audit_chain WHERE seq = $1`, [seq]))[0] as { chain_hash: string }).chain_hash;
+
+    it('walks the chain to the same result whatever the size of a range', async () => {
+      await sealAll();
+      const whole = await audit.verify();
+      expect(whole).toEqual({ ok: true, events: await linkCount(), head: await chainHashAt(whole.events) });
+      for (const batch of [1, 2, 3, 7, whole.events - 1, whole.events]) expect(await audit.verify(undefined, { batch })).toEqual(whole);
+    });
+
+    it('names a change in a later range as in the first, with the head of the last link that held', async () => {
+      const k = 10;
+      const { event } = await rowsOf(k);
+      await tamper((m) => m.query(`UPDATE audit_events SET data = '{"entityId":"changed in range 3"}' WHERE id = $1`, [event.id]));
+      const expected = {
+        ok: false,
+        events: k - 1,
+        firstBrokenAt: { seq: k, eventId: event.id, reason: 'event content changed' },
+        head: await chainHashAt(k - 1),
+      };
+      // Ranges of 4: the link is the second of the third range; ranges of 1: a range of its own.
+      for (const batch of [4, 1, 9, 10, 50_000]) expect(await audit.verify(undefined, { batch })).toEqual(expected);
+      await tamper((m) => m.query(`UPDATE audit_events SET data = $2 WHERE id = $1`, [event.id, JSON.stringify(event.data)]));
+    });
+
+    it('names a gap that swallows a whole range, and a forged link hash at a range boundary', async () => {
+      const { event: e8, link: l8 } = await rowsOf(8);
+      await tamper(async (m) => {
+        await m.query(`DELETE FROM audit_chain WHERE seq = 8`);
+        await m.query(`DELETE FROM audit_events WHERE id = $1`, [e8.id]);
+      });
+      // Ranges of 4 or 1: the range (7, 8] comes back empty, the next starts at 9.
+      for (const batch of [1, 4, 8])
+        expect(await audit.verify(undefined, { batch })).toEqual({
+          ok: false,
+          events: 7,
+          firstBrokenAt: { seq: 8, eventId: null, reason: 'link missing' },
+          head: await chainHashAt(7),
+        });
+      await tamper(
+        async (m) => {
+          await insertRows(m, 'audit_events', e8);
+          await insertRows(m, 'audit_chain', l8);
+        },
+        { stamp: true },
+      );
+
+      const { link: l12 } = await rowsOf(12);
+      await tamper((m) => m.query(`UPDATE audit_chain SET chain_hash = $2 WHERE seq = $1`, [12, linkHash('f'.repeat(64), 12, 'forged')]));
+      for (const batch of [4, 12, 11])
+        expect(await audit.verify(undefined, { batch })).toMatchObject({
+          ok: false,
+          events: 11,
+          firstBrokenAt: { seq: 12, eventId: l12.event_id, reason: 'link hash does not match' },
+        });
+      await tamper((m) => m.query(`UPDATE audit_chain SET chain_hash = $2 WHERE seq = $1`, [12, l12.chain_hash]));
+    });
+
+    it('reads again, and passes, an honest event whose time the stream does not take as it comes (a year past 9999)', async () => {
+      const content = {
+        id: randomUUID(),
+        occurredAt: '10000-01-01T00:00:00.000Z',
+        action: 'test.far_future',
+        actorId: null,
+        actorRole: 'system',
+        entityType: 'tamper-test',
+        entityId: 'far-future',
+        subjectRef: null,
+        data: { 'a"b': 1, when: 'later' },
+      };
+      // An ordinary insert, as a writer makes it: the trigger stamps the transaction id and the sealer links it.
+      await t.dataSource.query(
+        `INSERT INTO audit_events (id, occurred_at, action, actor_id, actor_role, entity_type, entity_id, subject_ref, data, content_hash)
+         VALUES ($1, '10000-01-01T00:00:00Z', $2, NULL, 'system', 'tamper-test', 'far-future', NULL, $3, $4)`,
+        [content.id, content.action, JSON.stringify(content.data), contentHash(content)],
+      );
+      await honestWrite('after-far-future');
+      await sealAll();
+      const [{ seq }] = await t.dataSource.query(`SELECT seq::int AS seq FROM audit_chain WHERE event_id = $1`, [content.id]);
+      const events = await linkCount();
+      expect(seq).toBe(events - 1);
+      for (const batch of [1, 2, 50_000]) expect(await audit.verify(undefined, { batch })).toEqual({ ok: true, events, head: await chainHashAt(events) });
+
+      // Changed, it is named like any other.
+      await tamper((m) => m.query(`UPDATE audit_events SET entity_id = 'elsewhere' WHERE id = $1`, [content.id]));
+      for (const batch of [1, 50_000])
+        expect(await audit.verify(undefined, { batch })).toEqual({
+          ok: false,
+          events: seq - 1,
+          firstBrokenAt: { seq, eventId: content.id, reason: 'event content changed' },
+          head: await chainHashAt(seq - 1),
+        });
+      await tamper((m) => m.query(`UPDATE audit_events SET entity_id = 'far-future' WHERE id = $1`, [content.id]));
+    });
+
+    it('seals a backlog batch by batch and round by round, in sealing order, the next batch read while one is written', async () => {
+      // This test's seal() is the only sealer: the timer stops until the end.
+      const timer = t.app.get(AuditSealer);
+      await timer.onApplicationShutdown();
+      try {
+        await sealAll();
+        const before = await linkCount();
+        // 33 events in 17 transactions of one, two or three, as writers make them.
+        for (let k = 0; k < 17; k++)
+          await t.dataSource.transaction(async (m) => {
+            for (let j = 0; j <= k % 3; j++)
+              await audit.record(m, { action: 'test.backlog', actor: SYSTEM_ACTOR, entityType: 'tamper-test', entityId: `backlog-${k}-${j}` });
+          });
+        // Batches of 4, rounds of 20: 20 in five full batches, then 13 in three and a last one of 1
+        // (unless a transaction elsewhere on the server holds some back a moment: then more rounds).
+        let sealed = 0;
+        for (const deadline = Date.now() + 30_000; sealed < 33 && Date.now() < deadline;) sealed += await audit.seal({ wait: true, batch: 4 });
+        expect(sealed).toBe(33);
+
+        const linked: Array<{ id: string }> = await t.dataSource.query(`SELECT event_id AS id FROM audit_chain WHERE seq > $1 ORDER BY seq`, [before]);
+        const written: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM audit_events WHERE action = 'test.backlog' ORDER BY tx_id, n`);
+        expect(linked).toEqual(written);
+        expect(await audit.verify(undefined, { batch: 5 })).toEqual({ ok: true, events: before + 33, head: await chainHashAt(before + 33) });
+      } finally {
+        timer.onApplicationBootstrap();
+      }
+    });
+
+    it('takes jsonb text and timestamps as this PostgreSQL writes them to the same canonical form', async () => {
+      const values = [
+        { b: 1, a: { d: [1, { z: 1, y: 2 }], c: '名字 🙂' } },
+        { '10': 1, '9': 2, a: 3, '': 4, 'a!': 5, 'a b': 6, '😀': 7, '！': 8 },
+        { s: 'a"b\\c\n\t\u0001 / \u001f \u007f \u2028', list: [null, 1, true, false, [], {}] },
+        { n: [0, -1, 1.5, -0.25, 1e-7, 1e21, 123456789012345, 2 ** 53 + 2] },
+      ];
+      const rows: Array<{ text: string }> = await t.dataSource.query(`SELECT v::jsonb::text AS text FROM unnest($1::text[]) v`, [
+        values.map((v) => JSON.stringify(v)),
+      ]);
+      for (const [i, { text }] of rows.entries()) {
+        expect(canonicalJsonbText(text)).toBe(canonicalJson(values[i]));
+      }
+      // Keys with an escape are left to JSON.parse, to the same hash.
+      const [{ text: escaped }] = await t.dataSource.query(`SELECT '{"a\\"b": 1}'::jsonb::text AS text`);
+      expect(canonicalJsonbText(escaped)).toBeNull();
+
+      const times = ['2026-11-29T10:00:00Z', '2026-11-29T10:00:00.5Z', '2026-11-29T10:00:00.123Z', '2026-11-29T23:59:59.999999Z', '0001-01-01T00:00:00.01Z'];
+      const stamped: Array<{ raw: string; hashed: string }> = await t.dataSource.transaction(async (m) => {
+        await m.query(`SET LOCAL TimeZone = 'UTC'`);
+        await m.query(`SET LOCAL DateStyle = 'ISO'`);
+        return m.query(`SELECT ts::text AS raw, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS hashed FROM unnest($1::timestamptz[]) ts`, [
+          times,
+        ]);
+      });
+      expect(stamped.map(({ raw }) => millisecondsIso(raw))).toEqual(stamped.map(({ hashed }) => hashed));
+      expect(stamped.map(({ hashed }) => hashed)).toEqual([
+        '2026-11-29T10:00:00.000Z',
+        '2026-11-29T10:00:00.500Z',
+        '2026-11-29T10:00:00.123Z',
+        '2026-11-29T23:59:59.999Z',
+        '0001-01-01T00:00:00.010Z',
+      ]);
+      expect(millisecondsIso('10000-01-01 00:00:00+00')).toBeNull();
+      expect(millisecondsIso('0044-03-15 12:00:00+00 BC')).toBeNull();
+      expect(millisecondsIso('infinity')).toBeNull();
+    });
+  });
 });

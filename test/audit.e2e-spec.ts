@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Role } from '../src/kernel/role';
+import { GENESIS_HASH, linkHash } from '../src/audit/audit-hash';
 import { AuditService } from '../src/audit/audit.service';
 import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import { sealAll as sealAllEvents } from './support/audit-sealing';
@@ -42,7 +43,12 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
         events: await eventCount(),
         links: (await chainShape()).links,
       };
-      expect(before.link).toBeDefined();
+      // The event was sealed into a link of its own, which binds the link before it and the event's hash.
+      const link = before.link as { seq: string; event_id: string; prev_hash: string; chain_hash: string };
+      expect(link.event_id).toBe(eventId);
+      const [previous] = await t.dataSource.query(`SELECT chain_hash FROM audit_chain WHERE seq = $1`, [Number(link.seq) - 1]);
+      expect(link.prev_hash).toBe(Number(link.seq) === 1 ? GENESIS_HASH : previous.chain_hash);
+      expect(link.chain_hash).toBe(linkHash(link.prev_hash, link.seq, (before.event as { content_hash: string }).content_hash));
     });
 
     afterEach(async () => {
@@ -165,7 +171,7 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
       const groups = txOrder.filter((tx, k) => k === 0 || txOrder[k - 1] !== tx);
       expect(new Set(groups).size).toBe(groups.length);
       for (const i of committed) {
-        const positions = order.flatMap((o, k) => (o.entityId.startsWith(`${i}-`) ? [o.entityId] : []));
+        const positions = order.flatMap((o) => (o.entityId.startsWith(`${i}-`) ? [o.entityId] : []));
         expect(positions).toEqual(Array.from({ length: eventsIn(i) }, (_, j) => `${i}-${j}`));
       }
     });

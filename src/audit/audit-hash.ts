@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The chain's first link points at this. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,10 +30,177 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function contentHash(content: AuditContent): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return sha256(canonicalJson(content));
 }
 
 /** A link binds its position, the link before it and the event's own hash. */
 export function linkHash(prevHash: string, seq: number | string, eventHash: string): string {
-  return createHash('sha256').update(`${prevHash}:${seq}:${eventHash}`).digest('hex');
+  return sha256(`${prevHash}:${seq}:${eventHash}`);
+}
+
+/** An event's hashed fields as PostgreSQL sends them back in text: `data` is the JSON text of its jsonb, unparsed. */
+export interface StoredContent {
+  id: string;
+  occurredAt: string;
+  action: string;
+  actorId: string | null;
+  actorRole: string | null;
+  entityType: string;
+  entityId: string | null;
+  subjectRef: string | null;
+  data: string;
+}
+
+/**
+ * `contentHash` of an event read back as text, for the verifier, which hashes every event of the
+ * chain: the same canonical JSON, byte for byte, without building the event object first. The
+ * fields are written in the order `canonicalJson` sorts them into. `data` is rewritten from its
+ * jsonb text with its keys sorted, because jsonb hands keys back in its own order (shortest first).
+ */
+export function storedContentHash(e: StoredContent): string {
+  const data = canonicalJsonbText(e.data) ?? canonicalParsedJson(JSON.parse(e.data));
+  return sha256(
+    `{"action":${jsonText(e.action)},"actorId":${jsonText(e.actorId)},"actorRole":${jsonText(e.actorRole)},"data":${data},` +
+      `"entityId":${jsonText(e.entityId)},"entityType":${jsonText(e.entityType)},"id":${jsonText(e.id)},"occurredAt":${jsonText(e.occurredAt)},` +
+      `"subjectRef":${jsonText(e.subjectRef)}}`,
+  );
+}
+
+/**
+ * What JSON.stringify may escape in a string: '"', '\\', control characters and lone surrogates
+ * (\p{Cc} also holds U+007F–U+009F, which JSON.stringify keeps: those strings merely take the slow path).
+ */
+const NEEDS_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
+
+/** JSON.stringify(value) for a string or null; most need no escaping and are only quoted. */
+function jsonText(value: string | null): string {
+  if (value === null) return 'null';
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/**
+ * `canonicalJson` for what `JSON.parse` returns (no `undefined`, no holes, no class instances),
+ * without the intermediate arrays of entries: the verifier calls it once per event.
+ */
+function canonicalParsedJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalParsedJson(value[i]);
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  // The default sort compares UTF-16 code units, as `<` does in canonicalJson.
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalParsedJson(object[keys[i]])}`;
+  return `${out}}`;
+}
+
+/** Integers that JSON.stringify(JSON.parse(token)) writes back unchanged: up to 15 digits, no '-0'. */
+const PLAIN_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
+/** The numbers jsonb writes: numeric's plain decimal form, never an exponent. */
+const JSONB_NUMBER = /^-?\d+(?:\.\d+)?$/;
+/** A string with only the escapes jsonb (and JSON.stringify) writes: \" \\ \b \f \n \r \t and \u00xx below 0x20. */
+const JSONB_ESCAPED = /^"(?:[^"\\]|\\["\\bfnrt]|\\u00[01][0-9a-f])*"$/;
+
+/**
+ * `canonicalJson(JSON.parse(text))` for the text PostgreSQL writes for a jsonb value, straight from
+ * the text. That text has one layout: ', ' between items, ': ' after keys, no other white space, and
+ * strings escaped exactly as JSON.stringify escapes them (\" \\ \b \f \n \r \t, other control
+ * characters as \u00xx, everything else as is), so strings and keys are copied as they are; only
+ * object keys are sorted and numbers that JSON.stringify would write otherwise (1.50, 1e21) are
+ * rewritten. Returns null for anything else, a key with an escape in it among them: the caller then
+ * parses the text.
+ */
+export function canonicalJsonbText(text: string): string | null {
+  let at = 0;
+  const value = (): string | null => {
+    const c = text.charCodeAt(at);
+    return c === 0x7b ? object() : c === 0x5b ? array() : c === 0x22 ? string() : scalar();
+  };
+  const string = (): string | null => {
+    const start = at;
+    for (let from = at + 1; ;) {
+      const quote = text.indexOf('"', from);
+      if (quote < 0) return null;
+      let backslashes = 0;
+      while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+      if (backslashes % 2 === 0) {
+        at = quote + 1;
+        const token = text.slice(start, at);
+        return token.includes('\\') && !JSONB_ESCAPED.test(token) ? null : token;
+      }
+      from = quote + 1;
+    }
+  };
+  const scalar = (): string | null => {
+    let end = at;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 0x2c && c !== 0x5d && c !== 0x7d; c = text.charCodeAt(++end));
+    const token = text.slice(at, end);
+    at = end;
+    if (PLAIN_INTEGER.test(token) || token === 'true' || token === 'false' || token === 'null') return token;
+    return JSONB_NUMBER.test(token) ? JSON.stringify(Number(token)) : null;
+  };
+  const separator = (): boolean => {
+    if (text.charCodeAt(at) !== 0x2c || text.charCodeAt(at + 1) !== 0x20) return false;
+    at += 2;
+    return true;
+  };
+  const array = (): string | null => {
+    at++;
+    if (text.charCodeAt(at) === 0x5d) {
+      at++;
+      return '[]';
+    }
+    let out = '[';
+    for (;;) {
+      const item = value();
+      if (item === null) return null;
+      out += item;
+      if (text.charCodeAt(at) === 0x5d) {
+        at++;
+        return `${out}]`;
+      }
+      if (!separator()) return null;
+      out += ',';
+    }
+  };
+  const object = (): string | null => {
+    at++;
+    if (text.charCodeAt(at) === 0x7d) {
+      at++;
+      return '{}';
+    }
+    // Members in key order as they come: by UTF-16 code units, as canonicalJson's `<` compares keys.
+    const names: string[] = [];
+    const members: string[] = [];
+    for (;;) {
+      if (text.charCodeAt(at) !== 0x22) return null;
+      const key = string();
+      if (key === null || key.includes('\\') || text.charCodeAt(at) !== 0x3a || text.charCodeAt(at + 1) !== 0x20) return null;
+      at += 2;
+      const item = value();
+      if (item === null) return null;
+      const name = key.slice(1, -1);
+      let i = names.length;
+      for (; i > 0 && names[i - 1] > name; i--) {
+        names[i] = names[i - 1];
+        members[i] = members[i - 1];
+      }
+      names[i] = name;
+      members[i] = `${key}:${item}`;
+      if (text.charCodeAt(at) === 0x7d) break;
+      if (!separator()) return null;
+    }
+    at++;
+    return `{${members.join(',')}}`;
+  };
+  const out = value();
+  return out !== null && at === text.length ? out : null;
+}
+
+/** SHA-256 in hex, in one call (no Hash object per digest): the same digest as createHash('sha256'). */
+function sha256(text: string): string {
+  return hash('sha256', text, 'hex');
 }
