@@ -315,19 +315,27 @@ const STORED_LINKS = `SELECT c.seq, c.prev_hash, c.chain_hash, c.event_id, c.tx_
 type TextRow = Array<string | null>;
 
 function storedLink(row: TextRow): StoredLink {
-  // Columns in STORED_LINKS' order; those of audit_chain and the event's NOT NULL ones are never null here.
-  const [seq, prevHash, chainHash, eventId, txId, n, occurredAt, action, actorId, actorRole, entityType, entityId, subjectRef, data, contentHash] =
-    row as string[];
-  const at = contentHash === null ? null : millisecondsIso(occurredAt);
-  return {
-    seq,
-    prevHash,
-    chainHash,
-    eventId,
-    txId,
-    n,
-    event: at === null ? null : { id: eventId, occurredAt: at, action, actorId, actorRole, entityType, entityId, subjectRef, data, contentHash },
-  };
+  // Columns in STORED_LINKS' order. audit_chain's are NOT NULL. The event's are all null where there
+  // is no event (its content_hash is NOT NULL), and otherwise null only where the schema allows.
+  const [seq, prevHash, chainHash, eventId, txId, n] = row as string[];
+  const contentHash = row[14];
+  const at = contentHash === null ? null : millisecondsIso(row[6] as string);
+  const event =
+    contentHash === null || at === null
+      ? null
+      : {
+          id: eventId,
+          occurredAt: at,
+          action: row[7] as string,
+          actorId: row[8],
+          actorRole: row[9],
+          entityType: row[10] as string,
+          entityId: row[11],
+          subjectRef: row[12],
+          data: row[13] as string,
+          contentHash,
+        };
+  return { seq, prevHash, chainHash, eventId, txId, n, event };
 }
 
 /**
