@@ -39,17 +39,7 @@ export function linkHash(prevHash: string, seq: number | string, eventHash: stri
 }
 
 /** An event's hashed fields as PostgreSQL sends them back in text: `data` is the JSON text of its jsonb, unparsed. */
-export interface StoredContent {
-  id: string;
-  occurredAt: string;
-  action: string;
-  actorId: string | null;
-  actorRole: string | null;
-  entityType: string;
-  entityId: string | null;
-  subjectRef: string | null;
-  data: string;
-}
+export type StoredContent = Omit<AuditContent, 'data'> & { data: string };
 
 /**
  * `contentHash` of an event read back as text, for the verifier, which hashes every event of the

@@ -67,19 +67,8 @@ export interface ChainReader {
   read(afterSeq: number, toSeq: number, each: (link: StoredLink) => boolean): Promise<void>;
 }
 
-/** An event's columns as EVENT_COLUMNS selects them. */
-interface EventRow {
-  id: string;
-  occurredAt: string;
-  action: string;
-  actorId: string | null;
-  actorRole: string | null;
-  entityType: string;
-  entityId: string | null;
-  subjectRef: string | null;
-  data: unknown;
-  contentHash: string;
-}
+/** An event's columns as EVENT_COLUMNS selects them: its content and stored hash. */
+type EventRow = AuditEventRow;
 
 /** The same columns from the outer side of a join: all null where there is no event. */
 type MaybeEventRow = { [K in keyof EventRow]: EventRow[K] | null };
