@@ -11,9 +11,11 @@ import { PageCursorsModule } from './common/http/page-cursor';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { prepareDatabaseAsOwner } from './database/database-roles';
 import { PgClientErrors } from './database/pg-client-errors';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ConsentsModule } from './consents/consents.module';
@@ -32,11 +34,12 @@ import { SubjectsModule } from './subjects/subjects.module';
     }),
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...buildDataSourceOptions(config.env.DATABASE_URL as string),
-        autoLoadEntities: true,
-        migrationsRun: true,
-      }),
+      useFactory: async (config: AppConfig) => {
+        const { DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl } = config.env;
+        // With an owner role, it migrates and grants before the portal's own role connects.
+        if (ownerUrl) await prepareDatabaseAsOwner(ownerUrl, url as string, [installJobsSchema]);
+        return { ...buildDataSourceOptions(url as string), autoLoadEntities: true, migrationsRun: !ownerUrl };
+      },
     }),
     PageCursorsModule.forRoot({ inject: [AppConfig], useKey: (config: AppConfig) => config.key('page-cursors') }),
     AuditModule,

@@ -20,6 +20,7 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
   const env = validateEnvironment(process.env);
   const database = await resolveDatabase(env);
   process.env.DATABASE_URL = database.url;
+  if (database.ownerUrl) process.env.DATABASE_OWNER_URL = database.ownerUrl;
   const { AppModule } = await import('./app.module');
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {

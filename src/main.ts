@@ -9,6 +9,7 @@ async function bootstrap(): Promise<void> {
   const database = await resolveDatabase(env);
   // Read by the configuration module when the application module loads, just below.
   process.env.DATABASE_URL = database.url;
+  if (database.ownerUrl) process.env.DATABASE_OWNER_URL = database.ownerUrl;
   if (database.embedded) say(`Using the embedded PostgreSQL under ${env.DATA_DIR} (port ${env.EMBEDDED_PG_PORT}).`);
 
   const { AppModule } = await import('./app.module');

@@ -11,9 +11,9 @@ import { runEntry } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
- * Someone with the power to switch the append-only triggers off edits the trail behind the
- * application's back; verify must notice and name the first broken link, also after honest
- * writers have carried on. Each scenario tampers, checks, then puts the trail back as it was.
+ * Someone with the power to switch the append-only triggers off (the tables' owner, not the
+ * portal's role) edits the trail behind the application's back; verify must notice and name the
+ * first broken link, also after honest writers have carried on. Each scenario tampers, checks, then puts the trail back as it was.
  */
 describe('audit trail tamper detection', () => {
   let t: TestApp;
@@ -44,7 +44,7 @@ describe('audit trail tamper detection', () => {
    * the chain does not move underneath.
    */
   const tamper = (work: (m: EntityManager) => Promise<unknown>, opts: { stamp?: boolean } = {}) =>
-    t.dataSource.transaction(async (m) => {
+    t.asOwner(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('audit_sealer'))`);
       const triggers = [
         ['audit_events', 'audit_events_append_only'],
@@ -80,7 +80,7 @@ describe('audit trail tamper detection', () => {
   const cli = (args: string[] = []) =>
     runEntry('src/cli.ts', ['audit:verify', ...args], {
       NODE_ENV: 'test',
-      DATABASE_URL: t.databaseUrl,
+      ...t.databaseEnv,
       APP_SECRET: process.env.APP_SECRET ?? '',
       DATA_DIR: process.env.DATA_DIR ?? '',
       LOG_LEVEL: 'silent',

@@ -63,16 +63,21 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
       ['DELETE', 'audit_events', `DELETE FROM audit_events WHERE id = $1`],
       ['UPDATE', 'audit_chain', `UPDATE audit_chain SET chain_hash = repeat('0', 64) WHERE event_id = $1`],
       ['DELETE', 'audit_chain', `DELETE FROM audit_chain WHERE event_id = $1`],
-    ])('refuses %s on %s', async (op, table, sql) => {
+    ])("refuses %s on %s, to the portal's role and, by trigger, to the tables' owner", async (op, table, sql) => {
       await expect(t.dataSource.query(sql, [eventId])).rejects.toMatchObject({
+        message: `permission denied for table ${table}`,
+        driverError: expect.objectContaining({ code: '42501' }),
+      });
+      await expect(t.asOwner((m) => m.query(sql, [eventId]))).rejects.toMatchObject({
         message: `${op} on ${table} is not allowed: the table is append-only`,
         driverError: expect.objectContaining({ code: '42501' }),
       });
     });
 
-    it('refuses TRUNCATE on either table, together or alone', async () => {
+    it('refuses TRUNCATE on either table, together or alone, to either role', async () => {
       for (const sql of [`TRUNCATE audit_chain`, `TRUNCATE audit_events, audit_chain`, `TRUNCATE audit_events CASCADE`]) {
-        await expect(t.dataSource.query(sql)).rejects.toMatchObject({
+        await expect(t.dataSource.query(sql)).rejects.toMatchObject({ message: expect.stringMatching(/^permission denied for table audit_(events|chain)$/) });
+        await expect(t.asOwner((m) => m.query(sql))).rejects.toMatchObject({
           message: expect.stringMatching(/^TRUNCATE on audit_(events|chain) is not allowed: the table is append-only$/),
         });
       }
@@ -80,7 +85,7 @@ describe('audit trail (real AppModule and PostgreSQL)', () => {
 
     it('refuses the change inside a transaction too, rolling the whole transaction back', async () => {
       await expect(
-        t.dataSource.transaction(async (m) => {
+        t.asOwner(async (m) => {
           await audit.record(m, { action: 'test.recorded', actor: SYSTEM_ACTOR, entityType: 'append-only', entityId: 'a-2' });
           await m.query(`UPDATE audit_events SET action = 'test.rewritten' WHERE id = $1`, [eventId]);
         }),

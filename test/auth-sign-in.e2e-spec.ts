@@ -218,7 +218,7 @@ describe('sign-in hardening (HTTP, real PostgreSQL)', () => {
 
   describe('the migration', () => {
     it('has a real down(): the tables go and the account-wide columns come back, empty; up() restores the tables', async () => {
-      const runner = t.dataSource.createQueryRunner();
+      const runner = (await t.owner()).createQueryRunner();
       await runner.startTransaction();
       try {
         await new SignInProtection1764403700000().down(runner);

@@ -14,7 +14,7 @@ describe('operator command line and start-up checks (child processes)', () => {
     // The same database as the test app, so what the command does is visible over HTTP.
     cliEnv = {
       NODE_ENV: 'test',
-      DATABASE_URL: t.databaseUrl,
+      ...t.databaseEnv,
       APP_SECRET: process.env.APP_SECRET ?? '',
       DATA_DIR: process.env.DATA_DIR ?? '',
       LOG_LEVEL: 'warn',

@@ -261,9 +261,13 @@ describe('consents (real AppModule and PostgreSQL)', () => {
       const u = await subject();
       await grant(u, 'affiliate_sharing');
       const [{ id }] = await t.dataSource.query(`SELECT id FROM consent_events WHERE user_id = $1`, [u.id]);
-      await expect(t.dataSource.query(`UPDATE consent_events SET state = 'withdrawn' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-      await expect(t.dataSource.query(`DELETE FROM consent_events WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-      await expect(t.dataSource.query(`TRUNCATE consent_events CASCADE`)).rejects.toThrow(/append-only/);
+      // The portal's role holds no right to; the owner, which does, is stopped by the triggers.
+      for (const sql of [`UPDATE consent_events SET state = 'withdrawn' WHERE id = $1`, `DELETE FROM consent_events WHERE id = $1`]) {
+        await expect(t.dataSource.query(sql, [id])).rejects.toThrow(/^permission denied for table consent_events$/);
+        await expect(t.asOwner((m) => m.query(sql, [id]))).rejects.toThrow(/append-only/);
+      }
+      await expect(t.dataSource.query(`TRUNCATE consent_events CASCADE`)).rejects.toThrow(/^permission denied for table consent_events$/);
+      await expect(t.asOwner((m) => m.query(`TRUNCATE consent_events CASCADE`))).rejects.toThrow(/append-only/);
       expect(await eventsOf(u)).toEqual([{ purpose: 'affiliate_sharing', state: 'granted', source: 'subject', request_id: null, clause_id: 'face.share.2' }]);
     });
 
@@ -285,7 +289,7 @@ describe('consents (real AppModule and PostgreSQL)', () => {
   });
 
   it('has a migration whose down() removes the ledger and whose up() restores it', async () => {
-    const qr = t.dataSource.createQueryRunner();
+    const qr = (await t.owner()).createQueryRunner();
     const tables = async () =>
       (await qr.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('consents', 'consent_events') ORDER BY 1`)).map(
         (r: { tablename: string }) => r.tablename,

@@ -35,7 +35,7 @@ describe('jobs: the separate worker process', () => {
       cwd: ROOT,
       env: {
         ...process.env,
-        DATABASE_URL: t.databaseUrl,
+        ...t.databaseEnv,
         // The worker works the queue whatever this says.
         WORKER_MODE: 'off',
         SMTP_URL: peer.url,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { builtEntry, PROJECT_ROOT } from './support/run-ts';
-import { createTestDatabase } from './support/test-app';
+import { createTestDatabase, portalRoleUrl } from './support/test-app';
 
 /** A port nothing listens on right now. */
 function freePort(): Promise<number> {
@@ -70,7 +70,9 @@ describe('several portal processes behave as one', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dsr-two-portals-'));
     const env = {
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      // As in production: each process migrates and grants as the owner, then works as a role that owns nothing.
+      DATABASE_URL: portalRoleUrl(databaseUrl),
+      DATABASE_OWNER_URL: databaseUrl,
       APP_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: dataDir,
       DEMO_SEED: 'false',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withAdminClient } from './setup/test-cluster';
 import { runEntry } from './support/run-ts';
-import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
+import { createTestApp, createTestDatabase, portalRoleUrl, TestApp } from './support/test-app';
 
 const V1 = readFileSync(join(__dirname, '../src/policy/versions/v1/privacy-policy.zh-CN.md'), 'utf8');
 
@@ -19,7 +19,7 @@ describe('policy:publish on the operator command line (child processes)', () => 
 
   beforeAll(async () => {
     t = await createTestApp();
-    env = { NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, APP_SECRET: process.env.APP_SECRET ?? '', DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_MODE: 'off' };
+    env = { NODE_ENV: 'test', ...t.databaseEnv, APP_SECRET: process.env.APP_SECRET ?? '', DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_MODE: 'off' };
   });
   afterAll(() => t.close());
 
@@ -90,7 +90,11 @@ describe('policy:publish on the operator command line (child processes)', () => 
   it('puts the version shipped with the code in force on a database that has none, read from beside the built code', async () => {
     const fresh = await createTestDatabase();
     const draft = file('fresh.md', V1.replace('(b)本公司保留随时修改本政策的权利', '(b)本公司保留依法修改本政策的权利'));
-    const run = await runEntry('src/cli.ts', ['policy:publish', draft, '--minor', '--dry-run'], { ...env, DATABASE_URL: fresh });
+    const run = await runEntry('src/cli.ts', ['policy:publish', draft, '--minor', '--dry-run'], {
+      ...env,
+      DATABASE_URL: portalRoleUrl(fresh),
+      DATABASE_OWNER_URL: fresh,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Version in force: 1; this draft would become version 2 (minor).');

@@ -319,7 +319,7 @@ describe('requests: intake and the subject side (HTTP)', () => {
     it('has a real down(): the tables go and the citations view is the empty one again; up() restores them', async () => {
       // A withdrawal is a decision citing clauses: the view has something to lose.
       expect((await file(await t.user(Role.Subject), { type: 'withdraw_consent', purposes: ['marketing'] })).status).toBe(201);
-      const runner = t.dataSource.createQueryRunner();
+      const runner = (await t.owner()).createQueryRunner();
       await runner.startTransaction();
       try {
         expect((await runner.query(`SELECT count(*)::int AS n FROM clause_citations`))[0].n).toBeGreaterThan(0);

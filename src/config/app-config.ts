@@ -15,7 +15,7 @@ export class AppConfig {
       const value: unknown = config.get(key);
       if (value !== undefined) Object.assign(env, { [key]: value });
     }
-    for (const key of ['DATABASE_URL', 'APP_SECRET', 'CORS_ORIGINS'] as const) {
+    for (const key of ['DATABASE_URL', 'DATABASE_OWNER_URL', 'APP_SECRET', 'CORS_ORIGINS'] as const) {
       const value = config.get<string>(key);
       if (value !== undefined) env[key] = value;
     }

@@ -59,6 +59,15 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The role that owns the portal's tables: migrations and the job queue's schema run as it, then
+   * DATABASE_URL's role (which owns nothing) is granted what the portal needs. Unset: DATABASE_URL's
+   * role does both, which production refuses if that role owns the tables (README, "Database roles").
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_OWNER_URL?: string;
+
   @IsString()
   DATA_DIR = './.data';
 
@@ -232,7 +241,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, stripEmpty(raw), { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const problems = errors.map(describeProblem);
+  if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) problems.push('DATABASE_OWNER_URL: set DATABASE_URL too, for the role the portal connects as');
   if (env.NODE_ENV === 'production') {
+    if (env.DATABASE_URL && !env.DATABASE_OWNER_URL)
+      problems.push(
+        'DATABASE_OWNER_URL: required in production, for the role that owns the tables; DATABASE_URL\'s role must own nothing (README, "Database roles")',
+      );
     if (!env.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 random characters)');
     // A secret already refused (too short) needs no second reason.
     else if (!problems.some((p) => p.startsWith('APP_SECRET')) && looksWeak(env.APP_SECRET))

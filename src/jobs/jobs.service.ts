@@ -42,10 +42,9 @@ import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DEFAULT_JOBS_CADENCE, JOBS_CADENCE, JobsCadence } from './jobs-cadence';
+import { JOBS_SCHEMA } from './jobs-schema';
 import { DuplicateJobError, JobHandler, RegisterJobOptions, SendJobOptions, UnknownJobError } from './jobs.types';
 
-/** pg-boss keeps its tables here, apart from the portal's own. */
-export const JOBS_SCHEMA = 'pgboss';
 const STOP_TIMEOUT_MS = 20_000;
 /** Singleton key of the jobs sent by `everySeconds` timers, apart from ad-hoc sends. */
 const PERIODIC_KEY = 'periodic';
@@ -146,7 +145,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       schema: JOBS_SCHEMA,
       application_name: 'dsr-portal-jobs',
       max: works ? 6 : 3,
-      migrate: true,
+      // With an owner role, the owner has installed the schema (installJobsSchema) and this role may not.
+      migrate: !this.config.env.DATABASE_OWNER_URL,
       // Cron evaluation and queue maintenance only where jobs are worked.
       schedule: works,
       supervise: works,

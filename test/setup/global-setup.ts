@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/typeorm-options';
+import { ensurePortalRole } from '../../src/database/database-roles';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { EntryPointsBuild, startEntryPointsBuild } from './build-entry-points';
 import globalTeardown from './global-teardown';
@@ -56,6 +57,11 @@ async function prepareDatabase(): Promise<void> {
     await ds.destroy();
   }
   process.env[TEST_ENV.template] = template;
+  const role = `dsr_portal_${runId}`;
+  const password = randomBytes(16).toString('hex');
+  await withAdminClient(adminUrl, (c) => ensurePortalRole(c, role, password));
+  process.env[TEST_ENV.portalRole] = role;
+  process.env[TEST_ENV.portalPassword] = password;
 }
 
 function freePort(): Promise<number> {

@@ -5,6 +5,9 @@ export const TEST_ENV = {
   adminUrl: 'DSR_TEST_ADMIN_URL',
   template: 'DSR_TEST_TEMPLATE',
   runId: 'DSR_TEST_RUN_ID',
+  /** The role the portal connects as in the tests (it owns nothing; the admin owns the tables), and its password. */
+  portalRole: 'DSR_TEST_PORTAL_ROLE',
+  portalPassword: 'DSR_TEST_PORTAL_PASSWORD',
   /** The compiled src/ that child-process tests run with plain node (see build-entry-points.ts). */
   buildDir: 'DSR_TEST_BUILD_DIR',
 } as const;

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { Role } from '../../src/kernel/role';
 import { SYSTEM_ACTOR } from '../../src/kernel/actor';
+import { urlAs } from '../../src/database/database-roles';
 import { databaseUrl, TEST_ENV, withAdminClient } from '../setup/test-cluster';
 
 export interface TestUser {
@@ -26,7 +27,17 @@ export interface TestApp {
   app: INestApplication;
   http: TestAgent;
   dataSource: DataSource;
+  /** The portal's role's URL (it owns nothing), unless the test gave its own DATABASE_URL. */
   databaseUrl: string;
+  /**
+   * Runs `work` in a transaction as the role that owns the tables, for what the portal's role may
+   * not do (switching a trigger off to tamper with the trail, say).
+   */
+  /** DATABASE_URL and DATABASE_OWNER_URL as this app has them, for a child process on the same database. */
+  databaseEnv: Record<string, string>;
+  asOwner<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** A connection pool as the owner (closed with the app), for running a migration's down() and up(). */
+  owner(): Promise<DataSource>;
   /** A fresh account of this role, signed in (its bearer token in `token`). */
   user(role?: Role, overrides?: { email?: string; password?: string; displayName?: string; phone?: string }): Promise<TestUser>;
   login(email: string, password: string): Promise<string>;
@@ -49,6 +60,11 @@ export async function createTestDatabase(): Promise<string> {
   return databaseUrl(adminUrl, name);
 }
 
+/** The URL of `ownerUrl`'s database as the role the portal connects as in the tests (it owns nothing). */
+export function portalRoleUrl(ownerUrl: string): string {
+  return urlAs(ownerUrl, required(TEST_ENV.portalRole), required(TEST_ENV.portalPassword));
+}
+
 export interface TestAppOptions {
   /**
    * Values for the app's optional injections (JOBS_CADENCE, say), from a global module booted
@@ -64,10 +80,13 @@ export interface TestAppOptions {
  * among them is used as it is (a server the test controls) instead of a copy of the template.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const url = env.DATABASE_URL ?? (await createTestDatabase());
+  // As in production: the owner migrates and grants, the portal connects as a role that owns nothing.
+  const ownerUrl = env.DATABASE_OWNER_URL ?? env.DATABASE_URL ?? (await createTestDatabase());
+  const url = env.DATABASE_URL ?? portalRoleUrl(ownerUrl);
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: url,
+    ...(url !== ownerUrl && { DATABASE_OWNER_URL: ownerUrl }),
     APP_SECRET: randomBytes(32).toString('hex'),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'dsr-test-data-')),
     LOG_LEVEL: 'silent',
@@ -92,11 +111,17 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     return res.body.accessToken as string;
   };
 
+  let owner: Promise<DataSource> | undefined;
+  const ownerDataSource = () => (owner ??= new DataSource({ type: 'postgres', url: ownerUrl, extra: { max: 2 } }).initialize());
+
   return {
     app,
     http,
     dataSource,
     databaseUrl: url,
+    databaseEnv: { DATABASE_URL: url, ...(url !== ownerUrl && { DATABASE_OWNER_URL: ownerUrl }) },
+    asOwner: async (work) => (await ownerDataSource()).transaction(work),
+    owner: ownerDataSource,
     login,
     async user(role = Role.Subject, overrides = {}) {
       const email = overrides.email ?? `${role}.${randomBytes(5).toString('hex')}@example.com`;
@@ -105,17 +130,22 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       return { id: created.id, email, password, role, subjectRef: created.subjectRef, token: await login(email, password) };
     },
     async tableCounts() {
-      const tables: { tablename: string }[] = await dataSource.query(
+      // As the owner: the portal's role may not read every table (the migrations' record, say).
+      const owned = await ownerDataSource();
+      const tables: { tablename: string }[] = await owned.query(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_chain', 'throttle_counters') ORDER BY tablename`,
       );
       const counts: Record<string, number> = {};
       for (const { tablename } of tables) {
-        const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM "${tablename}"`);
+        const [{ n }] = await owned.query(`SELECT count(*)::int AS n FROM "${tablename}"`);
         counts[tablename] = n;
       }
       return counts;
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      if (owner) await (await owner).destroy();
+    },
   };
 }
 
