@@ -24,7 +24,8 @@ import { Role } from '../src/kernel/role';
 import { SYSTEM_ACTOR } from '../src/kernel/actor';
 import type { AuthUser } from '../src/kernel/auth-user';
 import { RequestType } from '../src/policy/domain/policy.types';
-import { CLOCK_RUNNING_STATUSES, CLOSED_STATUSES, RequestStatus, sqlList } from '../src/requests/domain/request-status';
+import { CLOSED_STATUSES, RequestStatus, sqlList } from '../src/requests/domain/request-status';
+import { OVERDUE_SQL } from '../src/requests';
 import type { QueueQueryDto } from '../src/review/dto/queue-query.dto';
 import { ReviewService } from '../src/review/review.service';
 import { describeServer, freshDatabase, withClient } from './support/database';
@@ -261,7 +262,7 @@ async function describeData(ds: DataSource, o: Options, busiestId: string): Prom
   const byStatus: { status: string; n: number }[] = await ds.query(`SELECT status, count(*)::int AS n FROM requests GROUP BY status ORDER BY n DESC`);
   const [open] = await ds.query(
     `SELECT count(*) FILTER (WHERE status NOT IN (${sqlList(CLOSED_STATUSES)}))::int AS open,
-            count(*) FILTER (WHERE status IN (${sqlList(CLOCK_RUNNING_STATUSES)}) AND due_at < now())::int AS overdue,
+            count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue,
             count(*) FILTER (WHERE assignee_id = $1)::int AS busiest,
             count(*) FILTER (WHERE assignee_id = $1 AND status NOT IN (${sqlList(CLOSED_STATUSES)}))::int AS busiest_open
      FROM requests`,

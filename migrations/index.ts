@@ -8,6 +8,12 @@ import { Requests1764403500000 } from './1764403500000-requests';
 import { MfaReplay1764403600000 } from './1764403600000-mfa-replay';
 import { SignInProtection1764403700000 } from './1764403700000-sign-in-protection';
 import { SharedThrottle1764403800000 } from './1764403800000-shared-throttle';
+import { LawBesideThePolicy1764600000000 } from './1764600000000-law-beside-the-policy';
+import { LegalReviewStatuses1764610000000 } from './1764610000000-legal-review-statuses';
+import { OpenStatuses1764610000001 } from './1764610000001-open-statuses';
+import { LegalHolds1764620000000 } from './1764620000000-legal-holds';
+import { ScheduledErasures1764640000000 } from './1764640000000-scheduled-erasures';
+import { QuestionClock1764660000000 } from './1764660000000-question-clock';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -18,4 +24,10 @@ export const MIGRATIONS = [
   MfaReplay1764403600000,
   SignInProtection1764403700000,
   SharedThrottle1764403800000,
+  LawBesideThePolicy1764600000000,
+  LegalReviewStatuses1764610000000,
+  OpenStatuses1764610000001,
+  LegalHolds1764620000000,
+  ScheduledErasures1764640000000,
+  QuestionClock1764660000000,
 ];

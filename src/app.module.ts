@@ -15,10 +15,12 @@ import { prepareDatabaseAsOwner } from './database/database-roles';
 import { PgClientErrors } from './database/pg-client-errors';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { HoldsModule } from './holds';
 import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ConsentsModule } from './consents/consents.module';
+import { FulfilmentModule } from './fulfilment';
 import { PolicyModule } from './policy/policy.module';
 import { RequestsModule } from './requests';
 import { ReviewModule } from './review/review.module';
@@ -50,9 +52,11 @@ import { SubjectsModule } from './subjects/subjects.module';
     HealthModule,
     PolicyModule,
     ConsentsModule,
+    FulfilmentModule,
     SubjectsModule,
     RequestsModule,
     ReviewModule,
+    HoldsModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -8,7 +8,7 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
  * Who may do what (product.md, People and roles; api.md, Errors), as one table over every route of
- * the request, review, consent, subject-reveal and policy capabilities, run against the real
+ * the request, review, consent, subject-reveal, policy and law capabilities, run against the real
  * application. Each cell is a real call on a real fixture in the state the route needs: an allowed
  * cell must succeed and do its work, a refused one must refuse and change nothing.
  *
@@ -24,9 +24,16 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   appeal, "own" means the caller made the decision appealed against (an appeal is for another
  *   reviewer), "other" that another reviewer did and the caller took the appeal. On reveal, "own" is a
  *   subject whose request the caller holds, "other" one whose request another reviewer holds (legal
- *   may reveal anyone).
+ *   may reveal anyone). On legal holds, "own" is a hold of a subject whose request the caller holds,
+ *   "other" one whose request another reviewer holds (staff read only the holds of subjects they
+ *   work on); a subject's "own" is a hold on their own account. Legal's access to holds does not
+ *   depend on whose they are: `—` in legal·other. On legal's answer to a refusal staff proposed
+ *   (confirm, replace), every fixture is a proposal by staff (never by legal, whose decisions stand
+ *   at once): `staff·own` is its author, `staff·other` another staff member; `legal·own` a proposal
+ *   awaiting the caller's review, `legal·other` one another legal reviewer already confirmed (no
+ *   longer awaiting legal).
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
- * Policy routes concern no one's resource: `—` marks the "other" cells there.
+ * Policy and law routes concern no one's resource: `—` marks the "other" cells there.
  *
  * A cell reads `<status>` or `<status> <code>`. Without a code, 400 means `validation_failed`,
  * 401 `not_authenticated`, 403 `not_allowed` (the global guard's refusal of the role) and 404
@@ -54,13 +61,22 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
+  'POST /api/v1/legal/requests/:id/confirm':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
+  'POST /api/v1/legal/requests/:id/replace':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
   'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '404 subject_not_found', '200',  '200',                 '403'],
+  'POST /api/v1/legal/holds':                           ['401',   '403',      '403',        '403',    '403',                 '201',    '—',                   '403'],
+  'GET /api/v1/legal/holds':                            ['401',   '403',      '403',        '200',    '404 subject_not_found', '200',  '—',                   '200'],
+  'GET /api/v1/legal/holds/:id':                        ['401',   '403',      '403',        '200',    '404 hold_not_found',  '200',    '—',                   '200'],
+  'POST /api/v1/legal/holds/:id/release':               ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
   'GET /api/v1/policy':                                 ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/policy/versions':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/policy/versions/:version':               ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/policy/clauses/:id':                     ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/policy/coverage':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/law':                                    ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/law/:id':                                ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'POST /api/v1/policy/impact':                         ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   // Publishing changes the version in force for every later cell: keep it the last row.
   'POST /api/v1/policy/versions':                       ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
@@ -68,7 +84,15 @@ const MATRIX = {
 type RouteKey = keyof typeof MATRIX;
 
 /** Every route under these prefixes must have a row above: a new route cannot ship outside the matrix. */
-const COVERED_PREFIXES = ['/api/v1/requests', '/api/v1/staff', '/api/v1/consents', '/api/v1/policy'];
+const COVERED_PREFIXES = [
+  '/api/v1/requests',
+  '/api/v1/staff',
+  '/api/v1/legal/requests',
+  '/api/v1/consents',
+  '/api/v1/policy',
+  '/api/v1/law',
+  '/api/v1/legal/holds',
+];
 
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
 
@@ -78,6 +102,10 @@ const DRAFT_POLICY = V1_POLICY.replace(
   '(b)本公司保留随时修改本政策的权利。如对本政策作出重大更改，本公司会通过网站通知及站内信的形式告知。',
 );
 const REVEAL_REASON = '核实注销申请人的身份 (matrix)';
+/** Refusing delete_account as version 1 allows: under GB/T 35273 §8.7 (identity not verified), no clause. */
+const REFUSAL = { outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground: 'identity_not_verified', reason: '无法核实申请人身份 (matrix)' };
+/** Legal's own refusal in place of staff's: the same ground, in legal's words. */
+const REPLACEMENT = { ...REFUSAL, reason: '经复核：提交的身份证件与注册信息不一致 (matrix)' };
 const PROBE_PURPOSE = 'new_purpose:matrix-probe';
 
 type Whose = 'own' | 'other' | 'any';
@@ -98,6 +126,8 @@ interface Fixture {
   /** the subject a reveal is about, when not the first subject */
   subjectId?: string;
   subjectEmail?: string;
+  /** the legal hold a holds route acts on */
+  holdId?: string;
 }
 
 interface Call {
@@ -112,7 +142,7 @@ interface Behaviour {
   verify(res: Response, cell: Cell, fx: Fixture): void | Promise<void>;
 }
 
-describe('access matrix: every role × own/other resource × every route of requests, review, consents, reveal and policy', () => {
+describe('access matrix: every role × own/other resource × every route of requests, review, legal review, consents, reveal, policy and law', () => {
   let t: TestApp;
   /** The subject every fixture belongs to. */
   let alice: TestUser;
@@ -124,6 +154,11 @@ describe('access matrix: every role × own/other resource × every route of requ
   let legal: TestUser;
   /** Another legal reviewer, who closes appeals the cells leave open (whoever rejected them). */
   let legal2: TestUser;
+  /**
+   * A third legal reviewer, the second pair of eyes on the fixtures' staff refusals: it confirms
+   * them, so that neither the callers nor legal2 took part in a decision they must later review.
+   */
+  let confirmer: TestUser;
   let admin: TestUser;
 
   const auth = (u: TestUser | null): Record<string, string> => (u ? { Authorization: `Bearer ${u.token}` } : {});
@@ -137,6 +172,8 @@ describe('access matrix: every role × own/other resource × every route of requ
     return r;
   };
   const staffPost = (u: TestUser, id: string, action: string, body: object = {}) => ok(send('POST', `/api/v1/staff/requests/${id}/${action}`, u, body));
+  const legalPost = (u: TestUser, id: string, action: 'confirm' | 'replace', body: object = {}) =>
+    ok(send('POST', `/api/v1/legal/requests/${id}/${action}`, u, body));
 
   // The fixtures: requests of the first subject in the state a route needs.
   const submitted = async (type: string): Promise<Fixture> => {
@@ -153,14 +190,26 @@ describe('access matrix: every role × own/other resource × every route of requ
     await staffPost(holder, fx.requestId!, 'ask', { question: '请提供注册时使用的手机号后四位' });
     return fx;
   };
+  /** Staff's refusal, proposed by `proposer` (staff) and waiting for legal. */
+  const awaitingLegal = async (proposer: TestUser): Promise<Fixture> => {
+    const fx = await inReview('delete_account', proposer);
+    await staffPost(proposer, fx.requestId!, 'decision', REFUSAL);
+    return fx;
+  };
+  /** A refusal that stands: legal's own, or staff's once the confirmer confirmed it (four eyes). */
   const rejected = async (decider: TestUser): Promise<Fixture> => {
+    if (decider.role === Role.Staff) {
+      const fx = await awaitingLegal(decider);
+      await legalPost(confirmer, fx.requestId!, 'confirm');
+      return fx;
+    }
     const fx = await inReview('delete_account', decider);
-    await staffPost(decider, fx.requestId!, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留该账户' });
+    await staffPost(decider, fx.requestId!, 'decision', REFUSAL);
     return fx;
   };
   const underAppeal = async (decider: TestUser): Promise<Fixture> => {
     const fx = await rejected(decider);
-    await ok(send('POST', `/api/v1/requests/${fx.requestId}/appeal`, alice, { statement: '保全已经解除' }));
+    await ok(send('POST', `/api/v1/requests/${fx.requestId}/appeal`, alice, { statement: '我已补充身份证件照片' }));
     return fx;
   };
 
@@ -180,8 +229,9 @@ describe('access matrix: every role × own/other resource × every route of requ
         const [{ assignee_id: holder }] = await t.dataSource.query(`SELECT assignee_id FROM requests WHERE id = $1`, [r.id]);
         if (holder === null) await staffPost(legal2, r.id, 'claim');
         else if (holder !== legal2.id) await staffPost(legal2, r.id, 'take');
-        await staffPost(legal2, r.id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' });
-      } else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
+        await staffPost(legal2, r.id, 'appeal/decision', REFUSAL);
+      } else if (r.status === 'awaiting_legal') await legalPost(confirmer, r.id, 'confirm');
+      else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
     }
   };
 
@@ -195,6 +245,47 @@ describe('access matrix: every role × own/other resource × every route of requ
   /** A reviewer's request for the cell: free for the caller (own) or held by the other reviewer. */
   const reviewerHeld = (type: string) => (c: Cell) => inReview(type, c.holder);
   const statusOf = async (fx: Fixture): Promise<string> => (await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [fx.requestId]))[0].status;
+
+  const lastEvent = async (fx: Fixture): Promise<{ action: string; actor_id: string; to_status: string }> =>
+    (await t.dataSource.query(`SELECT action, actor_id, to_status FROM request_events WHERE request_id = $1 ORDER BY n DESC LIMIT 1`, [fx.requestId]))[0];
+
+  /**
+   * A refusal staff proposed, for legal to confirm or replace: by the calling staff member on
+   * `staff·own` (its author), else by the other one (legal cannot propose: its decisions stand).
+   * On `legal·other`, another legal reviewer already confirmed it: nothing awaits legal any more.
+   */
+  const legalReviewFixture = async (c: Cell): Promise<Fixture> => {
+    const fx = await awaitingLegal(c.holder.role === Role.Staff ? c.holder : staff2);
+    if (c.whose === 'other' && c.caller?.role === Role.Legal) await legalPost(legal2, fx.requestId!, 'confirm');
+    return fx;
+  };
+
+  /** A hold on transaction records (E-Commerce Law Art. 31, 3 years), as legal places it. */
+  const holdBody = (subjectId: string) => ({
+    subjectId,
+    categories: ['transactions'],
+    clauses: ['3.f'],
+    law: ['ECL.31'],
+    retention: '3 years after completion (ECL Art. 31)',
+    until: new Date(Date.now() + 3 * 365 * 24 * 3600 * 1000).toISOString(),
+    note: '订单记录依法保存三年 (matrix)',
+  });
+  /**
+   * The subject of a holds cell (the first subject for subjects' cells; otherwise a subject of its
+   * own whose request the cell's holder claimed), with a hold placed by legal when `placed`.
+   */
+  const holdFixture =
+    (placed: boolean) =>
+    async (c: Cell): Promise<Fixture> => {
+      let subject = alice;
+      if (c.caller?.role !== Role.Subject) {
+        subject = await t.user(Role.Subject);
+        const res = await ok(send('POST', '/api/v1/requests', subject, { type: 'access' }), 201);
+        await staffPost(c.holder, res.body.id, 'claim');
+      }
+      const holdId = placed ? (await ok(send('POST', '/api/v1/legal/holds', legal2, holdBody(subject.id)), 201)).body.id : undefined;
+      return { subjectId: subject.id, holdId };
+    };
 
   const BEHAVIOURS: Record<RouteKey, Behaviour> = {
     'POST /api/v1/requests': {
@@ -234,7 +325,7 @@ describe('access matrix: every role × own/other resource × every route of requ
     },
     'POST /api/v1/requests/:id/appeal': {
       prepare: (c) => rejected(c.holder),
-      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/appeal`, body: { statement: '保全已经解除' } }),
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/appeal`, body: { statement: '我已补充身份证件照片' } }),
       verify: async (res, _, fx) => {
         expect(res.body.status).toBe('under_appeal');
         expect(await statusOf(fx)).toBe('under_appeal');
@@ -281,21 +372,32 @@ describe('access matrix: every role × own/other resource × every route of requ
     },
     'POST /api/v1/staff/requests/:id/decision': {
       prepare: reviewerHeld('delete_account'),
-      call: (_, fx) => ({
-        path: `/api/v1/staff/requests/${fx.requestId}/decision`,
-        body: { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留该账户' },
-      }),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/decision`, body: REFUSAL }),
       verify: async (res, c, fx) => {
-        expect(res.body).toMatchObject({ status: 'rejected', decision: { outcome: 'reject', decidedByRole: c.caller!.role } });
-        expect(await statusOf(fx)).toBe('rejected');
+        if (c.caller!.role === Role.Staff) {
+          // Four eyes: staff's refusal is only proposed; it waits for legal.
+          expect(res.body).toMatchObject({
+            status: 'awaiting_legal',
+            decision: null,
+            proposedDecision: { outcome: 'reject', decidedByRole: 'staff', ground: 'identity_not_verified', law: [{ id: 'GBT35273.8.7' }] },
+          });
+          expect(await statusOf(fx)).toBe('awaiting_legal');
+        } else {
+          // Legal's own refusal stands at once.
+          expect(res.body).toMatchObject({
+            status: 'rejected',
+            decision: { outcome: 'reject', decidedByRole: 'legal', law: [{ id: 'GBT35273.8.7' }] },
+          });
+          expect(await statusOf(fx)).toBe('rejected');
+        }
       },
     },
     'POST /api/v1/staff/requests/:id/extend': {
-      // Only a disclosure_log request can be extended under version 1 (clause 3.c).
+      // Only a disclosure_log request can be extended under version 1 (GB/T 35273 §8.7, clause 3.c as context).
       prepare: reviewerHeld('disclosure_log'),
       call: (_, fx) => ({
         path: `/api/v1/staff/requests/${fx.requestId}/extend`,
-        body: { until: extendedUntil(fx), reason: '需要等待机关答复是否可以告知', clauses: ['3.c'] },
+        body: { until: extendedUntil(fx), reason: '需要等待机关答复是否可以告知', clauses: ['3.c'], law: ['GBT35273.8.7'] },
       }),
       verify: (res, _, fx) => expect(res.body).toMatchObject({ status: 'in_review', dueAt: extendedUntil(fx) }),
     },
@@ -314,13 +416,26 @@ describe('access matrix: every role × own/other resource × every route of requ
         if (c.whose === 'other' && c.caller?.role === Role.Legal) await staffPost(c.caller, fx.requestId!, 'claim');
         return fx;
       },
-      call: (_, fx) => ({
-        path: `/api/v1/staff/requests/${fx.requestId}/appeal/decision`,
-        body: { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查尚未终结' },
-      }),
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/appeal/decision`, body: REFUSAL }),
       verify: async (res, _, fx) => {
         expect(res.body).toMatchObject({ status: 'rejected', appeal: { decision: { outcome: 'reject', decidedByRole: 'legal' } } });
         expect(await statusOf(fx)).toBe('rejected');
+      },
+    },
+    'POST /api/v1/legal/requests/:id/confirm': {
+      prepare: legalReviewFixture,
+      call: (_, fx) => ({ path: `/api/v1/legal/requests/${fx.requestId}/confirm`, body: { note: '经复核，维持原决定 (matrix)' } }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ status: 'rejected', decision: { outcome: 'reject', decidedByRole: 'legal', reason: REFUSAL.reason } });
+        expect(await lastEvent(fx)).toEqual({ action: 'confirm_decision', actor_id: c.caller!.id, to_status: 'rejected' });
+      },
+    },
+    'POST /api/v1/legal/requests/:id/replace': {
+      prepare: legalReviewFixture,
+      call: (_, fx) => ({ path: `/api/v1/legal/requests/${fx.requestId}/replace`, body: REPLACEMENT }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ status: 'rejected', decision: { outcome: 'reject', decidedByRole: 'legal', reason: REPLACEMENT.reason } });
+        expect(await lastEvent(fx)).toEqual({ action: 'replace_decision', actor_id: c.caller!.id, to_status: 'rejected' });
       },
     },
     'POST /api/v1/staff/subjects/:id/reveal': {
@@ -340,6 +455,34 @@ describe('access matrix: every role × own/other resource × every route of requ
           [fx.subjectId],
         );
         expect(event.actor_id).toBe(c.caller!.id);
+      },
+    },
+    'POST /api/v1/legal/holds': {
+      prepare: holdFixture(false),
+      call: (_, fx) => ({ path: '/api/v1/legal/holds', body: holdBody(fx.subjectId!) }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ subjectId: fx.subjectId, categories: ['transactions'], placedBy: c.caller!.id, active: true });
+        const [row] = await t.dataSource.query(`SELECT subject_id FROM legal_holds WHERE id = $1`, [res.body.id]);
+        expect(row.subject_id).toBe(fx.subjectId);
+      },
+    },
+    'GET /api/v1/legal/holds': {
+      prepare: holdFixture(true),
+      call: (_, fx) => ({ path: `/api/v1/legal/holds?subjectId=${fx.subjectId}` }),
+      verify: (res, _, fx) => expect(res.body.items).toEqual([expect.objectContaining({ id: fx.holdId, subjectId: fx.subjectId })]),
+    },
+    'GET /api/v1/legal/holds/:id': {
+      prepare: holdFixture(true),
+      call: (_, fx) => ({ path: `/api/v1/legal/holds/${fx.holdId}` }),
+      verify: (res, _, fx) => expect(res.body).toMatchObject({ id: fx.holdId, subjectId: fx.subjectId, active: true }),
+    },
+    'POST /api/v1/legal/holds/:id/release': {
+      prepare: holdFixture(true),
+      call: (_, fx) => ({ path: `/api/v1/legal/holds/${fx.holdId}/release`, body: { reason: '调取通知已撤销 (matrix)' } }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ id: fx.holdId, active: false, releasedBy: c.caller!.id });
+        const [row] = await t.dataSource.query(`SELECT released_by FROM legal_holds WHERE id = $1`, [fx.holdId]);
+        expect(row.released_by).toBe(c.caller!.id);
       },
     },
     'GET /api/v1/consents': {
@@ -369,6 +512,21 @@ describe('access matrix: every role × own/other resource × every route of requ
     'GET /api/v1/policy/clauses/:id': {
       call: () => ({ path: '/api/v1/policy/clauses/face.retain.2' }),
       verify: (res) => expect(res.body).toMatchObject({ id: 'face.retain.2', version: 1 }),
+    },
+    'GET /api/v1/policy/coverage': {
+      call: () => ({ path: '/api/v1/policy/coverage' }),
+      verify: (res) => {
+        expect(res.body).toHaveLength(64);
+        expect(res.body).toContainEqual(expect.objectContaining({ id: 'face.retain.2', standing: 'rule' }));
+      },
+    },
+    'GET /api/v1/law': {
+      call: () => ({ path: '/api/v1/law' }),
+      verify: (res) => expect(res.body).toContainEqual(expect.objectContaining({ id: 'GBT35273.8.7', article: '8.7' })),
+    },
+    'GET /api/v1/law/:id': {
+      call: () => ({ path: '/api/v1/law/PIPL.47' }),
+      verify: (res) => expect(res.body).toMatchObject({ id: 'PIPL.47', article: '第四十七条', instrument: { id: 'PIPL' } }),
     },
     'POST /api/v1/policy/impact': {
       call: () => ({ path: '/api/v1/policy/impact', body: { markdown: DRAFT_POLICY, major: false } }),
@@ -410,11 +568,12 @@ describe('access matrix: every role × own/other resource × every route of requ
 
   beforeAll(async () => {
     t = await createTestApp();
-    [alice, bob, staff, staff2, legal, legal2, admin] = [
+    [alice, bob, staff, staff2, legal, legal2, confirmer, admin] = [
       await t.user(Role.Subject, { displayName: '张三丰', phone: '13812341234' }),
       await t.user(Role.Subject),
       await t.user(Role.Staff),
       await t.user(Role.Staff),
+      await t.user(Role.Legal),
       await t.user(Role.Legal),
       await t.user(Role.Legal),
       await t.user(Role.Admin),
@@ -423,7 +582,7 @@ describe('access matrix: every role × own/other resource × every route of requ
   });
   afterAll(() => t.close());
 
-  it('covers every route the application serves under the requests, staff, consents and policy paths, and no route it does not serve', () => {
+  it('covers every route the application serves under the requests, staff, legal, consents, policy and law paths, and no route it does not serve', () => {
     const served = declaredRoutes(t.app)
       .filter((r) => COVERED_PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)))
       .map(routeKey);
@@ -447,6 +606,16 @@ describe('access matrix: every role × own/other resource × every route of requ
         mismatches.push(`${key}: table ${tablePublic ? 'public' : tableRoles.join(',')} vs declared ${route.isPublic ? 'public' : declaredRoles.join(',')}`);
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('answers a provision the catalogue lacks with 404 and a malformed id with 400, to everyone alike', async () => {
+    for (const caller of [null, alice, staff, legal, admin]) {
+      const who = caller?.role ?? 'anonymous';
+      const missing = await send('GET', '/api/v1/law/PIPL.999', caller);
+      expect([who, missing.status, missing.body.code]).toEqual([who, 404, 'provision_not_found']);
+      const malformed = await send('GET', '/api/v1/law/bad%20id', caller);
+      expect([who, malformed.status, malformed.body.code]).toEqual([who, 400, 'validation_failed']);
+    }
   });
 
   const cells = (Object.entries(MATRIX) as [RouteKey, Row][]).flatMap(([key, row]) =>
@@ -473,7 +642,8 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(await snapshot(fx)).toEqual(before);
         if (wantStatus === 404) {
           // Indistinguishable from a request that does not exist.
-          const missing = await send(method, path.replace((fx.subjectId ?? fx.requestId)!, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
+          const shown = [fx.holdId, fx.subjectId, fx.requestId].find((id) => id !== undefined && path.includes(id))!;
+          const missing = await send(method, path.replace(shown, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
           expect(pick(res.body)).toEqual(pick(missing.body));
         }
       }

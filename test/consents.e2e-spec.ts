@@ -4,6 +4,7 @@ import { Role } from '../src/kernel/role';
 import { AppError, ErrorKind, STATUS_OF_KIND } from '../src/common/errors/app-error';
 import { ConsentState } from '../src/consents/consent.types';
 import { ConsentsService } from '../src/consents/consents.service';
+import { FACE_ALTERNATIVE_VERIFICATION, FACE_BASIC_WITHDRAWAL_NOTICE } from '../src/consents/facial-withdrawal';
 import { ConsentPurpose, ConsentPurposeKey } from '../src/policy/domain/policy.types';
 import { PolicyService } from '../src/policy/policy.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -219,7 +220,7 @@ describe('consents (real AppModule and PostgreSQL)', () => {
       expect(await consents.grantedPurposes(u.id)).toEqual(['personalised_ads']);
     });
 
-    it('refuses face_basic without confirmation, quoting face.collect.1, and writes nothing; withdraws it with confirmation', async () => {
+    it('refuses face_basic without confirmation, naming the other way of verifying, and writes nothing; withdraws it with confirmation', async () => {
       const u = await subject();
       await grant(u, 'face_basic');
       const before = await t.tableCounts();
@@ -227,16 +228,23 @@ describe('consents (real AppModule and PostgreSQL)', () => {
       expect(err.kind).toBe(ErrorKind.Unprocessable);
       expect(STATUS_OF_KIND[err.kind]).toBe(422);
       expect(err.code).toBe('face_basic_needs_confirmation');
-      const clause = clauseText.get('face.collect.1')!;
-      expect(clause).toContain('无法正常使用');
-      expect(err.message).toContain(clause);
-      expect(err.message).toMatch(/basic functions of the service stop working/);
-      expect(err.details).toMatchObject({ purpose: 'face_basic', clause: { id: 'face.collect.1', text: clause }, confirmationRequired: true });
+      // Not the policy's "no face, no basic functions" (face.collect.1, superseded by PIPL Art. 16): the facial data is deleted and another way of verifying remains.
+      expect(clauseText.get('face.collect.1')).toContain('无法正常使用');
+      expect(err.message).not.toMatch(/无法正常使用|basic functions/);
+      expect(err.message).toContain(FACE_BASIC_WITHDRAWAL_NOTICE.zh);
+      expect(err.message).toContain(FACE_BASIC_WITHDRAWAL_NOTICE.en);
+      expect(err.message).toContain(FACE_ALTERNATIVE_VERIFICATION.en);
+      expect(err.details).toMatchObject({
+        purpose: 'face_basic',
+        clause: { id: 'face.collect.1' },
+        alternativeVerification: FACE_ALTERNATIVE_VERIFICATION,
+        confirmationRequired: true,
+      });
       expect(await t.tableCounts()).toEqual(before);
       expect(await stateOf(u, 'face_basic')).toBe('granted');
 
       const done = await withdraw(u, ['face_basic'], { confirmFaceBasic: true });
-      expect(done).toMatchObject([{ purpose: 'face_basic', clause: { id: 'face.collect.1' }, previousState: 'granted' }]);
+      expect(done).toMatchObject([{ purpose: 'face_basic', clause: { id: 'face.collect.1' }, previousState: 'granted', erasureScheduled: 'face_basic' }]);
       expect(await stateOf(u, 'face_basic')).toBe('withdrawn');
     });
 

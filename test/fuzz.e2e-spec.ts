@@ -182,6 +182,8 @@ const hasFields = (body: unknown): boolean =>
 
 /** Clause ids of the policy in force, and some that are not. */
 const CLAUSES = ['3.c', 'face.retain.2', 'face.transfer.3', 'face.collect.1', '1.a', '7.b', 'nope.0', '3.c\u0000'];
+/** Provision ids of the law catalogue, one it does not have, and some that are not ids. */
+const LAW = ['GBT35273.8.7', 'PIPL.47', 'PIPL.18', 'CSL.23', 'PIPL.999', 'pipl-47', 'GBT35273.8.7\u0000'];
 const PURPOSES = ['marketing', 'face_basic', 'new_purpose:fuzz', 'new_purpose:', 'nope'];
 
 /** One request, as it will be sent and as a failure prints it. */
@@ -249,6 +251,19 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
     ).body.id;
   const staffPost = (u: TestUser, id: string, action: string, body: object = {}) =>
     ok(t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body));
+  /** A request of `subject`'s whose refusal staff proposed: it waits for legal (four eyes). */
+  const proposedRefusal = async (subject: TestUser): Promise<string> => {
+    const id = await file(subject, 'delete_account');
+    await staffPost(team[Role.Staff]!, id, 'claim');
+    await staffPost(team[Role.Staff]!, id, 'decision', {
+      outcome: 'reject',
+      clauses: [],
+      law: ['GBT35273.8.7'],
+      ground: 'identity_not_verified',
+      reason: '无法核实申请人身份',
+    });
+    return id;
+  };
 
   /**
    * A fresh subject with requests in the states the route needs, made again for every route and
@@ -268,14 +283,17 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
       await staffPost(team[Role.Staff]!, awaiting, 'ask', { question: '请提供注册时使用的手机号后四位' });
       real = [awaiting, filed];
     } else if (path.endsWith('/requests/:id/appeal') || path.endsWith('/appeal/decision')) {
-      const rejected = await file(subject, 'delete_account');
-      await staffPost(team[Role.Staff]!, rejected, 'claim');
-      await staffPost(team[Role.Staff]!, rejected, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定要求保留该账户' });
+      const rejected = await proposedRefusal(subject);
+      // legal2 confirms staff's refusal, so that the legal caller took no part in it and may decide the appeal.
+      await ok(t.http.post(`/api/v1/legal/requests/${rejected}/confirm`).set(auth(legal2)).send({}));
       if (path.endsWith('/appeal/decision')) {
-        await ok(t.http.post(`/api/v1/requests/${rejected}/appeal`).set(auth(subject)).send({ statement: '保全已经解除' }));
+        await ok(t.http.post(`/api/v1/requests/${rejected}/appeal`).set(auth(subject)).send({ statement: '我已补充身份证件照片' }));
         if (caller?.role === Role.Legal) await staffPost(caller, rejected, 'claim');
       }
       real = [rejected, filed];
+    } else if (path.startsWith('/api/v1/legal/requests/')) {
+      // Confirming or replacing: a refusal staff proposed, awaiting legal, that the caller did not author.
+      real = [await proposedRefusal(subject), filed];
     } else if (path.endsWith('/claim') || path.endsWith('/take')) real = [filed, claimed];
     else if (path.startsWith('/api/v1/staff/requests')) real = [claimed, filed];
     if (path.includes('/subjects/')) real = [subject.id];
@@ -298,6 +316,9 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
     if (s.allOf?.length) return valid(rng, s.allOf[0], name, ctx, depth);
     if (s.enum) return rng.pick(s.enum);
     if (name === 'clauses') return [rng.pick(CLAUSES.slice(0, 6))];
+    if (name === 'law') return [rng.pick(LAW.slice(0, 4))];
+    // Hold ids are UUIDs the document does not mark as such: without this hint every decision body naming holds is a 400.
+    if (name === 'holds') return rng.chance(0.5) ? [] : [randomUUID()];
     if (name === 'purposes') return [...new Set([rng.pick(PURPOSES.slice(0, 3)), rng.pick(PURPOSES.slice(0, 3))])];
     if (name === 'assigneeId') return rng.pick([staff2.id, legal2.id, team[Role.Staff]!.id, ctx.subject.id, randomUUID()]);
     if (name === 'password' && rng.chance(0.5)) return ctx.subject.password;
@@ -385,6 +406,7 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
       if (param === 'version') return roll < 0.5 ? String(rng.int(1, 3)) : rng.pick(JUNK_IDS);
       if (param === 'purpose') return roll < 0.5 ? encodeURIComponent(rng.pick(PURPOSES)) : rng.pick(JUNK_IDS);
       if (param === 'id' && route.path.includes('/clauses/')) return roll < 0.5 ? encodeURIComponent(rng.pick(CLAUSES)) : rng.pick(JUNK_IDS);
+      if (param === 'id' && route.path.startsWith('/api/v1/law/')) return roll < 0.5 ? encodeURIComponent(rng.pick(LAW)) : rng.pick(JUNK_IDS);
       if (roll < 0.55 && ids.real.length) return rng.pick(ids.real);
       if (roll < 0.65) return rng.pick(ids.others);
       if (roll < 0.75) return randomUUID();
@@ -586,6 +608,28 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
     expect(check({ ...answer, passwordHash: 'x' })).toEqual([expect.stringContaining('does not declare')]);
     expect(check({ ...answer, timeline: [{ ...(answer.timeline as object[])[0], to: null }] })).toEqual([expect.stringContaining('$.timeline[0].to')]);
     expect(check([answer])).not.toEqual([]);
+  });
+
+  it('the answers of four eyes fit the document: staff’s proposal (awaiting legal), legal’s confirmation and replacement', async () => {
+    // The generated cases reach these routes with a valid body only by chance: check one real answer of each.
+    const declared = (method: string, path: string): Schema => {
+      const schema = operation({ method, path } as DeclaredRoute)?.responses?.['200']?.content?.['application/json']?.schema;
+      expect([method, path, schema]).toEqual([method, path, expect.anything()]);
+      return schema!;
+    };
+    const legal = team[Role.Legal]!;
+    const confirmedId = await proposedRefusal(await t.user(Role.Subject));
+    const proposal = await ok(t.http.get(`/api/v1/staff/requests/${confirmedId}`).set(auth(legal)));
+    expect(proposal.body).toMatchObject({ status: 'awaiting_legal', decision: null, proposedDecision: { outcome: 'reject' } });
+    expect(schemaErrors(doc, declared('GET', '/api/v1/staff/requests/:id'), proposal.body)).toEqual([]);
+    const confirmed = await ok(t.http.post(`/api/v1/legal/requests/${confirmedId}/confirm`).set(auth(legal)).send({ note: '经复核，维持原决定' }));
+    expect(confirmed.body.status).toBe('rejected');
+    expect(schemaErrors(doc, declared('POST', '/api/v1/legal/requests/:id/confirm'), confirmed.body)).toEqual([]);
+    const replacedId = await proposedRefusal(await t.user(Role.Subject));
+    const replacement = { outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground: 'identity_not_verified', reason: '经复核：身份证件与注册信息不一致' };
+    const replaced = await ok(t.http.post(`/api/v1/legal/requests/${replacedId}/replace`).set(auth(legal)).send(replacement));
+    expect(replaced.body.status).toBe('rejected');
+    expect(schemaErrors(doc, declared('POST', '/api/v1/legal/requests/:id/replace'), replaced.body)).toEqual([]);
   });
 
   it('every route, as every role that may call it, answers generated and hostile input with a 4xx in shape or a documented 2xx, never a 5xx', async () => {

@@ -171,7 +171,7 @@ describe('the HTTP edge refuses hostile input with a 4xx and changes nothing (HT
             t.http
               .post(`/api/v1/staff/requests/${inReview}/decision`)
               .set(auth(staff))
-              .send({ outcome: 'reject', clauses: ['3.c'], reason: `保全${bad}` }),
+              .send({ outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground: 'identity_not_verified', reason: `无法核实身份${bad}` }),
           field: 'reason',
         },
         {
@@ -198,8 +198,17 @@ describe('the HTTP edge refuses hostile input with a 4xx and changes nothing (HT
             t.http
               .post(`/api/v1/staff/requests/${inReview}/decision`)
               .set(auth(staff))
-              .send({ outcome: 'reject', clauses: [`3.c${bad}`], reason: '保全' }),
+              .send({ outcome: 'approve', clauses: [`face.retain.2${bad}`] }),
           field: 'clauses.0',
+        },
+        {
+          name: 'a provision id',
+          send: () =>
+            t.http
+              .post(`/api/v1/staff/requests/${inReview}/decision`)
+              .set(auth(staff))
+              .send({ outcome: 'reject', clauses: [], law: [`GBT35273.8.7${bad}`], ground: 'identity_not_verified', reason: '无法核实申请人身份' }),
+          field: 'law.0',
         },
         {
           name: 'a key',

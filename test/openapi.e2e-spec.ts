@@ -87,13 +87,21 @@ describe('the OpenAPI document (/api/docs)', () => {
     expect(answers('get', '/api/v1/staff/requests/{id}', '200')).toContain('#/components/schemas/StaffRequestPage');
     for (const action of ['claim', 'assign', 'decision', 'extend', 'ask', 'appeal/decision'])
       expect(answers('post', `/api/v1/staff/requests/{id}/${action}`, '200')).toContain('#/components/schemas/StaffRequestView');
+    // Four eyes: legal's confirmation or replacement answers the request as staff see it.
+    for (const action of ['confirm', 'replace'])
+      expect(answers('post', `/api/v1/legal/requests/{id}/${action}`, '200')).toContain('#/components/schemas/StaffRequestView');
 
     const schemas = doc.components.schemas;
     const props = (name: string) => JSON.stringify(schemas[name]);
     expect(props('RequestView')).toContain('#/components/schemas/TimelineEntry');
     expect(props('RequestView')).toContain('#/components/schemas/DecisionView');
     expect(props('TimelineEntry')).toContain('#/components/schemas/ClauseView');
-    expect(schemas.RequestSummary.properties?.status.enum).toEqual(expect.arrayContaining(['submitted', 'in_review', 'under_appeal', 'completed']));
+    expect(schemas.RequestSummary.properties?.status.enum).toEqual(
+      expect.arrayContaining(['submitted', 'in_review', 'awaiting_legal', 'under_appeal', 'completed', 'lapsed']),
+    );
+    // Staff see a refusal awaiting legal as proposed; a decision says what it withheld and on which ground.
+    expect(props('StaffRequestView')).toContain('proposedDecision');
+    expect(Object.keys(schemas.DecisionView.properties ?? {})).toEqual(expect.arrayContaining(['withheld', 'ground']));
     expect(props('StaffRequestPage')).toContain('#/components/schemas/MaskedSubjectDto');
     expect(props('StaffRequestPage')).toContain('#/components/schemas/DecisionOptions');
     expect(props('QueuePage')).toContain('#/components/schemas/QueueItem');

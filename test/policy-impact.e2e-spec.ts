@@ -38,7 +38,7 @@ describe('a new policy version: impact on requests and notices to subjects (HTTP
     await t.http
       .post(`/api/v1/staff/requests/${open}/extend`)
       .set(as(staff))
-      .send({ until, reason: 'Waiting for the authority to lift its confidentiality requirement', clauses: ['3.c'] })
+      .send({ until, reason: 'Waiting for the authority to lift its confidentiality requirement', clauses: ['3.c'], law: ['GBT35273.8.7'] })
       .expect(200);
 
     const draft = V1.replace('(a) 在您注册本应用帐号时', '(a) 在您注册或登录本应用帐号时').replace(

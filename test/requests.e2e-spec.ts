@@ -137,7 +137,7 @@ describe('requests: intake and the subject side (HTTP)', () => {
   });
 
   describe('withdraw_consent', () => {
-    it('is decided by the system at once (submitted → completed), citing the right to withdraw and each purpose clause', async () => {
+    it('is decided by the system at once (submitted → completed), citing the right to withdraw (clause and law) and each purpose clause', async () => {
       const s = await t.user(Role.Subject);
       expect((await t.http.post('/api/v1/consents/marketing').set(auth(s)).send({ state: 'granted' })).status).toBe(200);
       const res = await file(s, { type: 'withdraw_consent', purposes: ['marketing', 'cross_border'] });
@@ -148,6 +148,11 @@ describe('requests: intake and the subject side (HTTP)', () => {
       expect(decision).toMatchObject({ outcome: 'approve', decidedByRole: 'system' });
       expect(decision.clauses.map((c: { id: string }) => c.id)).toEqual(['face.use.3', '2.c', 'face.retain.1']);
       expect(decision.clauses.every((c: { text: string }) => c.text.length > 10)).toBe(true);
+      // PIPL Art. 15 gives the right to withdraw; Art. 47 has what was processed on the consent deleted.
+      expect(decision.law).toEqual([
+        { id: 'PIPL.15', instrument: '中华人民共和国个人信息保护法', article: '第十五条', text: expect.stringContaining('个人有权撤回其同意') },
+        { id: 'PIPL.47', instrument: '中华人民共和国个人信息保护法', article: '第四十七条', text: expect.stringContaining('个人撤回同意') },
+      ]);
       const consents = (await t.http.get('/api/v1/consents').set(auth(s))).body as { purpose: string; state: string }[];
       expect(consents.find((c) => c.purpose === 'marketing')?.state).toBe('withdrawn');
       expect(await auditActions(res.body.id)).toEqual(['request.submitted', 'request.decided']);
@@ -156,14 +161,16 @@ describe('requests: intake and the subject side (HTTP)', () => {
       expect((await file(s, { type: 'withdraw_consent', purposes: ['marketing'] })).status).toBe(201);
     });
 
-    it('refuses face_basic without confirmation (422, quoting face.collect.1) and writes nothing; confirmed, it is withdrawn', async () => {
+    it('refuses face_basic without confirmation (422, naming the other way of verifying) and writes nothing; confirmed, it is withdrawn', async () => {
       const s = await t.user(Role.Subject);
       const before = await t.tableCounts();
       const refused = await file(s, { type: 'withdraw_consent', purposes: ['marketing', 'face_basic'] });
       expect(refused.status).toBe(422);
       expect(refused.body).toMatchObject({ code: 'face_basic_needs_confirmation', clause: { id: 'face.collect.1' } });
-      expect(refused.body.message).toContain('基本功能');
-      expect(refused.body.message).toContain(refused.body.clause.text);
+      expect(refused.body.message).toContain('删除您的人脸信息');
+      expect(refused.body.message).toContain(refused.body.alternativeVerification.zh);
+      expect(refused.body.message).toContain(refused.body.alternativeVerification.en);
+      expect(refused.body.message).not.toContain('基本功能');
       expect(await t.tableCounts()).toEqual(before);
       const confirmed = await file(s, { type: 'withdraw_consent', purposes: ['face_basic'], confirmFaceBasic: true });
       expect(confirmed.status).toBe(201);

@@ -1,5 +1,9 @@
 import { Role } from '../src/kernel/role';
+import { reviewCalls } from './support/review-calls';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/** A disclosure_log is extended under GB/T 35273 §8.7; 3.c (an authority's requirement) is context. */
+const EXTENSION_GROUNDS = { clauses: ['3.c'], law: ['GBT35273.8.7'] };
 
 /**
  * Who works a request (the holder), taking one over, deadlines nobody can stretch, and separation of
@@ -12,27 +16,13 @@ describe('review: a request is worked by whoever holds it', () => {
   let legal: TestUser;
   let admin: TestUser;
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
-  const staffPost = (u: TestUser, id: string, action: string, body: object = {}) =>
-    t.http.post(`/api/v1/staff/requests/${id}/${action}`).set(auth(u)).send(body);
+  const { auth, staffPost, held } = reviewCalls(() => t);
   const auditOf = async (requestId: string): Promise<{ action: string; actor_id: string; data: Record<string, unknown> }[]> =>
     t.dataSource.query(`SELECT action, actor_id, data FROM audit_events WHERE entity_type = 'request' AND entity_id = $1 ORDER BY n`, [requestId]);
   const noticesOf = async (userId: string): Promise<{ kind: string; data: Record<string, unknown> }[]> =>
     t.dataSource.query(`SELECT kind, data FROM notifications WHERE user_id = $1 ORDER BY created_at, id`, [userId]);
   const row = async (id: string): Promise<{ assignee_id: string | null; status: string; version: number; due_at: Date }> =>
     (await t.dataSource.query(`SELECT assignee_id, status, version, due_at FROM requests WHERE id = $1`, [id]))[0];
-
-  /** A request of `type` by a new subject, claimed by `holder`. */
-  const held = async (type: string, holder: TestUser): Promise<{ s: TestUser; id: string }> => {
-    const s = await t.user(Role.Subject);
-    const res = await t.http
-      .post('/api/v1/requests')
-      .set(auth(s))
-      .send(type === 'delete_account' ? { type, password: s.password } : { type });
-    expect(res.status).toBe(201);
-    expect((await staffPost(holder, res.body.id, 'claim')).status).toBe(200);
-    return { s, id: res.body.id };
-  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -46,7 +36,7 @@ describe('review: a request is worked by whoever holds it', () => {
     const calls: [string, object][] = [
       ['decision', { outcome: 'approve', clauses: ['3.g'] }],
       ['ask', { question: '请提供注册手机号后四位' }],
-      ['extend', { until: new Date(Date.now() + 20 * 86_400_000).toISOString(), reason: '等待机关答复', clauses: ['3.c'] }],
+      ['extend', { until: new Date(Date.now() + 20 * 86_400_000).toISOString(), reason: '等待机关答复', ...EXTENSION_GROUNDS }],
       ['assign', { assigneeId: staff2.id }],
     ];
     for (const [action, body] of calls) {
@@ -112,8 +102,13 @@ describe('review: a request is worked by whoever holds it', () => {
     expect([unheld.status, unheld.body.code]).toEqual([409, 'transition_not_allowed']);
     // An appeal waits for legal with nobody holding it.
     const appealed = await held('delete_account', staff);
-    expect((await staffPost(staff, appealed.id, 'decision', { outcome: 'reject', clauses: ['3.c'], reason: '法院保全裁定' })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/requests/${appealed.id}/appeal`).set(auth(appealed.s)).send({ statement: '保全已解除' })).status).toBe(200);
+    const refusal = { outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground: 'identity_not_verified', reason: '无法核实申请人身份' };
+    expect((await staffPost(staff, appealed.id, 'decision', refusal)).body.status).toBe('awaiting_legal');
+    // Four eyes: another legal reviewer confirms staff's refusal, so that `legal` took no part in it.
+    const confirmer = await t.user(Role.Legal);
+    const confirmed = await t.http.post(`/api/v1/legal/requests/${appealed.id}/confirm`).set(auth(confirmer)).send({});
+    expect([confirmed.status, confirmed.body.status]).toEqual([200, 'rejected']);
+    expect((await t.http.post(`/api/v1/requests/${appealed.id}/appeal`).set(auth(appealed.s)).send({ statement: '我已补充身份证件照片' })).status).toBe(200);
     const unheldAppeal = await staffPost(legal, appealed.id, 'take', {});
     expect([unheldAppeal.status, unheldAppeal.body.code]).toEqual([409, 'not_held']);
     const { id } = await held('access', staff);
@@ -127,17 +122,17 @@ describe('review: a request is worked by whoever holds it', () => {
       const { id } = await held('disclosure_log', staff);
       const before = await t.tableCounts();
       for (const until of ['9999-12-31T00:00:00Z', new Date(Date.now() + 31 * 86_400_000).toISOString()]) {
-        const res = await staffPost(staff, id, 'extend', { until, reason: '等待机关答复', clauses: ['3.c'] });
+        const res = await staffPost(staff, id, 'extend', { until, reason: '等待机关答复', ...EXTENSION_GROUNDS });
         expect([res.status, res.body.code]).toEqual([422, 'extension_beyond_ceiling']);
         const [{ submitted_at }] = await t.dataSource.query(`SELECT submitted_at FROM requests WHERE id = $1`, [id]);
         expect(Date.parse(res.body.latestDueAt)).toBe(new Date(submitted_at).getTime() + 30 * 86_400_000);
       }
-      const past = await staffPost(staff, id, 'extend', { until: '2020-01-01T00:00:00Z', reason: '等待机关答复', clauses: ['3.c'] });
+      const past = await staffPost(staff, id, 'extend', { until: '2020-01-01T00:00:00Z', reason: '等待机关答复', ...EXTENSION_GROUNDS });
       expect([past.status, past.body.code]).toEqual([422, 'extension_in_past']);
       expect(await t.tableCounts()).toEqual(before);
       const atCeiling = new Date(Date.now() + 29 * 86_400_000).toISOString();
-      expect((await staffPost(staff, id, 'extend', { until: atCeiling, reason: '等待机关答复', clauses: ['3.c'] })).status).toBe(200);
-      const again = await staffPost(staff, id, 'extend', { until: atCeiling, reason: 'again', clauses: ['3.c'] });
+      expect((await staffPost(staff, id, 'extend', { until: atCeiling, reason: '等待机关答复', ...EXTENSION_GROUNDS })).status).toBe(200);
+      const again = await staffPost(staff, id, 'extend', { until: atCeiling, reason: 'again', ...EXTENSION_GROUNDS });
       expect([again.status, again.body.code]).toEqual([409, 'already_extended']);
     });
   });

@@ -113,6 +113,49 @@ describe('validateEnvironment', () => {
     expect(problemsWith({ API_DOCS: 'perhaps' })).toEqual([expect.stringMatching(/^API_DOCS\b/)]);
   });
 
+  describe('deadlines above their ceiling', () => {
+    it.each([
+      ['REQUEST_DUE_DELETE_ACCOUNT', '49 hours', /^REQUEST_DUE_DELETE_ACCOUNT: "49 hours" is longer than the 48 hours .*face\.retain\.2/],
+      ['REQUEST_DUE_DELETE_ACCOUNT', '3 days', /^REQUEST_DUE_DELETE_ACCOUNT: "3 days" is longer than the 48 hours/],
+      ['REQUEST_DUE_ACCESS', '31 days', /^REQUEST_DUE_ACCESS: "31 days" is longer than the 30 days .*GB\/T 35273-2020 §8\.7/],
+      ['REQUEST_DUE_DISCLOSURE_LOG', '721 hours', /^REQUEST_DUE_DISCLOSURE_LOG: "721 hours" is longer than the 30 days/],
+    ])('refuse %s = %s, naming the setting, the ceiling and what sets it', (name, value, message) => {
+      expect(problemsWith({ [name]: value })).toEqual([expect.stringMatching(message)]);
+      expect(() => validateEnvironment({ [name]: value })).toThrow(ConfigurationError);
+    });
+
+    it('compare working days with calendar ceilings at their longest (they can take more calendar days than they count)', () => {
+      // One working day from a Friday is the Monday: 72 hours.
+      expect(problemsWith({ REQUEST_DUE_DELETE_ACCOUNT: '1 working day' })).toEqual([
+        expect.stringMatching(/^REQUEST_DUE_DELETE_ACCOUNT: "1 working day" \(working days can take up to \d+ calendar days .*\) is longer than the 48 hours/),
+      ]);
+      // Fewer working days than the ceiling has calendar days, and still refused.
+      expect(problemsWith({ REQUEST_DUE_ACCESS: '20 working days' })).toEqual([expect.stringMatching(/^REQUEST_DUE_ACCESS: "20 working days" \(working days/)]);
+      expect(problemsWith({ REQUEST_DUE_ACCESS: '15 working days', REQUEST_DUE_DISCLOSURE_LOG: '10 working days' })).toEqual([]);
+    });
+
+    it('accept the ceilings themselves and anything shorter', () => {
+      expect(problemsWith({ REQUEST_DUE_DELETE_ACCOUNT: '48 hours', REQUEST_DUE_ACCESS: '30 days', REQUEST_DUE_DISCLOSURE_LOG: '720 hours' })).toEqual([]);
+      expect(problemsWith({ REQUEST_DUE_DELETE_ACCOUNT: '2 days', REQUEST_DUE_ACCESS: '1 day' })).toEqual([]);
+    });
+
+    it('report every setting above its ceiling at once, and an unreadable one once, as unreadable', () => {
+      expect(problemsWith({ REQUEST_DUE_DELETE_ACCOUNT: '72 hours', REQUEST_DUE_ACCESS: '45 days', REQUEST_DUE_DISCLOSURE_LOG: '15 weeks' })).toEqual([
+        expect.stringMatching(/^REQUEST_DUE_DISCLOSURE_LOG must look like/),
+        expect.stringMatching(/^REQUEST_DUE_ACCESS: "45 days" is longer/),
+        expect.stringMatching(/^REQUEST_DUE_DELETE_ACCOUNT: "72 hours" is longer/),
+      ]);
+    });
+  });
+
+  it('reads SUBJECT_REPLY_DAYS: 15 by default, a whole number of days from 1 to 60', () => {
+    expect(validateEnvironment({}).SUBJECT_REPLY_DAYS).toBe(15);
+    expect(validateEnvironment({ SUBJECT_REPLY_DAYS: '60' }).SUBJECT_REPLY_DAYS).toBe(60);
+    expect(validateEnvironment({ SUBJECT_REPLY_DAYS: '1' }).SUBJECT_REPLY_DAYS).toBe(1);
+    for (const wrong of ['0', '61', '1.5', 'two weeks', '-3'])
+      expect(problemsWith({ SUBJECT_REPLY_DAYS: wrong })).toEqual([expect.stringMatching(/^SUBJECT_REPLY_DAYS\b/)]);
+  });
+
   it('does not demand APP_SECRET outside production (one is generated under DATA_DIR)', () => {
     expect(problemsWith({ NODE_ENV: 'development' })).toEqual([]);
     expect(problemsWith({ NODE_ENV: 'test' })).toEqual([]);

@@ -14,7 +14,17 @@ import {
   ValidateBy,
   ValidationError,
 } from 'class-validator';
-import { isValidDueRule } from './due-rule';
+import {
+  DELETION_REVIEW_CEILING,
+  DueRule,
+  DueUnit,
+  describeDueRule,
+  isValidDueRule,
+  longestSpanHours,
+  mayExceedCeiling,
+  parseDueRule,
+  REQUEST_CEILING,
+} from './due-rule';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -208,8 +218,10 @@ export class Environment {
 
   /**
    * Deadlines per request type, from submission: `N days`, `N working days` (PRC working days,
-   * official holidays and make-up days included) or `N hours`. A withdrawal of consent is decided
-   * at once (due on submission). The clock pauses while a request awaits the subject.
+   * official holidays and make-up days included) or `N hours`, refused above their ceiling
+   * (DUE_SETTING_CEILINGS). A withdrawal of consent is decided at once (due on submission). A
+   * question to the subject pauses the clock at most twice per request, never for the deletion
+   * review, and never past the ceiling.
    */
   @IsDueRule()
   REQUEST_DUE_ACCESS = '15 days';
@@ -219,6 +231,40 @@ export class Environment {
 
   @IsDueRule()
   REQUEST_DUE_DISCLOSURE_LOG = '15 days';
+
+  /** Days a question may wait for the subject's answer; then the request lapses (it can be filed again). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  SUBJECT_REPLY_DAYS = 15;
+}
+
+type DueSetting = 'REQUEST_DUE_ACCESS' | 'REQUEST_DUE_DELETE_ACCOUNT' | 'REQUEST_DUE_DISCLOSURE_LOG';
+
+/**
+ * The ceiling each deadline setting may not pass, and what sets it (the requests capability holds
+ * every request, extensions and pauses included, to the same ceilings by type).
+ */
+const DUE_SETTING_CEILINGS: Record<DueSetting, { ceiling: Readonly<DueRule>; source: string }> = {
+  REQUEST_DUE_ACCESS: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+  REQUEST_DUE_DELETE_ACCOUNT: { ceiling: DELETION_REVIEW_CEILING, source: 'policy clause face.retain.2' },
+  REQUEST_DUE_DISCLOSURE_LOG: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+};
+
+/** One problem per readable deadline setting that could end after its ceiling. */
+function deadlinesAboveCeiling(env: Environment, problems: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [name, { ceiling, source }] of Object.entries(DUE_SETTING_CEILINGS) as [DueSetting, (typeof DUE_SETTING_CEILINGS)[DueSetting]][]) {
+    // An unreadable value is reported already, once.
+    if (problems.some((p) => p.startsWith(name))) continue;
+    const rule = parseDueRule(env[name]);
+    if (!mayExceedCeiling(rule, ceiling)) continue;
+    const worst =
+      rule.unit === DueUnit.WorkingDays ? ` (working days can take up to ${longestSpanHours(rule) / 24} calendar days around weekends and PRC holidays)` : '';
+    found.push(`${name}: "${env[name]}"${worst} is longer than the ${describeDueRule(ceiling)} a request may take (${source})`);
+  }
+  return found;
 }
 
 export class ConfigurationError extends Error {
@@ -241,6 +287,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, stripEmpty(raw), { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const problems = errors.map(describeProblem);
+  problems.push(...deadlinesAboveCeiling(env, problems));
   if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) problems.push('DATABASE_OWNER_URL: set DATABASE_URL too, for the role the portal connects as');
   if (env.NODE_ENV === 'production') {
     if (env.DATABASE_URL && !env.DATABASE_OWNER_URL)

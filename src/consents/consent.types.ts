@@ -1,5 +1,5 @@
 import type { CitedClause } from '../policy/policy-version';
-import type { ConsentPurposeKey } from '../policy/domain/policy.types';
+import type { ConsentPurposeKey, DataCategory } from '../policy/domain/policy.types';
 
 /** A purpose's state as the subject sees it; `never` means no event was ever recorded for it. */
 export enum ConsentState {
@@ -34,6 +34,8 @@ export interface WithdrawnConsent {
   purpose: ConsentPurposeKey;
   clause: CitedClause;
   previousState: ConsentState;
+  /** The data category whose erasure the withdrawal scheduled (or found already scheduled): facial purposes only. */
+  erasureScheduled?: DataCategory;
 }
 
 /** The subject whose consents a request withdraws. */
@@ -45,7 +47,7 @@ export interface ConsentSubject {
 }
 
 export interface WithdrawForRequestOptions {
-  /** The subject confirmed that withdrawing `face_basic` stops the basic functions (face.collect.1). */
+  /** The subject confirmed the `face_basic` withdrawal, told that the facial data is deleted and which other way of verifying remains. */
   confirmFaceBasic: boolean;
   requestId: string;
 }

@@ -1,6 +1,7 @@
 import { AppError, ErrorKind } from '../common/errors/app-error';
 import type { CitedClause } from '../policy/policy-version';
-import { ConsentPurpose, NEW_PURPOSE_PREFIX } from '../policy/domain/policy.types';
+import { ConsentPurpose, DataCategory, NEW_PURPOSE_PREFIX } from '../policy/domain/policy.types';
+import { FACE_ALTERNATIVE_VERIFICATION, FACE_BASIC_WITHDRAWAL_NOTICE } from './facial-withdrawal';
 
 export enum ConsentErrorCode {
   UnknownPurpose = 'unknown_consent_purpose',
@@ -27,17 +28,20 @@ export const noPurposes = () =>
   });
 
 /**
- * Withdrawing `face_basic` means the basic functions stop working; the subject is told so, in the
- * policy's own words, and must confirm (product.md, consent purposes).
+ * A `face_basic` withdrawal needs the subject's confirmation, given after being told that the facial
+ * data is deleted and which other way of verifying their identity remains (FACE_BASIC_WITHDRAWAL_NOTICE;
+ * PIPL Art. 16 and the 2025 facial-recognition measures, product.md "consent purposes"). The
+ * policy's own clause (face.collect.1, "no face, no basic functions") is superseded on that point
+ * and is not what the subject is told.
  */
 export const faceBasicNeedsConfirmation = (clause: CitedClause) =>
-  new AppError(
-    ErrorKind.Unprocessable,
-    ConsentErrorCode.FaceBasicNeedsConfirmation,
-    `Withdrawing consent for ${ConsentPurpose.FaceBasic} means the basic functions of the service stop working for you ` +
-      `(registration, search and display, orders, customer service and dispute resolution, transaction security). ` +
-      `Policy clause ${clause.id} says: 「${clause.text}」 Confirm the withdrawal to go ahead.`,
-    { purpose: ConsentPurpose.FaceBasic, clause: { id: clause.id, text: clause.text }, policyVersion: clause.version, confirmationRequired: true },
-  );
+  new AppError(ErrorKind.Unprocessable, ConsentErrorCode.FaceBasicNeedsConfirmation, `${FACE_BASIC_WITHDRAWAL_NOTICE.zh} ${FACE_BASIC_WITHDRAWAL_NOTICE.en}`, {
+    purpose: ConsentPurpose.FaceBasic,
+    clause: { id: clause.id },
+    policyVersion: clause.version,
+    erasure: DataCategory.FaceBasic,
+    alternativeVerification: { ...FACE_ALTERNATIVE_VERIFICATION },
+    confirmationRequired: true,
+  });
 
 export const subjectNotFound = () => AppError.notFound(ConsentErrorCode.SubjectNotFound, 'Subject not found');

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FulfilmentModule } from '../fulfilment';
 import { PolicyModule } from '../policy/policy.module';
 import { Consent } from './consent.entity';
 import { ConsentEvent } from './consent-event.entity';
@@ -8,7 +9,7 @@ import { ConsentsRepository } from './consents.repository';
 import { ConsentsService } from './consents.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Consent, ConsentEvent]), PolicyModule],
+  imports: [TypeOrmModule.forFeature([Consent, ConsentEvent]), PolicyModule, FulfilmentModule],
   controllers: [ConsentsController],
   providers: [ConsentsRepository, ConsentsService],
   exports: [ConsentsService],

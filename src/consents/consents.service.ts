@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../kernel/role';
 import { AuditService } from '../audit/audit.service';
+import { ErasureCause, ErasureSchedule } from '../fulfilment';
 import type { Actor } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
 import { CONSENT_PURPOSES, ConsentPurpose, ConsentPurposeKey, isConsentPurposeKey } from '../policy/domain/policy.types';
@@ -10,6 +11,7 @@ import type { CitedClause } from '../policy/policy-version';
 import { PolicyService } from '../policy/policy.service';
 import { ConsentSource, ConsentState, ConsentSubject, ConsentView, RecordedConsentState, WithdrawForRequestOptions, WithdrawnConsent } from './consent.types';
 import { faceBasicNeedsConfirmation, noPurposes, unknownPurpose } from './consents.errors';
+import { erasureOnWithdrawal } from './facial-withdrawal';
 import { ConsentsRepository } from './consents.repository';
 import { actorOf } from '../kernel/actor';
 
@@ -18,6 +20,8 @@ import { actorOf } from '../kernel/actor';
  * state in `consents`, written together with its audit event. Granting is the subject's explicit
  * act (face.use.6: a new purpose is opt-in only, so nothing else grants); withdrawing goes through
  * a `withdraw_consent` request, which calls `withdrawForRequest` in the request's transaction.
+ * Withdrawing a facial consent schedules the erasure of that facial data in the same transaction
+ * (PIPL Art. 47(1)(3)), whichever way it is withdrawn: `change` does it for every withdrawal.
  */
 @Injectable()
 export class ConsentsService {
@@ -26,6 +30,7 @@ export class ConsentsService {
     private readonly repo: ConsentsRepository,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
+    private readonly erasures: ErasureSchedule,
   ) {}
 
   /** Every fixed purpose (in policy order) and every new purpose the subject has a record for. */
@@ -66,7 +71,8 @@ export class ConsentsService {
    * version the request was filed under). Withdrawing a purpose that was never granted, or is
    * already withdrawn, is recorded too and is not an error. Throws 400 for an unknown purpose and
    * 422 `face_basic_needs_confirmation` for `face_basic` without `confirmFaceBasic`, before
-   * writing anything. The events and audit carry the account's own `subject_ref`.
+   * writing anything. The events and audit carry the account's own `subject_ref`. A withdrawn
+   * facial purpose reports the data category whose erasure now stands scheduled (`erasureScheduled`).
    */
   async withdrawForRequest(
     manager: EntityManager,
@@ -86,7 +92,7 @@ export class ConsentsService {
     for (const purpose of keys) {
       const clause = clauses.get(purpose)!;
       const recorded = await this.change(manager, subject.id, purpose, ConsentState.Withdrawn, clause, ConsentSource.Request, opts.requestId, actor);
-      withdrawn.push({ purpose, clause, previousState: recorded.previousState });
+      withdrawn.push({ purpose, clause, previousState: recorded.previousState, ...(recorded.erasure && { erasureScheduled: recorded.erasure.category }) });
     }
     return withdrawn;
   }
@@ -130,7 +136,19 @@ export class ConsentsService {
         ...(requestId ? { requestId } : {}),
       },
     });
-    return recorded;
+    // The erasure after the withdrawal's own audit event, citing the ledger event that caused it.
+    const category = state === ConsentState.Withdrawn ? erasureOnWithdrawal(purpose) : null;
+    const erasure = category
+      ? await this.erasures.schedule(manager, {
+          subjectId: userId,
+          subjectRef: recorded.subjectRef,
+          category,
+          cause: ErasureCause.ConsentWithdrawn,
+          requestId,
+          consentEventId: recorded.eventId,
+        })
+      : null;
+    return { ...recorded, erasure };
   }
 }
 

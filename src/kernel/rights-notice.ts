@@ -1,7 +1,8 @@
 /**
  * What a subject is told whenever a request of theirs is refused or only partly granted
- * (product.md, A decision): on the request's page and in the notice of the decision, in these words
- * and no others.
+ * (product.md, A decision): on the request's page, on its timeline and in the notice of the
+ * decision, in these words and no others. It names what the refusal rests on (clauses and
+ * provisions), what was withheld and why in law, the deadline to appeal, and the remedies.
  *
  * PIPL Art. 50: a processor that refuses a request to exercise these rights must give its reasons,
  * and the individual may then sue in a people's court. The right to complain rests on Art. 65 (any
@@ -23,3 +24,60 @@ export const REFUSAL_RIGHTS_NOTICE: RightsNotice = Object.freeze({
     "Under Article 50 of the Personal Information Protection Law of the PRC you may bring a lawsuit before a people's court; " +
     'under Article 65 you may also complain to the departments responsible for personal information protection.',
 });
+
+/** Why a request was refused outright (GB/T 35273-2020 §8.7): the notice says which. */
+export enum RefusalGround {
+  IdentityNotVerified = 'identity_not_verified',
+  ManifestlyUnfounded = 'manifestly_unfounded',
+  RepeatedRequest = 'repeated_request',
+}
+
+export const REFUSAL_GROUNDS: readonly RefusalGround[] = Object.values(RefusalGround);
+
+const GROUND_TEXT: Record<RefusalGround, { 'zh-CN': string; en: string }> = {
+  [RefusalGround.IdentityNotVerified]: {
+    'zh-CN': '无法核验申请人的身份（或其代为申请的权限）',
+    en: "the requester's identity (or authority to act) could not be verified",
+  },
+  [RefusalGround.ManifestlyUnfounded]: { 'zh-CN': '申请明显缺乏依据', en: 'the request is manifestly unfounded' },
+  [RefusalGround.RepeatedRequest]: { 'zh-CN': '申请无正当理由重复提出', en: 'the request repeats an earlier one without reason' },
+};
+
+/** The facts of one refusal or partial decision the notice states; ids and codes only. */
+export interface RefusalFacts {
+  outcome: 'reject' | 'partial';
+  /** clause ids of the policy version relied on */
+  clauses: readonly string[];
+  /** provision ids of the law catalogue relied on (`PIPL.18`) */
+  law: readonly string[];
+  /** categories of personal information withheld or kept (data-map codes) */
+  withheld: readonly string[];
+  ground?: RefusalGround | null;
+  /** the last moment to appeal (ISO-8601); null when an appeal is no longer possible */
+  appealBy: string | null;
+}
+
+/** The notice of one refusal, in both languages: the one text the page, the timeline and the e-mail show. */
+export function refusalNotice(facts: RefusalFacts): RightsNotice {
+  const list = (ids: readonly string[], none: string) => (ids.length > 0 ? ids.join(', ') : none);
+  // 2026-12-31T23:59:59.000Z → 2026-12-31 23:59
+  const appealBy = facts.appealBy ? `${facts.appealBy.slice(0, 10)} ${facts.appealBy.slice(11, 16)}` : null;
+  const ground = facts.ground ? GROUND_TEXT[facts.ground] : null;
+  const zh = [
+    facts.outcome === 'reject' ? '您的申请未获同意。' : '您的申请获得部分同意。',
+    ground ? `理由：${ground['zh-CN']}。` : null,
+    `所依据的隐私政策条款：${list(facts.clauses, '无')}；所依据的法律规定：${list(facts.law, '无')}。`,
+    facts.withheld.length > 0 ? `未提供或予以保留的个人信息类别：${facts.withheld.join('、')}。` : null,
+    appealBy ? `如您对该决定有异议，可以在 ${appealBy}（UTC）之前在门户中提出一次申诉。` : null,
+    REFUSAL_RIGHTS_NOTICE['zh-CN'],
+  ];
+  const en = [
+    facts.outcome === 'reject' ? 'Your request has been refused.' : 'Your request has been granted in part.',
+    ground ? `Ground: ${ground.en}.` : null,
+    `Policy clauses relied on: ${list(facts.clauses, 'none')}; provisions of law relied on: ${list(facts.law, 'none')}.`,
+    facts.withheld.length > 0 ? `Categories of personal information withheld or kept: ${facts.withheld.join(', ')}.` : null,
+    appealBy ? `If you disagree, you may appeal once in the portal until ${appealBy} (UTC).` : null,
+    REFUSAL_RIGHTS_NOTICE.en,
+  ];
+  return { law: REFUSAL_RIGHTS_NOTICE.law, 'zh-CN': zh.filter(Boolean).join(''), en: en.filter(Boolean).join(' ') };
+}

@@ -9,8 +9,10 @@ export enum NotificationKind {
   RequestDecided = 'request.decided',
   /** to the subject: the deadline of their request was extended once, with a clause */
   RequestExtended = 'request.extended',
-  /** to the subject: staff asked them for information; the clock is paused */
+  /** to the subject: staff asked them for information; whether the clock is paused, and until when they may answer */
   RequestQuestion = 'request.question',
+  /** to the subject: their request was closed because a question went unanswered; it can be filed again */
+  RequestLapsed = 'request.lapsed',
   /** to staff/legal: a request they held was taken over, or reassigned, by another reviewer */
   RequestReassigned = 'request.reassigned',
   /** to staff/legal: a request passed its due date */
@@ -39,9 +41,21 @@ interface RequestRef {
 /** The data each kind carries (its template reads exactly these). */
 export interface NotificationDataByKind {
   [NotificationKind.RequestReceived]: RequestRef & { dueAt?: IsoDateTime };
-  [NotificationKind.RequestDecided]: RequestRef & { outcome: 'approve' | 'reject' | 'partial'; clauses?: string[] };
-  [NotificationKind.RequestExtended]: RequestRef & { dueAt: IsoDateTime; clauses?: string[] };
-  [NotificationKind.RequestQuestion]: RequestRef & { dueAt?: IsoDateTime };
+  [NotificationKind.RequestDecided]: RequestRef & {
+    outcome: 'approve' | 'reject' | 'partial';
+    clauses?: string[];
+    /** provision ids (law catalogue) cited beside the clauses */
+    law?: string[];
+    /** a refusal or partial decision: the data-map categories withheld or kept */
+    withheld?: string[];
+    /** a refusal: its ground (RefusalGround) */
+    ground?: string;
+    /** a refusal or partial decision: the last moment to appeal */
+    appealBy?: IsoDateTime;
+  };
+  [NotificationKind.RequestExtended]: RequestRef & { dueAt: IsoDateTime; clauses?: string[]; law?: string[] };
+  [NotificationKind.RequestQuestion]: RequestRef & { dueAt?: IsoDateTime; clockPaused?: boolean; replyBy?: IsoDateTime };
+  [NotificationKind.RequestLapsed]: RequestRef & { questionAskedAt: IsoDateTime; replyDays: number };
   [NotificationKind.RequestReassigned]: RequestRef & { assigneeId: string; byRole: string };
   [NotificationKind.RequestOverdue]: RequestRef & { dueAt: IsoDateTime };
   [NotificationKind.RequestsOverdueUnassigned]: { count: number; requestIds: string[] };

@@ -51,6 +51,37 @@ describe('notice templates', () => {
     expect(approve.text).not.toContain('第五十条');
   });
 
+  it('states a refusal in the one notice text: its ground, clauses and provisions, what was withheld, and the deadline to appeal', () => {
+    const data = {
+      requestId,
+      requestType: 'delete_account',
+      outcome: 'reject' as const,
+      clauses: [],
+      law: ['GBT35273.8.7'],
+      ground: 'identity_not_verified',
+      appealBy: '2026-12-31T08:30:00.000Z',
+    };
+    const zh = renderNotice(NotificationKind.RequestDecided, data, 'zh-CN', ctx).text;
+    expect(zh).toContain('理由：无法核验申请人的身份（或其代为申请的权限）。');
+    expect(zh).toContain('所依据的法律规定：GBT35273.8.7');
+    expect(zh).toContain('可以在 2026-12-31 08:30（UTC）之前在门户中提出一次申诉');
+    const en = renderNotice(
+      NotificationKind.RequestDecided,
+      { ...data, outcome: 'partial', ground: undefined, appealBy: undefined, withheld: ['transactions'] },
+      'en',
+      ctx,
+    ).text;
+    expect(en).toContain('Categories of personal information withheld or kept: transactions.');
+    expect(en).not.toContain('appeal once');
+    const approved = renderNotice(
+      NotificationKind.RequestDecided,
+      { requestId, requestType: 'access', outcome: 'approve', clauses: ['1.a'], law: ['PIPL.45'] },
+      'en',
+      ctx,
+    ).text;
+    expect(approved).toContain('Provisions of law cited: PIPL.45.');
+  });
+
   it('sends staff to the review queue for an overdue request', () => {
     const n = renderNotice(NotificationKind.RequestOverdue, { requestId, requestType: 'access', dueAt: '2025-12-01T10:00:00Z' }, 'en', ctx);
     expect(n.subject).toBe('Overdue request: access to your personal information (3f2c1a9e)');
@@ -68,6 +99,42 @@ describe('notice templates', () => {
     const n = renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'access', note: 'Li Si, 13800000000' }, 'zh-CN', ctx);
     expect(n.text).not.toContain('Li Si');
     expect(n.text).not.toContain('13800000000');
+  });
+
+  it('tells the subject whether a question pauses the deadline, and until when they may answer', () => {
+    const paused = renderNotice(
+      NotificationKind.RequestQuestion,
+      { requestId, requestType: 'access', clockPaused: true, replyBy: '2025-12-16T10:00:00Z' },
+      'zh-CN',
+      ctx,
+    );
+    expect(paused.text).toContain('在您答复之前，处理期限暂停计算。');
+    expect(paused.text).toContain('如您在 2025-12-16 18:00（北京时间） 之前仍未答复，该申请将被关闭，届时您可以重新提交。');
+    const running = renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'delete_account', clockPaused: false }, 'en', ctx);
+    expect(running.text).toContain('The deadline is not paused by this question; please answer soon.');
+    expect(running.text).not.toContain('paused until you answer');
+    const zhRunning = renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'delete_account', clockPaused: false }, 'zh-CN', ctx);
+    expect(zhRunning.text).toContain('处理期限不因本次提问而暂停');
+    expect(zhRunning.text).not.toContain('暂停计算');
+    // A notice written before the field existed: every question paused then.
+    expect(renderNotice(NotificationKind.RequestQuestion, { requestId, requestType: 'access' }, 'en', ctx).text).toContain(
+      'The deadline is paused until you answer.',
+    );
+  });
+
+  it('tells the subject a request closed for want of an answer, since when, and that it can be filed again', () => {
+    const data = { requestId, requestType: 'access', questionAskedAt: '2025-12-01T10:00:00Z', replyDays: 15 };
+    const zh = renderNotice(NotificationKind.RequestLapsed, data, 'zh-CN', ctx);
+    expect(zh.subject).toBe('您的申请已关闭：未收到您的答复');
+    expect(zh.text).toContain(
+      `“查阅、复制个人信息”申请（编号 ${requestId}）已关闭：我们于 2025-12-01 18:00（北京时间） 向您提出的问题，15 天内未收到您的答复。`,
+    );
+    expect(zh.text).toContain('可以随时在门户中重新提交该申请');
+    expect(zh.text).toContain(`https://privacy.example.cn/requests/${requestId}`);
+    const en = renderNotice(NotificationKind.RequestLapsed, data, 'en', ctx);
+    expect(en.subject).toBe('Your request was closed: we did not hear back from you');
+    expect(en.text).toContain('the question we asked you on 2025-12-01 18:00 (Beijing time, UTC+8) went unanswered for 15 days.');
+    expect(en.text).toContain('you can file the request again in the portal');
   });
 
   it('refuses a kind it has no template for', () => {

@@ -1,4 +1,4 @@
-import { REFUSAL_RIGHTS_NOTICE } from '../kernel/rights-notice';
+import { RefusalGround, refusalNotice } from '../kernel/rights-notice';
 import { NotificationKind } from './notification-kind';
 
 /**
@@ -80,6 +80,12 @@ class NoticeData {
     return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
   }
 
+  /** A stored true or false; null when absent (a notice written before the field existed). */
+  flag(key: string): boolean | null {
+    const v = this.data[key];
+    return typeof v === 'boolean' ? v : null;
+  }
+
   list(key: string): string[] {
     const v = this.data[key];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -146,10 +152,25 @@ const clausesLine = (d: NoticeData, key: string, locale: NoticeLocale): string |
   return locale === 'en' ? `Policy clauses cited: ${clauses.join(', ')}.` : `所依据的隐私政策条款：${clauses.join('、')}。`;
 };
 
-/** A refusal tells the person of their appeal, and of their rights in the one text every refusal uses (PIPL Art. 50). */
-const RIGHTS: Record<NoticeLocale, string[]> = {
-  'zh-CN': ['如您对该决定有异议，可以在门户中提出一次申诉。', REFUSAL_RIGHTS_NOTICE['zh-CN']],
-  en: ['If you disagree with this decision, you may appeal it once in the portal.', REFUSAL_RIGHTS_NOTICE.en],
+const lawLine = (d: NoticeData, locale: NoticeLocale): string | null => {
+  const law = d.list('law');
+  if (law.length === 0) return null;
+  return locale === 'en' ? `Provisions of law cited: ${law.join(', ')}.` : `所依据的法律规定：${law.join('、')}。`;
+};
+
+/** A refusal or partial decision: the one notice text (src/kernel/rights-notice.ts), from the notice's facts. */
+const refusalLines = (d: NoticeData, locale: NoticeLocale): string[] => {
+  const outcome = d.text('outcome');
+  if (outcome !== 'reject' && outcome !== 'partial') return [];
+  const notice = refusalNotice({
+    outcome,
+    clauses: d.list('clauses'),
+    law: d.list('law'),
+    withheld: d.list('withheld'),
+    ground: (d.text('ground') || null) as RefusalGround | null,
+    appealBy: d.text('appealBy') || null,
+  });
+  return ['', notice[locale]];
 };
 
 const FOOTER: Record<NoticeLocale, (ctx: TemplateContext, home: string) => string[]> = {
@@ -179,10 +200,11 @@ const ZH: Record<NotificationKind, Template> = {
         '',
         `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）已经处理，结果为：${OUTCOMES['zh-CN'][outcome] ?? outcome}。`,
         clausesLine(d, 'clauses', 'zh-CN'),
+        lawLine(d, 'zh-CN'),
         '',
         '决定的理由及所依据条款的原文，请登录门户查看：',
         links.to(PORTAL_PATHS.request(d.text('requestId'))),
-        ...(outcome === 'approve' ? [] : ['', ...RIGHTS['zh-CN']]),
+        ...refusalLines(d, 'zh-CN'),
       ],
     };
   },
@@ -193,6 +215,7 @@ const ZH: Record<NotificationKind, Template> = {
       '',
       `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）的处理期限已延长至 ${d.date('dueAt', 'zh-CN') ?? ''}。`,
       clausesLine(d, 'clauses', 'zh-CN'),
+      lawLine(d, 'zh-CN'),
       '',
       '延长的原因请登录门户查看：',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
@@ -204,9 +227,24 @@ const ZH: Record<NotificationKind, Template> = {
       '您好：',
       '',
       `为处理您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}），我们需要您补充一些信息。`,
-      '在您答复之前，处理期限暂停计算。',
+      d.flag('clockPaused') === false ? '处理期限不因本次提问而暂停，请尽快答复。' : '在您答复之前，处理期限暂停计算。',
+      d.date('replyBy', 'zh-CN') ? `如您在 ${d.date('replyBy', 'zh-CN')} 之前仍未答复，该申请将被关闭，届时您可以重新提交。` : null,
       '',
       '请登录门户查看问题并答复：',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestLapsed]: (d, links) => ({
+    subject: '您的申请已关闭：未收到您的答复',
+    lines: [
+      '您好：',
+      '',
+      d.date('questionAskedAt', 'zh-CN')
+        ? `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）已关闭：我们于 ${d.date('questionAskedAt', 'zh-CN')} 向您提出的问题，${d.text('replyDays')} 天内未收到您的答复。`
+        : `您的“${typeOf(d, 'zh-CN')}”申请（编号 ${d.text('requestId')}）已关闭：我们向您提出的问题未收到您的答复。`,
+      '如您仍需办理，可以随时在门户中重新提交该申请。',
+      '',
+      '申请及其处理记录请登录门户查看：',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
     ],
   }),
@@ -301,10 +339,11 @@ const EN: Record<NotificationKind, Template> = {
         '',
         `Your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been decided: ${OUTCOMES.en[outcome] ?? outcome}.`,
         clausesLine(d, 'clauses', 'en'),
+        lawLine(d, 'en'),
         '',
         'The reasons, and the text of the clauses relied on, are in the portal:',
         links.to(PORTAL_PATHS.request(d.text('requestId'))),
-        ...(outcome === 'approve' ? [] : ['', ...RIGHTS.en]),
+        ...refusalLines(d, 'en'),
       ],
     };
   },
@@ -315,6 +354,7 @@ const EN: Record<NotificationKind, Template> = {
       '',
       `The deadline of your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been extended to ${d.date('dueAt', 'en') ?? ''}.`,
       clausesLine(d, 'clauses', 'en'),
+      lawLine(d, 'en'),
       '',
       'The reason for the extension is in the portal:',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
@@ -326,9 +366,24 @@ const EN: Record<NotificationKind, Template> = {
       'Hello,',
       '',
       `To handle your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}), we need some more information from you.`,
-      'The deadline is paused until you answer.',
+      d.flag('clockPaused') === false ? 'The deadline is not paused by this question; please answer soon.' : 'The deadline is paused until you answer.',
+      d.date('replyBy', 'en') ? `If you have not answered by ${d.date('replyBy', 'en')}, the request will be closed; you can then file it again.` : null,
       '',
       'Please read the question and answer it in the portal:',
+      links.to(PORTAL_PATHS.request(d.text('requestId'))),
+    ],
+  }),
+  [NotificationKind.RequestLapsed]: (d, links) => ({
+    subject: 'Your request was closed: we did not hear back from you',
+    lines: [
+      'Hello,',
+      '',
+      d.date('questionAskedAt', 'en')
+        ? `Your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been closed: the question we asked you on ${d.date('questionAskedAt', 'en')} went unanswered for ${d.text('replyDays')} days.`
+        : `Your request for ${typeOf(d, 'en')} (reference ${d.text('requestId')}) has been closed: the question we asked you went unanswered.`,
+      'If you still want it, you can file the request again in the portal at any time.',
+      '',
+      'The request and its history are in the portal:',
       links.to(PORTAL_PATHS.request(d.text('requestId'))),
     ],
   }),

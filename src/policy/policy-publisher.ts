@@ -12,7 +12,9 @@ import { parsePolicyGlosses, PolicyGlosses } from './domain/policy-glosses';
 import { PolicyParseError } from './domain/policy-parse.error';
 import { parsePolicyMarkdown } from './domain/policy-parser';
 import { parsePolicyRules } from './domain/policy-rules';
-import { loadBundledVersion1 } from './domain/policy-version.loader';
+import { parsePolicyCoverage, PolicyCoverage } from './domain/policy-coverage';
+import { BundledPolicyVersion, loadBundledVersion1 } from './domain/policy-version.loader';
+import { LawService } from '../law';
 import type { ParsedPolicy, PolicyRules } from './domain/policy.types';
 import { policyInvalid, versionMoved } from './policy.errors';
 import { Citation, PolicyRepository } from './policy.repository';
@@ -24,6 +26,8 @@ export interface PolicyDraft {
   markdown: string;
   /** Justification rules (YAML); when absent, the rules in force are carried over and re-checked. */
   rules?: string;
+  /** Each clause's standing (YAML); when absent, the standings in force are carried over and re-checked. */
+  coverage?: string;
   /** English glosses (YAML); when absent, those of clauses that still exist are carried over. */
   glosses?: string;
   major: boolean;
@@ -56,12 +60,17 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly config: AppConfig,
+    private readonly law: LawService,
   ) {}
 
-  /** Version 1 is the published policy shipped with the code; it is put in force on first start. */
+  /**
+   * Version 1 is the published policy shipped with the code; it is put in force on first start. On
+   * a database that already has it, the reading shipped with the code (rules, standings) becomes its
+   * next revision when it differs from the one in force.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.repo.currentVersionNumber()) !== null) return;
-    const v1 = loadBundledVersion1(this.config.env.OPERATOR_NAME);
+    const v1 = loadBundledVersion1(this.config.env.OPERATOR_NAME, this.law.ids());
+    if ((await this.repo.currentVersionNumber()) !== null) return this.reviseVersion1(v1);
     const version = this.toVersion(1, true, v1.markdown, v1.parsed, v1.rules, v1.rulesSource, v1.glosses, {
       added: v1.parsed.clauses.map((c) => c.id),
       changed: [],
@@ -70,6 +79,7 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     try {
       await this.dataSource.transaction(async (m) => {
         await this.repo.insert(m, { ...version, publishedBy: null });
+        await this.repo.insertRevision(m, { ...v1, version: 1, revision: 1, revisedBy: null });
         await this.audit.record(m, {
           action: 'policy.published',
           actor: SYSTEM_ACTOR,
@@ -85,6 +95,33 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     }
   }
 
+  /** The reading of version 1 shipped with the code, as its next revision, if it differs from the one in force. */
+  private async reviseVersion1(v1: BundledPolicyVersion): Promise<void> {
+    const stored = await this.policy.get(1);
+    // A database whose version 1 is another text (an operator's own) keeps its own reading.
+    if (stored.sha256 !== v1.parsed.sha256) return;
+    if (stored.rulesSource === v1.rulesSource && stored.coverageSource === v1.coverageSource) return;
+    const revision = stored.rulesRevision + 1;
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await this.repo.insertRevision(m, { ...v1, version: 1, revision, revisedBy: null });
+        await this.audit.record(m, {
+          action: 'policy.rules_revised',
+          actor: SYSTEM_ACTOR,
+          entityType: 'policy_version',
+          entityId: '1',
+          data: { version: 1, revision },
+        });
+      });
+      this.policy.readingRevised(1);
+      this.logger.log(`Policy version 1: the justification rules and clause standings shipped with the code are now in force (revision ${revision})`);
+    } catch (err) {
+      // Another process of ours recorded the same revision at the same moment.
+      if (!isUniqueViolation(err)) throw err;
+      this.policy.readingRevised(1);
+    }
+  }
+
   /** Parses and validates a draft and lists what it would affect; publishes nothing. */
   async impact(draft: PolicyDraft): Promise<ImpactReport> {
     return (await this.prepare(draft)).report;
@@ -97,6 +134,13 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     try {
       await this.dataSource.transaction(async (m) => {
         await this.repo.insert(m, { ...version, publishedBy: actor.id });
+        await this.repo.insertRevision(m, {
+          ...version,
+          revision: 1,
+          coverage: version.coverage as PolicyCoverage,
+          coverageSource: version.coverageSource as string,
+          revisedBy: actor.id,
+        });
         // Policy 7.b: a major change is announced to every subject, in the publishing transaction.
         if (version.major)
           await this.notifications.enqueueForRole(
@@ -128,12 +172,28 @@ export class PolicyPublisher implements OnApplicationBootstrap {
     const parsed = this.parseOrRefuse(() => parsePolicyMarkdown(draft.markdown, { operatorName: this.config.env.OPERATOR_NAME }), 'policy text');
     const ids = parsed.clauses.map((c) => c.id);
     const rulesSource = draft.rules ?? current.rulesSource;
-    const rules = this.parseOrRefuse(() => parsePolicyRules(rulesSource, ids), draft.rules ? 'rules file' : 'rules carried over from the version in force');
+    const lawIds = this.law.ids();
+    const rules = this.parseOrRefuse(
+      () => parsePolicyRules(rulesSource, ids, lawIds),
+      draft.rules ? 'rules file' : 'rules carried over from the version in force',
+    );
+    // Every clause needs a standing; carried over, the coverage must still fit the new text (or the draft brings its own).
+    const coverageSource = draft.coverage ?? current.coverageSource;
+    if (coverageSource === null)
+      throw policyInvalid([{ line: 0, message: 'the version in force has no clause standings to carry over: give a coverage file' }], 'coverage');
+    const coverage = this.parseOrRefuse(
+      () => parsePolicyCoverage(coverageSource, rules, lawIds),
+      draft.coverage ? 'coverage file' : 'coverage carried over from the version in force',
+    );
     const glosses = draft.glosses
       ? this.parseOrRefuse(() => parsePolicyGlosses(draft.glosses as string, ids), 'glosses file')
       : Object.fromEntries(Object.entries(current.glosses).filter(([id]) => ids.includes(id)));
     const changes = diffClauses(current, parsed);
-    const version = this.toVersion(current.version + 1, draft.major, draft.markdown, parsed, rules, rulesSource, glosses, changes);
+    const version = {
+      ...this.toVersion(current.version + 1, draft.major, draft.markdown, parsed, rules, rulesSource, glosses, changes),
+      coverage,
+      coverageSource,
+    };
     const citations = await this.repo.citationsOf([...changes.changed, ...changes.removed]);
     return {
       version,
@@ -178,6 +238,9 @@ export class PolicyPublisher implements OnApplicationBootstrap {
       clauses: parsed.clauses.map((c) => ({ ...c, ...(glosses[c.id] ? { gloss: glosses[c.id] } : {}) })),
       rules,
       rulesSource,
+      coverage: null,
+      coverageSource: null,
+      rulesRevision: 1,
       glosses,
       warnings: parsed.warnings,
       changes,

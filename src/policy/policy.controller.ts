@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role } from '../kernel/role';
 import { CurrentUser, Public, Roles } from '../kernel/access.decorators';
 import { actorOf } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
-import { ClauseParamDto, ClauseQueryDto, PublishPolicyDto, VersionParamDto } from './dto/policy.dto';
+import { ClauseParamDto, ClauseQueryDto, ClauseStandingView, PublishPolicyDto, VersionParamDto } from './dto/policy.dto';
 import { PolicyPublisher } from './policy-publisher';
 import { PolicyService } from './policy.service';
 import { toPolicyView } from './policy.view';
@@ -34,6 +34,14 @@ export class PolicyController {
   @Public()
   async version(@Param() p: VersionParamDto) {
     return toPolicyView(await this.policy.get(p.version));
+  }
+
+  /** Every clause of a version (default: the one in force) with its standing: mechanism, rule, informational or superseded_by_law. */
+  @Get('coverage')
+  @Public()
+  @ApiOkResponse({ type: [ClauseStandingView] })
+  coverage(@Query() q: ClauseQueryDto): Promise<ClauseStandingView[]> {
+    return this.policy.coverage(q.version);
   }
 
   @Get('clauses/:id')

@@ -10,6 +10,7 @@ export enum PolicyErrorCode {
   PolicyInvalid = 'policy_invalid',
   VersionMoved = 'policy_version_moved',
   NoPolicy = 'no_policy_in_force',
+  CoverageNotRecorded = 'coverage_not_recorded',
 }
 
 export const versionNotFound = (version: number) => AppError.notFound(PolicyErrorCode.VersionNotFound, `Policy version ${version} does not exist`);
@@ -24,15 +25,27 @@ export const unknownClauses = (unknown: string[], version: number, validClauses:
     policyVersion: version,
   });
 
-export const clausesDoNotJustify = (cited: readonly string[], justifying: string[], what: string, version: number) =>
-  new AppError(
+export const clausesDoNotJustify = (
+  cited: readonly string[],
+  rule: { justifyingClauses: string[]; justifyingLaw: string[]; needsLaw: boolean },
+  what: string,
+  version: number,
+) => {
+  const options = rule.needsLaw ? rule.justifyingLaw : [...rule.justifyingClauses, ...rule.justifyingLaw];
+  return new AppError(
     ErrorKind.Unprocessable,
     PolicyErrorCode.ClausesDoNotJustify,
-    justifying.length > 0
-      ? `No cited clause (${cited.join(', ')}) justifies ${what} under policy version ${version}; cite one of ${justifying.join(', ')}`
-      : `Policy version ${version} has no clause that can justify ${what}`,
-    { justifyingClauses: justifying, policyVersion: version },
+    options.length === 0
+      ? `Policy version ${version} and the law catalogue have nothing that can justify ${what}`
+      : rule.needsLaw
+        ? `Nothing cited (${cited.join(', ') || 'none'}) justifies ${what} under policy version ${version}: it needs a provision of law; cite one of ${options.join(', ')}`
+        : `Nothing cited (${cited.join(', ') || 'none'}) justifies ${what} under policy version ${version}; cite one of ${options.join(', ')}`,
+    { justifyingClauses: rule.justifyingClauses, justifyingLaw: rule.justifyingLaw, needsLaw: rule.needsLaw, policyVersion: version },
   );
+};
+
+export const coverageNotRecorded = (version: number) =>
+  AppError.notFound(PolicyErrorCode.CoverageNotRecorded, `Policy version ${version} was published before clause standings were kept`);
 
 export const policyInvalid = (issues: PolicyParseIssue[], source: string) =>
   new AppError(ErrorKind.Unprocessable, PolicyErrorCode.PolicyInvalid, `The ${source} cannot be published: ${issues.length} problem(s)`, {

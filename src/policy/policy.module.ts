@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { LawModule } from '../law';
 import { PolicyController } from './policy.controller';
 import { PolicyPublisher } from './policy-publisher';
 import { PolicyRepository } from './policy.repository';
 import { PolicyService } from './policy.service';
 
 @Module({
+  imports: [LawModule],
   controllers: [PolicyController],
   providers: [PolicyRepository, PolicyService, PolicyPublisher],
-  exports: [PolicyService, PolicyPublisher],
+  // The law is cited beside the policy: whoever reads the policy may quote it too.
+  exports: [PolicyService, PolicyPublisher, LawModule],
 })
 export class PolicyModule {}

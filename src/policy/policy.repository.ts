@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PolicyCoverage } from './domain/policy-coverage';
+import { upgradeStoredRules } from './domain/policy-rules';
+import type { PolicyRules } from './domain/policy.types';
 import type { ClauseChanges, PolicyVersion } from './policy-version';
 
 export interface Citation {
@@ -31,13 +34,18 @@ export class PolicyRepository {
   }
 
   async load(version: number): Promise<PolicyVersion | null> {
-    const [v]: Omit<PolicyVersion, 'clauses'>[] = await this.dataSource.query(
-      `SELECT version, published_at AS "publishedAt", major, title, sha256, rules, rules_source AS "rulesSource",
-              glosses, warnings, changes, source_markdown AS "sourceMarkdown"
-       FROM policy_versions WHERE version = $1`,
+    const [row]: Omit<PolicyVersion, 'clauses'>[] = await this.dataSource.query(
+      `SELECT v.version, v.published_at AS "publishedAt", v.major, v.title, v.sha256,
+              coalesce(r.rules, v.rules) AS rules, coalesce(r.rules_source, v.rules_source) AS "rulesSource",
+              r.coverage, r.coverage_source AS "coverageSource", coalesce(r.revision, 0) AS "rulesRevision",
+              v.glosses, v.warnings, v.changes, v.source_markdown AS "sourceMarkdown"
+       FROM policy_versions v
+       LEFT JOIN LATERAL (SELECT * FROM policy_rule_revisions x WHERE x.version = v.version ORDER BY x.revision DESC LIMIT 1) r ON true
+       WHERE v.version = $1`,
       [version],
     );
-    if (!v) return null;
+    if (!row) return null;
+    const v = { ...row, rules: upgradeStoredRules(row.rules) };
     const clauses: Array<{ id: string; heading: string | null; text: string; gloss: string | null; lines: number[] }> = await this.dataSource.query(
       `SELECT clause_id AS id, heading, text, gloss, lines FROM policy_clauses WHERE version = $1 ORDER BY position`,
       [version],
@@ -83,6 +91,28 @@ export class PolicyRepository {
           v.clauses.map((c, i) => ({ id: c.id, position: i + 1, heading: c.heading ?? null, text: c.text, gloss: c.gloss ?? null, lines: c.lines })),
         ),
       ],
+    );
+  }
+
+  /**
+   * Records a revision of the product's reading of a version: its rules and each clause's standing.
+   * Two processes revising at once collide on the primary key; the caller decides what that means.
+   */
+  async insertRevision(
+    manager: EntityManager,
+    r: {
+      version: number;
+      revision: number;
+      rules: PolicyRules;
+      rulesSource: string;
+      coverage: PolicyCoverage;
+      coverageSource: string;
+      revisedBy: string | null;
+    },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO policy_rule_revisions (version, revision, rules, rules_source, coverage, coverage_source, revised_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [r.version, r.revision, JSON.stringify(r.rules), r.rulesSource, JSON.stringify(r.coverage), r.coverageSource, r.revisedBy],
     );
   }
 

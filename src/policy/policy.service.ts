@@ -7,12 +7,21 @@ import {
   clauseForConsentPurpose,
   DisclosureBasisQuery,
   justifyingClauses,
+  outcomeRule,
   outcomesJustifiedBy,
 } from './domain/justification';
+import { ClauseStanding, clauseStandings, supersededClauses } from './domain/policy-coverage';
+import { CitedProvision, LawService } from '../law';
 import { ConsentPurposeKey, Outcome, RequestType } from './domain/policy.types';
-import { clauseNotFound, clausesDoNotJustify, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
+import { clauseNotFound, clausesDoNotJustify, coverageNotRecorded, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
 import { PolicyRepository } from './policy.repository';
 import type { CitedClause, PolicyVersion } from './policy-version';
+
+/** What a decision cites, with the texts: clauses of its policy version, and provisions of the law. */
+export interface CitedDecision {
+  clauses: CitedClause[];
+  law: CitedProvision[];
+}
 
 /**
  * What the rest of the system asks of the policy. Versions never change once published, so they
@@ -24,7 +33,10 @@ export class PolicyService {
   private readonly cache = new Map<number, Promise<PolicyVersion | null>>();
   private lastSeen: number | null = null;
 
-  constructor(private readonly repo: PolicyRepository) {}
+  constructor(
+    private readonly repo: PolicyRepository,
+    private readonly law: LawService,
+  ) {}
 
   /** The number of the version in force; requests pin it when they are filed. */
   async currentVersion(manager?: EntityManager): Promise<number> {
@@ -89,21 +101,43 @@ export class PolicyService {
 
   /**
    * The check every decision, extension and appeal goes through: the cited clauses must exist in
-   * the version the request was filed under, and one must justify this outcome for this type.
-   * Returns the cited clauses with their text, or throws 422 with `justifyingClauses`.
+   * the version the request was filed under and the cited provisions in the law catalogue, and one
+   * of them must justify this outcome for this type (a provision, where the outcome needs law; never
+   * a clause the law has superseded, where the outcome reduces a right). Returns what was cited with
+   * its text, or throws 422 with `justifyingClauses` and `justifyingLaw`.
    */
-  async assertJustified(version: number, requestType: RequestType, outcome: Outcome, clauseIds: readonly string[]): Promise<CitedClause[]> {
+  async assertJustified(
+    version: number,
+    requestType: RequestType,
+    outcome: Outcome,
+    clauseIds: readonly string[],
+    lawIds: readonly string[] = [],
+  ): Promise<CitedDecision> {
     const v = await this.get(version);
-    const result = checkJustification(v.rules, { requestType, outcome, clauses: clauseIds });
+    const law = this.law.cite(lawIds);
+    const result = checkJustification(v.rules, { requestType, outcome, clauses: clauseIds, law: lawIds }, supersededClauses(v.coverage ?? {}));
     if (result.unknownClauses.length > 0) throw unknownClauses(result.unknownClauses, version, v.rules.clauseIds);
-    if (!result.justified) throw clausesDoNotJustify(clauseIds, result.justifyingClauses, `"${outcome}" for a ${requestType} request`, version);
-    return this.cite(version, clauseIds);
+    if (!result.justified) throw clausesDoNotJustify([...clauseIds, ...lawIds], result, `"${outcome}" for a ${requestType} request`, version);
+    return { clauses: await this.cite(version, clauseIds), law };
   }
 
-  /** The clauses of `version` that could justify `outcome` for a request of `requestType`, with their text: what a reviewer may cite. */
-  async justifyingClauses(version: number, requestType: RequestType, outcome: Outcome): Promise<CitedClause[]> {
+  /** What could justify `outcome` for a request of `requestType` under `version`, with the texts: what a reviewer may cite. */
+  async justification(version: number, requestType: RequestType, outcome: Outcome): Promise<CitedDecision & { needsLaw: boolean }> {
     const v = await this.get(version);
-    return this.cite(version, justifyingClauses(v.rules, requestType, outcome));
+    const rule = outcomeRule(v.rules, requestType, outcome);
+    return { clauses: await this.cite(version, rule.clauses), law: this.law.cite(rule.law), needsLaw: rule.needsLaw };
+  }
+
+  /** Every clause of a version with its standing (`GET /policy/coverage`); 404 for a version published before standings were kept. */
+  async coverage(version?: number): Promise<ClauseStanding[]> {
+    const v = await this.get(version ?? (await this.currentVersion()));
+    if (!v.coverage) throw coverageNotRecorded(v.version);
+    return clauseStandings(v.rules, v.coverage);
+  }
+
+  /** After a new revision of a version's reading: read it again on next use. */
+  readingRevised(version: number): void {
+    this.cache.delete(version);
   }
 
   /**
@@ -113,12 +147,14 @@ export class PolicyService {
    * `face_basic` withdrawal needs the former: its clause (face.collect.1) says the information is
    * necessary, and justifies no withdrawal.
    */
-  async withdrawalCitation(version: number, purposes: readonly ConsentPurposeKey[]): Promise<CitedClause[]> {
+  async withdrawalCitation(version: number, purposes: readonly ConsentPurposeKey[]): Promise<CitedDecision> {
     const { rules } = await this.get(version);
     const ofSomePurpose = new Set(Object.values(rules.consentPurposes));
     const general = justifyingClauses(rules, RequestType.WithdrawConsent, Outcome.Approve).filter((id) => !ofSomePurpose.has(id));
     const own = purposes.map((purpose) => clauseForConsentPurpose(rules, purpose));
-    return this.assertJustified(version, RequestType.WithdrawConsent, Outcome.Approve, [...new Set([...general, ...own])]);
+    // The statute that gives the right to withdraw (PIPL Art. 15 in version 1's rules), beside the clauses.
+    const law = outcomeRule(rules, RequestType.WithdrawConsent, Outcome.Approve).law;
+    return this.assertJustified(version, RequestType.WithdrawConsent, Outcome.Approve, [...new Set([...general, ...own])], law);
   }
 
   /** The disclosure register's check (recipient kind ↔ basis, consents on file, cross-border). */

@@ -42,6 +42,10 @@ export class RequestEvent {
   @Column({ type: 'text', array: true })
   clauses: string[];
 
+  /** Provisions of the law catalogue cited beside the clauses (`PIPL.47`). */
+  @Column({ type: 'text', array: true })
+  law: string[];
+
   /** Staff's reason or question, written for the subject to read. */
   @Column({ type: 'text', nullable: true })
   reason: string | null;

@@ -16,6 +16,8 @@ import { SubjectRequest } from './subject-request.entity';
 export interface TransitionRecord {
   outcome?: string;
   clauses?: string[];
+  /** provisions of the law catalogue cited beside the clauses */
+  law?: string[];
   /** staff's words for the subject (a reason, a question) */
   reason?: string | null;
   /** the subject's own words (a reply, an appeal statement): on the timeline, never in the audit trail */
@@ -53,11 +55,14 @@ const AUDIT_ACTIONS: Record<RequestAction, string> = {
   [RequestAction.Reply]: 'request.subject_replied',
   [RequestAction.Extend]: 'request.extended',
   [RequestAction.Decide]: 'request.decided',
+  [RequestAction.ConfirmDecision]: 'request.decision_confirmed',
+  [RequestAction.ReplaceDecision]: 'request.decision_replaced',
   [RequestAction.Cancel]: 'request.cancelled',
   [RequestAction.Appeal]: 'request.appealed',
   [RequestAction.DecideAppeal]: 'request.appeal_decided',
   [RequestAction.StartFulfilment]: 'request.fulfilment_started',
   [RequestAction.Complete]: 'request.completed',
+  [RequestAction.Lapse]: 'request.lapsed',
 };
 
 /**
@@ -84,6 +89,8 @@ export class RequestLifecycle {
     if (check.refusal === 'role') throw roleNotAllowed(action, check.roles);
     const decisive = action === RequestAction.Decide || action === RequestAction.Cancel;
     if (decisive && DECIDED_STATUSES.includes(request.status)) throw alreadyDecided(request.status);
+    if ((action === RequestAction.ConfirmDecision || action === RequestAction.ReplaceDecision) && DECIDED_STATUSES.includes(request.status))
+      throw alreadyDecided(request.status);
     throw transitionNotAllowed(action, request.status, statusesAllowing(action, request.type));
   }
 
@@ -152,7 +159,13 @@ export class RequestLifecycle {
   /** Why the conditional update matched nothing: decided meanwhile, or changed in another way. */
   private async lostRace(manager: EntityManager, read: SubjectRequest, action: RequestAction): Promise<Error> {
     const current = await this.repo.findById(read.id, manager);
-    const decisive = action === RequestAction.Decide || action === RequestAction.DecideAppeal || action === RequestAction.Cancel;
+    const decisive = [
+      RequestAction.Decide,
+      RequestAction.DecideAppeal,
+      RequestAction.Cancel,
+      RequestAction.ConfirmDecision,
+      RequestAction.ReplaceDecision,
+    ].includes(action);
     if (current && decisive && current.status !== read.status && DECIDED_STATUSES.includes(current.status)) return alreadyDecided(current.status);
     return requestChanged(current ? { status: current.status, version: current.version } : undefined);
   }
@@ -178,6 +191,7 @@ function describe(
     actorRole: actor.role,
     outcome: record.outcome ?? null,
     clauses: record.clauses ?? [],
+    law: record.law ?? [],
     reason: record.reason ?? null,
     note: record.note ?? null,
     data: record.data ?? {},
@@ -196,6 +210,7 @@ function describe(
       version: request.version,
       ...(record.outcome ? { outcome: record.outcome } : {}),
       ...(record.clauses && record.clauses.length > 0 ? { clauses: record.clauses } : {}),
+      ...(record.law && record.law.length > 0 ? { law: record.law } : {}),
       ...(record.data ?? {}),
     },
   };

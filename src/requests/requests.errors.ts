@@ -13,6 +13,7 @@ export enum RequestErrorCode {
   RoleNotAllowed = 'role_not_allowed',
   RequestChanged = 'request_changed',
   AlreadyAppealed = 'already_appealed',
+  AppealWindowClosed = 'appeal_window_closed',
   PolicyInFlux = 'policy_in_flux',
 }
 
@@ -69,6 +70,16 @@ export const requestChanged = (current?: { status: RequestStatus; version: numbe
 
 export const alreadyAppealed = () =>
   new AppError(ErrorKind.Conflict, RequestErrorCode.AlreadyAppealed, 'A rejection can be appealed once, and this one already was');
+
+export const appealWindowClosed = (closedAt: Date, days: number) =>
+  new AppError(
+    ErrorKind.Conflict,
+    RequestErrorCode.AppealWindowClosed,
+    `A rejection can be appealed within ${days} days; this one stood on ${closedAt.toISOString()}`,
+    {
+      appealBy: new Date(closedAt.getTime() + days * 86_400_000).toISOString(),
+    },
+  );
 
 /** New policy versions were published while the request was being filed, again and again: nothing was filed. */
 export const policyInFlux = () =>

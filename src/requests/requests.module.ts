@@ -7,6 +7,7 @@ import { PolicyModule } from '../policy/policy.module';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { FilingRepository } from './filing.repository';
+import { LapseScanner } from './lapse-scanner';
 import { RequestLifecycle } from './request-lifecycle.service';
 import { RequestReader } from './request-reader';
 import { RequestViews } from './request-views';
@@ -22,7 +23,7 @@ import { SubjectRequest } from './subject-request.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, AuthModule, ConsentsModule, PolicyModule],
   controllers: [RequestsController],
-  providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService],
+  providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService, LapseScanner],
   exports: [RequestLifecycle, RequestReader, RequestDeadlines],
 })
 export class RequestsModule {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestType } from '../policy/domain/policy.types';
+import { DueUnit } from '../config/due-rule';
+import { DEADLINE_CEILINGS } from './domain/deadline-ceiling';
 import { CLOSED_STATUSES, OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
 import { RequestEvent } from './request-event.entity';
 import { RequestDetails, SubjectRequest } from './subject-request.entity';
@@ -9,13 +11,41 @@ import { RequestDetails, SubjectRequest } from './subject-request.entity';
 /** Every column of `requests`, named as the entity names them (the read port's, and the queue's). */
 export const REQUEST_COLUMNS = `
   id, subject_id AS "subjectId", subject_ref AS "subjectRef", type, status, version, policy_version AS "policyVersion",
-  details, submitted_at AS "submittedAt", due_at AS "dueAt", awaiting_since AS "awaitingSince", extended_at AS "extendedAt",
+  details, submitted_at AS "submittedAt", due_at AS "dueAt", awaiting_since AS "awaitingSince", question_asked_at AS "questionAskedAt",
+  clock_pauses AS "clockPauses", extended_at AS "extendedAt",
   appealed_at AS "appealedAt", assignee_id AS "assigneeId", overdue_flagged_at AS "overdueFlaggedAt", closed_at AS "closedAt",
   idempotency_key AS "idempotencyKey", idempotency_fingerprint AS "idempotencyFingerprint", updated_at AS "updatedAt"`;
 
 const EVENT_COLUMNS = `
   id, n::text AS n, request_id AS "requestId", at, action, from_status AS "fromStatus", to_status AS "toStatus",
-  actor_id AS "actorId", actor_role AS "actorRole", outcome, clauses, reason, note, data`;
+  actor_id AS "actorId", actor_role AS "actorRole", outcome, clauses, law, reason, note, data`;
+
+/**
+ * SQL: the latest a row of `requests` may be due, by its type, from its submission (DEADLINE_CEILINGS;
+ * latestDueAt's twin). Built from that table's constants, never from input.
+ */
+const CEILING_SQL = `CASE type ${Object.entries(DEADLINE_CEILINGS)
+  .map(([type, ceiling]) => {
+    // In hours: an interval of days follows the session's time zone across a daylight-saving
+    // change, latestDueAt counts days of 24 hours. PRC working days have no interval at all.
+    if (ceiling.unit === DueUnit.WorkingDays) throw new Error(`the ceiling of ${type} must be in days or hours`);
+    const hours = ceiling.unit === DueUnit.Days ? ceiling.amount * 24 : ceiling.amount;
+    return `WHEN '${type}' THEN submitted_at + interval '${hours} hours'`;
+  })
+  .join(' ')} END`;
+
+/**
+ * SQL: when a row's clock runs out as of now() (clockDueAt's twin, src/requests/domain/deadline-ceiling.ts):
+ * due_at, or, while paused, due_at moved later by the pause so far, never past the ceiling nor earlier.
+ */
+export const CLOCK_DUE_AT_SQL = `(CASE WHEN awaiting_since IS NULL THEN due_at ELSE GREATEST(due_at, LEAST(due_at + (now() - awaiting_since), ${CEILING_SQL})) END)`;
+
+/**
+ * SQL: an open request whose clock has run out, paused or not (staffFields' `overdue`). The clock
+ * never runs out before due_at (a pause only moves it later), so `due_at < now()` is implied; it is
+ * written out for the queue's indexes on (due_at, id).
+ */
+export const OVERDUE_SQL = `(status IN (${sqlList(OPEN_STATUSES)}) AND due_at < now() AND ${CLOCK_DUE_AT_SQL} < now())`;
 
 /** A new request: `submitted`, at version 1, last updated when it was submitted. */
 export const REQUEST_INSERT_COLUMNS = `(id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)`;
@@ -38,7 +68,7 @@ export function requestValues(r: NewRequestRow): unknown[] {
   ];
 }
 
-export const EVENT_INSERT_COLUMNS = `(at, request_id, action, from_status, to_status, actor_id, actor_role, outcome, clauses, reason, note, data)`;
+export const EVENT_INSERT_COLUMNS = `(at, request_id, action, from_status, to_status, actor_id, actor_role, outcome, clauses, law, reason, note, data)`;
 
 export function eventValues(e: NewRequestEvent): unknown[] {
   return [
@@ -50,6 +80,7 @@ export function eventValues(e: NewRequestEvent): unknown[] {
     e.actorRole,
     e.outcome ?? null,
     e.clauses ?? [],
+    e.law ?? [],
     e.reason ?? null,
     e.note ?? null,
     JSON.stringify(e.data ?? {}),
@@ -85,9 +116,11 @@ export interface RequestChanges {
   dueAt?: Date;
   markExtended?: boolean;
   markAppealed?: boolean;
-  /** awaiting the subject: the clock stops now */
+  /** a question now awaits the subject (the lapse counts from now) */
+  awaitSubject?: boolean;
+  /** and the clock stops now: one of the request's pauses */
   pauseClock?: boolean;
-  /** the subject replied: the deadline moves later by the time spent waiting */
+  /** the subject replied: a paused deadline moves later by the time spent waiting, never past the ceiling */
   resumeClock?: boolean;
   clearOverdueFlag?: boolean;
 }
@@ -110,6 +143,8 @@ export interface NewRequestEvent {
   actorRole: string;
   outcome?: string | null;
   clauses?: string[];
+  /** provisions of the law catalogue cited beside the clauses */
+  law?: string[];
   reason?: string | null;
   note?: string | null;
   data?: Record<string, unknown>;
@@ -181,6 +216,21 @@ export class RequestsRepository {
   }
 
   /**
+   * Up to `limit` requests whose question has waited `replyDays` days or more for the subject's
+   * answer, oldest first, leaving out `skip` (those a scan has tried already). Days of 24 hours, as
+   * RequestDeadlines.replyBy counts them, whatever the session's time zone.
+   */
+  findUnansweredFor(replyDays: number, limit: number, skip: readonly string[]): Promise<SubjectRequest[]> {
+    return this.q().query(
+      `SELECT ${REQUEST_COLUMNS} FROM requests
+       WHERE status = '${RequestStatus.AwaitingSubject}' AND question_asked_at <= now() - make_interval(hours => $1 * 24) AND NOT (id = ANY($3::uuid[]))
+       ORDER BY question_asked_at, id
+       LIMIT $2`,
+      [replyDays, limit, skip],
+    );
+  }
+
+  /**
    * THE state change: `UPDATE … WHERE id = $1 AND status = $from AND version = $version`. Returns
    * the updated request, or null when it is no longer in that status or at that version (someone
    * else changed it first: the caller answers 409). Concurrent callers serialise on the row lock,
@@ -203,11 +253,14 @@ export class RequestsRepository {
     if (c.dueAt !== undefined) set.push(`due_at = ${param(c.dueAt)}`);
     if (c.markExtended) set.push(`extended_at = now()`);
     if (c.markAppealed) set.push(`appealed_at = now()`);
-    if (c.pauseClock) set.push(`awaiting_since = now()`);
+    if (c.awaitSubject) set.push(`question_asked_at = now()`);
+    else set.push(`question_asked_at = CASE WHEN $4::request_status = 'awaiting_subject' THEN question_asked_at ELSE NULL END`);
+    if (c.pauseClock) set.push(`awaiting_since = now()`, `clock_pauses = clock_pauses + 1`);
     if (c.resumeClock) {
-      // Every right-hand side reads the row as it was before this UPDATE.
-      set.push(`due_at = due_at + (now() - awaiting_since)`, `awaiting_since = NULL`);
-      set.push(`overdue_flagged_at = CASE WHEN due_at + (now() - awaiting_since) > now() THEN NULL ELSE overdue_flagged_at END`);
+      // Every right-hand side reads the row as it was before this UPDATE. A clock that was not
+      // paused (awaiting_since NULL) keeps its due date.
+      set.push(`due_at = ${CLOCK_DUE_AT_SQL}`, `awaiting_since = NULL`);
+      set.push(`overdue_flagged_at = CASE WHEN ${CLOCK_DUE_AT_SQL} > now() THEN NULL ELSE overdue_flagged_at END`);
     } else if (c.clearOverdueFlag) {
       set.push(`overdue_flagged_at = NULL`);
     }
@@ -223,7 +276,7 @@ export class RequestsRepository {
 
   async appendEvent(manager: EntityManager, e: NewRequestEvent): Promise<RequestEvent> {
     const [row]: RequestEvent[] = await manager.query(
-      `INSERT INTO request_events ${EVENT_INSERT_COLUMNS} VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO request_events ${EVENT_INSERT_COLUMNS} VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        RETURNING ${EVENT_COLUMNS}`,
       eventValues(e),
     );
@@ -232,6 +285,7 @@ export class RequestsRepository {
 
   /** The timeline of one request, in the order it happened. */
   timeline(requestId: string): Promise<RequestEvent[]> {
-    return this.q().query(`SELECT ${EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY n`, [requestId]);
+    // By the column: a bare `n` would be the output column, `n::text`, and sort event 10 before 9.
+    return this.q().query(`SELECT ${EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY request_events.n`, [requestId]);
   }
 }

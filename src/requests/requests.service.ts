@@ -17,12 +17,21 @@ import { RequestStatus } from './domain/request-status';
 import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
 import { RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
+import { APPEAL_WINDOW_DAYS, appealDeadline } from './domain/appeal-window';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { RequestLifecycle, TransitionResult } from './request-lifecycle.service';
 import { iso } from '../common/time/iso';
 import { RequestViews } from './request-views';
-import { alreadyAppealed, duplicateOpenRequest, idempotencyKeyReused, passwordNotConfirmed, policyInFlux, requestNotFound } from './requests.errors';
+import {
+  alreadyAppealed,
+  appealWindowClosed,
+  duplicateOpenRequest,
+  idempotencyKeyReused,
+  passwordNotConfirmed,
+  policyInFlux,
+  requestNotFound,
+} from './requests.errors';
 import { FiledRow, FilingRepository } from './filing.repository';
 import { IDEMPOTENCY_KEY, NewRequestRow, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
@@ -119,7 +128,11 @@ export class RequestsService {
     return this.views.forSubject(cancelled);
   }
 
-  /** Answers staff's question: back to `in_review`, and the deadline moves later by the time spent waiting. */
+  /**
+   * Answers staff's question: back to `in_review`. If the question paused the clock, the deadline
+   * moves later by the time spent waiting, but never past the type's ceiling from submission; if it
+   * did not (the deletion review, or a question after the pauses were used), the deadline stays.
+   */
   async reply(user: AuthUser, id: string, dto: ReplyDto): Promise<RequestView> {
     const request = await this.owned(user, id);
     this.lifecycle.assertAllowed(request, RequestAction.Reply, user.role);
@@ -129,16 +142,7 @@ export class RequestsService {
         action: RequestAction.Reply,
         actor: actorOf(user),
         changes: { resumeClock: true },
-        record: (updated) => ({
-          note: dto.message,
-          data: {
-            clockPausedAt: iso(request.awaitingSince as Date),
-            clockResumedAt: iso(updated.updatedAt),
-            pausedSeconds: Math.round((updated.updatedAt.getTime() - (request.awaitingSince as Date).getTime()) / 1000),
-            previousDueAt: iso(request.dueAt),
-            dueAt: iso(updated.dueAt),
-          },
-        }),
+        record: (updated) => ({ note: dto.message, data: resumedClock(request, updated, this.deadlines.ceiling(request.type, request.submittedAt)) }),
       }),
     );
     return this.views.forSubject(resumed);
@@ -152,6 +156,7 @@ export class RequestsService {
     const request = await this.owned(user, id);
     this.lifecycle.assertAllowed(request, RequestAction.Appeal, user.role);
     if (request.appealedAt) throw alreadyAppealed();
+    if (request.closedAt && appealDeadline(request.closedAt).getTime() < Date.now()) throw appealWindowClosed(request.closedAt, APPEAL_WINDOW_DAYS);
     const { request: appealed } = await this.dataSource.transaction(async (manager) => {
       const dueAt = this.deadlines.dueAt(request.type, await this.repo.transactionTime(manager));
       return this.lifecycle.apply(manager, {
@@ -234,8 +239,8 @@ export class RequestsService {
 
   /**
    * A withdrawal of consent is decided by the system in the transaction that files it: the ledger
-   * records it (refusing `face_basic` without confirmation), and the decision cites each purpose's
-   * clause, checked like any other decision.
+   * records it (refusing `face_basic` without confirmation) and schedules the erasure of withdrawn
+   * facial data, and the decision cites each purpose's clause, checked like any other decision.
    */
   private async withdrawAtOnce(manager: EntityManager, request: SubjectRequest, dto: WithdrawConsentRequestDto): Promise<TransitionResult> {
     const withdrawn = await this.consents.withdrawForRequest(
@@ -245,6 +250,8 @@ export class RequestsService {
       request.policyVersion,
       { confirmFaceBasic: dto.confirmFaceBasic === true, requestId: request.id },
     );
+    // Withdrawing a facial consent scheduled the erasure of that facial data (PIPL Art. 47(1)(3)): the subject reads which.
+    const erasureScheduled = withdrawn.flatMap((w) => (w.erasureScheduled ? [w.erasureScheduled] : []));
     const cited = await this.policy.withdrawalCitation(
       request.policyVersion,
       withdrawn.map((w) => w.purpose),
@@ -256,15 +263,20 @@ export class RequestsService {
       actor: SYSTEM_ACTOR,
       record: {
         outcome: Outcome.Approve,
-        clauses: cited.map((c) => c.id),
+        clauses: cited.clauses.map((c) => c.id),
+        law: cited.law.map((p) => p.id),
         reason: WITHDRAWAL_REASON,
-        data: { purposes: withdrawn.map((w) => w.purpose), previousStates: withdrawn.map((w) => w.previousState) },
+        data: {
+          purposes: withdrawn.map((w) => w.purpose),
+          previousStates: withdrawn.map((w) => w.previousState),
+          ...(erasureScheduled.length > 0 && { erasureScheduled }),
+        },
       },
     });
     await this.notifications.enqueue(manager, {
       userId: request.subjectId,
       kind: NotificationKind.RequestDecided,
-      data: { requestId: request.id, requestType: request.type, outcome: Outcome.Approve, clauses: cited.map((c) => c.id) },
+      data: { requestId: request.id, requestType: request.type, outcome: Outcome.Approve, clauses: cited.clauses.map((c) => c.id) },
     });
     return decided;
   }
@@ -302,12 +314,29 @@ function asFiled(row: NewRequestRow): SubjectRequest {
     status: RequestStatus.Submitted,
     version: 1,
     awaitingSince: null,
+    questionAskedAt: null,
+    clockPauses: 0,
     extendedAt: null,
     appealedAt: null,
     assigneeId: null,
     overdueFlaggedAt: null,
     closedAt: null,
     updatedAt: row.submittedAt,
+  };
+}
+
+/** What the reply's timeline entry says of the clock: how long it was paused and where the deadline went, or that it ran on. */
+function resumedClock(asked: SubjectRequest, replied: SubjectRequest, ceiling: Date): Record<string, unknown> {
+  if (!asked.awaitingSince) return { clockPaused: false, dueAt: iso(replied.dueAt) };
+  return {
+    clockPaused: true,
+    clockPausedAt: iso(asked.awaitingSince),
+    clockResumedAt: iso(replied.updatedAt),
+    pausedSeconds: Math.round((replied.updatedAt.getTime() - asked.awaitingSince.getTime()) / 1000),
+    previousDueAt: iso(asked.dueAt),
+    dueAt: iso(replied.dueAt),
+    // The pause would have carried the deadline past the type's ceiling: it stops there.
+    ...(replied.dueAt.getTime() >= ceiling.getTime() ? { dueAtCeiling: true } : {}),
   };
 }
 

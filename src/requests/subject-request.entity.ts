@@ -44,9 +44,20 @@ export class SubjectRequest {
   @Column({ name: 'due_at', type: 'timestamptz' })
   dueAt: Date;
 
-  /** Set while awaiting the subject: the clock is paused since then. */
+  /**
+   * Set while the clock is paused, awaiting the subject, since then. A question that does not pause
+   * the clock (the deletion review's, or one after MAX_CLOCK_PAUSES) leaves it null.
+   */
   @Column({ name: 'awaiting_since', type: 'timestamptz', nullable: true })
   awaitingSince: Date | null;
+
+  /** When the question now awaiting the subject was asked (set exactly while awaiting the subject): the lapse counts from it. */
+  @Column({ name: 'question_asked_at', type: 'timestamptz', nullable: true })
+  questionAskedAt: Date | null;
+
+  /** How many times a question has paused the clock (at most MAX_CLOCK_PAUSES; never for the deletion review). */
+  @Column({ name: 'clock_pauses', type: 'smallint' })
+  clockPauses: number;
 
   /** A deadline is extended at most once. */
   @Column({ name: 'extended_at', type: 'timestamptz', nullable: true })

@@ -16,10 +16,12 @@ const OVERDUE_SCAN_SCHEDULE = '*/5 * * * *';
 const BATCH = 500;
 
 /**
- * Finds open requests past their due date (the clock running: not while awaiting the subject),
- * flags each once (`overdue_flagged_at`, audited) and tells its assignee, or, for those nobody
- * holds, every legal reviewer in one notice listing them, in one transaction per batch. Idempotent: a request already flagged is not flagged or announced again, and the notice's
- * dedupe key (request and due date) keeps a retried job from sending a second one.
+ * Finds open requests whose clock has run out (a paused one too, once its pause, capped at the
+ * type's ceiling, can no longer carry it: ReviewRepository.flagOverdue), flags each once
+ * (`overdue_flagged_at`, audited) and tells its assignee, or, for those nobody holds, every legal
+ * reviewer in one notice listing them, in one transaction per batch. Idempotent: a request already
+ * flagged is not flagged or announced again, and the notice's dedupe key (request and due date)
+ * keeps a retried job from sending a second one.
  */
 @Injectable()
 export class OverdueScanner implements OnModuleInit {

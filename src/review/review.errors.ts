@@ -5,6 +5,11 @@ export enum ReviewErrorCode {
   AssigneeNotReviewer = 'assignee_not_reviewer',
   InvalidCursor = 'invalid_cursor',
   ReasonRequired = 'reason_required',
+  WithheldRequired = 'withheld_required',
+  GroundRequired = 'ground_required',
+  HoldsRequired = 'holds_required',
+  OwnDecision = 'own_decision',
+  NotApplicable = 'not_applicable',
   AlreadyExtended = 'already_extended',
   DeadlinePassed = 'deadline_passed',
   ExtensionNotLater = 'extension_not_later',
@@ -34,6 +39,37 @@ export const invalidCursor = () =>
 /** A refusal (or a partial answer) is explained to the subject, in words they read (PIPL Art. 50). */
 export const reasonRequired = (outcome: string) =>
   new AppError(ErrorKind.Unprocessable, ReviewErrorCode.ReasonRequired, `A decision to ${outcome} must give the subject a reason`, { outcome });
+
+export const withheldRequired = () =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.WithheldRequired, 'A partial decision must list what is withheld (`withheld`: data-map categories)', {
+    field: 'withheld',
+  });
+
+export const groundRequired = (grounds: readonly string[]) =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.GroundRequired, `A refusal must name its ground (\`ground\`: one of ${grounds.join(', ')})`, {
+    field: 'ground',
+    grounds,
+  });
+
+export const holdsRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.HoldsRequired,
+    'A partial deletion keeps data only under active legal holds: name them (`holds`), covering every withheld category',
+    { field: 'holds' },
+  );
+
+/** A field that has no meaning for this outcome (withheld on an approval, a ground on a partial answer). */
+export const notApplicable = (field: string, outcome: string) =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.NotApplicable, `\`${field}\` does not apply to a decision to ${outcome}`, { field, outcome });
+
+/** Four eyes: whoever proposed a refusal cannot be the one to confirm or replace it. */
+export const ownDecision = () =>
+  new AppError(
+    ErrorKind.Forbidden,
+    ReviewErrorCode.OwnDecision,
+    'A refusal or partial decision is confirmed or replaced by a legal reviewer other than its author',
+  );
 
 export const alreadyExtended = () =>
   new AppError(ErrorKind.Conflict, ReviewErrorCode.AlreadyExtended, 'The deadline of a request can be extended once, and this one already was');

@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { HoldsModule } from '../holds';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestsModule } from '../requests';
 import { SubjectsModule } from '../subjects/subjects.module';
 import { OverdueScanner } from './overdue-scanner';
+import { LegalReviewController } from './legal-review.controller';
 import { ReviewController } from './review.controller';
 import { ReviewRepository } from './review.repository';
 import { ReviewService } from './review.service';
 
 /** The staff workflow over requests: its own queries, and the lifecycle and read port RequestsModule exports. */
 @Module({
-  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule],
-  controllers: [ReviewController],
+  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule],
+  controllers: [ReviewController, LegalReviewController],
   providers: [ReviewRepository, ReviewService, OverdueScanner],
   exports: [OverdueScanner],
 })

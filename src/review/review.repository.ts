@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestType } from '../policy/domain/policy.types';
-import { CLOCK_RUNNING_STATUSES, OPEN_STATUSES, REQUEST_COLUMNS, RequestStatus, sqlList, SubjectRequest } from '../requests';
+import { OPEN_STATUSES, OVERDUE_SQL, REQUEST_COLUMNS, RequestStatus, sqlList, SubjectRequest } from '../requests';
 
 export interface QueueFilter {
   /** one status; absent: every open request */
   status?: RequestStatus;
   type?: RequestType;
-  /** only requests past their due date whose clock runs */
+  /** only open requests whose clock has run out, paused or not (OVERDUE_SQL) */
   overdue?: boolean;
   /** an account id, or null for unassigned requests */
   assigneeId?: string | null;
@@ -38,17 +38,42 @@ export interface FlaggedOverdue {
  * The queries only the staff workflow asks: the queue, the overdue scan and who decided a request.
  * The request's own reads and its one way to change go through the requests capability's door.
  */
+/** A decision staff proposed, as legal confirms or replaces it. */
+export interface ProposedDecision {
+  id: string;
+  actorId: string | null;
+  outcome: 'reject' | 'partial';
+  clauses: string[];
+  law: string[];
+  reason: string | null;
+  data: Record<string, unknown>;
+}
+
 @Injectable()
 export class ReviewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The account that made the request's (first) decision, or null: decided by the system, or not yet. */
-  async deciderOf(requestId: string): Promise<string | null> {
-    const [row]: { actorId: string | null }[] = await this.dataSource.query(
-      `SELECT actor_id AS "actorId" FROM request_events WHERE request_id = $1 AND action = 'decide' ORDER BY n DESC LIMIT 1`,
+  /**
+   * The accounts that took part in the request's decision: who decided it, and with four eyes who
+   * proposed it and who confirmed or replaced it. The system's decisions have no account.
+   */
+  async decidersOf(requestId: string): Promise<string[]> {
+    const rows: { actorId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT actor_id AS "actorId" FROM request_events
+       WHERE request_id = $1 AND action IN ('decide', 'confirm_decision', 'replace_decision') AND actor_id IS NOT NULL`,
       [requestId],
     );
-    return row?.actorId ?? null;
+    return rows.map((r) => r.actorId);
+  }
+
+  /** Staff's refusal or partial decision awaiting legal: the last decision that led to `awaiting_legal`. */
+  async proposedDecision(requestId: string): Promise<ProposedDecision | null> {
+    const [row]: ProposedDecision[] = await this.dataSource.query(
+      `SELECT id, actor_id AS "actorId", outcome, clauses, law, reason, data FROM request_events
+       WHERE request_id = $1 AND action = 'decide' AND to_status = 'awaiting_legal' ORDER BY n DESC LIMIT 1`,
+      [requestId],
+    );
+    return row ?? null;
   }
 
   /**
@@ -65,10 +90,11 @@ export class ReviewRepository {
     };
     const where: string[] = [];
     if (filter.status) where.push(`status = ${param(filter.status)}`);
-    // Overdue: the statuses whose clock runs (a subset of the open ones), written once. Written next
-    // to the open list, the two were taken for independent, the planner expected a handful of rows,
-    // and a page read and sorted every overdue request instead of walking ix_requests_open_queue.
-    if (filter.overdue) where.push(`status IN (${sqlList(CLOCK_RUNNING_STATUSES)})`, `due_at < now()`);
+    // Overdue: open requests whose clock has run out (OVERDUE_SQL, which names the open statuses
+    // itself). Written next to a second status list, the two were taken for independent, the planner
+    // expected a handful of rows, and a page read and sorted every overdue request instead of
+    // walking ix_requests_open_queue.
+    if (filter.overdue) where.push(OVERDUE_SQL);
     else if (!filter.status) where.push(`status IN (${sqlList(OPEN_STATUSES)})`);
     if (filter.type) where.push(`type = ${param(filter.type)}`);
     if (filter.assigneeId === null) where.push(`assignee_id IS NULL`);
@@ -77,7 +103,7 @@ export class ReviewRepository {
     return this.dataSource.query(
       `SELECT ${REQUEST_COLUMNS},
               (extract(epoch FROM due_at) * 1000000)::bigint::text AS "dueMicros",
-              (status IN (${sqlList(CLOCK_RUNNING_STATUSES)}) AND due_at < now()) AS overdue
+              ${OVERDUE_SQL} AS overdue
        FROM requests
        WHERE ${where.join(' AND ')}
        ORDER BY due_at, id
@@ -87,7 +113,8 @@ export class ReviewRepository {
   }
 
   /**
-   * Flags up to `limit` open requests whose clock runs and whose due date has passed, once each
+   * Flags up to `limit` open requests whose clock has run out (OVERDUE_SQL: a paused one too, once
+   * its pause can no longer carry it, its deadline capped at the type's ceiling), once each
    * (`overdue_flagged_at` stays set): running it again flags nothing new. Rows another scan holds
    * are skipped, not waited for. Does not change `version`: being late is not a decision.
    */
@@ -96,7 +123,7 @@ export class ReviewRepository {
     const [rows]: [FlaggedOverdue[], number] = await manager.query(
       `WITH due AS (
          SELECT id FROM requests
-         WHERE status IN (${sqlList(CLOCK_RUNNING_STATUSES)}) AND due_at < now() AND overdue_flagged_at IS NULL
+         WHERE ${OVERDUE_SQL} AND overdue_flagged_at IS NULL
          ORDER BY due_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED

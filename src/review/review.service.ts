@@ -8,7 +8,7 @@ import type { AuthUser } from '../kernel/auth-user';
 import { AppError, ErrorKind } from '../common/errors/app-error';
 import { NotificationData, NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
-import { OUTCOMES, Outcome } from '../policy/domain/policy.types';
+import { OUTCOMES, Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { iso } from '../common/time/iso';
 import {
@@ -24,12 +24,14 @@ import {
   statusAfterDecision,
   SubjectRequest,
   TransitionInput,
+  TransitionRecord,
+  appealDeadline,
 } from '../requests';
 import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
-import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
+import { AskDto, AssignDto, ConfirmDecisionDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
-import { DecisionOptions, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
+import { DecisionLawOptions, DecisionOptions, LawOption, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
 import { QueueRow, ReviewRepository } from './review.repository';
 import {
@@ -43,10 +45,17 @@ import {
   extensionNotLater,
   notHeld,
   notHolder,
+  groundRequired,
+  holdsRequired,
+  notApplicable,
+  ownDecision,
   ownRequest,
   reasonRequired,
   takeReasonRequired,
+  withheldRequired,
 } from './review.errors';
+import { HoldsService } from '../holds';
+import { REFUSAL_GROUNDS } from '../kernel/rights-notice';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
 type ReviewNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K>; userId?: string } }[NotificationKind];
@@ -75,6 +84,7 @@ export class ReviewService {
     private readonly notifications: NotificationsService,
     private readonly accounts: AccountsRepository,
     private readonly deadlines: RequestDeadlines,
+    private readonly holds: HoldsService,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -93,7 +103,7 @@ export class ReviewService {
     return {
       ...(await this.requests.staffView(request)),
       subject: await this.maskedSubject(request.subjectId),
-      options: await this.options(request),
+      ...(await this.options(request)),
     };
   }
 
@@ -171,51 +181,154 @@ export class ReviewService {
     const until = new Date(dto.until);
     if (until.getTime() <= now) throw extensionInPast();
     if (until.getTime() <= request.dueAt.getTime()) throw extensionNotLater(request.dueAt);
-    const cited = await this.policy.assertJustified(request.policyVersion, request.type, Outcome.Extend, dto.clauses);
+    const cited = await this.policy.assertJustified(request.policyVersion, request.type, Outcome.Extend, dto.clauses, dto.law);
     const ceiling = this.deadlines.ceiling(request.type, request.submittedAt);
     if (until.getTime() > ceiling.getTime()) throw extensionBeyondCeiling(ceiling);
-    const clauses = cited.map((c) => c.id);
+    const clauses = cited.clauses.map((c) => c.id);
+    const law = cited.law.map((p) => p.id);
     return this.transition(request, user, RequestAction.Extend, {
       expectedVersion: dto.expectedVersion,
       changes: { dueAt: until, markExtended: true, clearOverdueFlag: true },
-      record: { outcome: Outcome.Extend, clauses, reason: dto.reason, data: { previousDueAt: iso(request.dueAt), dueAt: iso(until) } },
+      record: { outcome: Outcome.Extend, clauses, law, reason: dto.reason, data: { previousDueAt: iso(request.dueAt), dueAt: iso(until) } },
       notices: (updated) => [
-        { kind: NotificationKind.RequestExtended, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt), clauses } },
+        {
+          kind: NotificationKind.RequestExtended,
+          data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt), clauses, ...(law.length > 0 && { law }) },
+        },
       ],
     });
   }
 
-  /** Asks the subject for information: `awaiting_subject`, and the clock stops until they reply. */
+  /**
+   * Asks the subject for information: `awaiting_subject`, and the clock stops until they reply, at
+   * most twice per request and never for the 48-hour deletion review (RequestDeadlines); a
+   * question that does not pause says so (`clockPaused: false` on the timeline and in the notice).
+   * Unanswered for SUBJECT_REPLY_DAYS, the request lapses (LapseScanner).
+   */
   async ask(user: AuthUser, id: string, dto: AskDto): Promise<StaffRequestView> {
     const request = await this.find(id);
     this.lifecycle.assertAllowed(request, RequestAction.Ask, user.role);
     this.assertHolds(request, user);
+    const noPause = this.deadlines.whyQuestionDoesNotPause(request);
+    const clock = (updated: SubjectRequest) => ({ dueAt: iso(updated.dueAt), replyBy: iso(this.deadlines.replyBy(updated.questionAskedAt as Date)) });
     return this.transition(request, user, RequestAction.Ask, {
       expectedVersion: dto.expectedVersion,
-      changes: { pauseClock: true },
-      record: (updated) => ({ reason: dto.question, data: { clockPausedAt: iso(updated.updatedAt), dueAt: iso(updated.dueAt) } }),
-      notices: (updated) => [{ kind: NotificationKind.RequestQuestion, data: { requestId: updated.id, requestType: updated.type, dueAt: iso(updated.dueAt) } }],
+      changes: { awaitSubject: true, pauseClock: noPause === null },
+      record: (updated) => ({
+        reason: dto.question,
+        data:
+          noPause === null
+            ? { clockPaused: true, clockPausedAt: iso(updated.updatedAt), clockPauses: updated.clockPauses, ...clock(updated) }
+            : { clockPaused: false, clockNotPausedBecause: noPause, ...clock(updated) },
+      }),
+      notices: (updated) => [
+        {
+          kind: NotificationKind.RequestQuestion,
+          data: { requestId: updated.id, requestType: updated.type, clockPaused: noPause === null, ...clock(updated) },
+        },
+      ],
     });
   }
 
   private async decideAs(action: RequestAction.Decide | RequestAction.DecideAppeal, user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
     const request = await this.find(id);
-    const to = statusAfterDecision(dto.outcome);
+    // Four eyes: staff's refusal or partial decision waits for legal; legal's own decisions stand.
+    const to = statusAfterDecision(dto.outcome, action === RequestAction.Decide && user.role === Role.Staff);
     this.lifecycle.assertAllowed(request, action, user.role, to);
     if (action === RequestAction.DecideAppeal) await this.assertNotDeciderOfAppeal(request, user.id, ErrorKind.Forbidden);
     this.assertHolds(request, user);
     this.lifecycle.assertVersion(request, dto.expectedVersion);
-    const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses);
-    if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
-    const clauses = cited.map((c) => c.id);
+    const record = await this.decisionRecord(request, dto);
     return this.transition(request, user, action, {
       to,
       expectedVersion: dto.expectedVersion,
-      record: { outcome: dto.outcome, clauses, reason: dto.reason ?? null },
-      notices: (updated) => [
-        { kind: NotificationKind.RequestDecided, data: { requestId: updated.id, requestType: updated.type, outcome: dto.outcome, clauses } },
-      ],
+      record,
+      notices: (updated) => (to === RequestStatus.AwaitingLegal ? [] : [decidedNotice(updated, record)]),
     });
+  }
+
+  /**
+   * Legal confirms staff's refusal or partial decision as it was proposed: it then stands, and the
+   * subject is told. Not by its author, nor by a reviewer whose own account the request is about.
+   */
+  async confirm(user: AuthUser, id: string, dto: ConfirmDecisionDto): Promise<StaffRequestView> {
+    const { request, proposed } = await this.proposedFor(user, id, RequestAction.ConfirmDecision);
+    this.lifecycle.assertVersion(request, dto.expectedVersion);
+    // A hold a partial deletion rests on may have been released or have expired since it was proposed.
+    const holds = Array.isArray(proposed.data.holds) ? (proposed.data.holds as string[]) : [];
+    if (holds.length > 0) await this.holds.assertCovering(request.subjectId, holds, (proposed.data.withheld as string[] | undefined) ?? []);
+    const record = {
+      outcome: proposed.outcome,
+      clauses: proposed.clauses,
+      law: proposed.law,
+      reason: proposed.reason,
+      note: dto.note ?? null,
+      data: { ...pick(proposed.data, ['withheld', 'ground', 'holds']), confirmedDecision: proposed.id },
+    };
+    return this.transition(request, user, RequestAction.ConfirmDecision, {
+      to: statusAfterDecision(proposed.outcome === 'reject' ? Outcome.Reject : Outcome.Partial),
+      expectedVersion: dto.expectedVersion,
+      record,
+      notices: (updated) => [decidedNotice(updated, record)],
+    });
+  }
+
+  /** Legal replaces staff's proposed refusal with a decision of their own, checked like any decision; it stands at once. */
+  async replace(user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
+    const { request, proposed } = await this.proposedFor(user, id, RequestAction.ReplaceDecision);
+    this.lifecycle.assertVersion(request, dto.expectedVersion);
+    const decided = await this.decisionRecord(request, dto);
+    const record = { ...decided, data: { ...decided.data, replacedDecision: proposed.id } };
+    return this.transition(request, user, RequestAction.ReplaceDecision, {
+      to: statusAfterDecision(dto.outcome),
+      expectedVersion: dto.expectedVersion,
+      record,
+      notices: (updated) => [decidedNotice(updated, record)],
+    });
+  }
+
+  /** The request awaiting legal and the decision staff proposed, once the caller may act on it. */
+  private async proposedFor(user: AuthUser, id: string, action: RequestAction.ConfirmDecision | RequestAction.ReplaceDecision) {
+    const request = await this.find(id);
+    this.lifecycle.assertAllowed(request, action, user.role);
+    if (request.subjectId === user.id) throw ownRequest();
+    const proposed = await this.repo.proposedDecision(request.id);
+    if (!proposed) throw requestNotFound();
+    if (proposed.actorId === user.id) throw ownDecision();
+    return { request, proposed };
+  }
+
+  /**
+   * What a decision records once every rule holds: what it cites (the policy's one justification
+   * check), the reason the subject reads, what a partial decision withholds (for a deletion: only
+   * what active legal holds cover), and a refusal's ground. Throws 422 naming what is missing;
+   * nothing is written before.
+   */
+  private async decisionRecord(request: SubjectRequest, dto: DecisionDto): Promise<TransitionRecord> {
+    const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses, dto.law);
+    if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
+    const partial = dto.outcome === Outcome.Partial;
+    if (!partial && dto.withheld !== undefined) throw notApplicable('withheld', dto.outcome);
+    if (dto.outcome !== Outcome.Reject && dto.ground !== undefined) throw notApplicable('ground', dto.outcome);
+    const deletion = partial && request.type === RequestType.DeleteAccount;
+    if (!deletion && dto.holds !== undefined) throw notApplicable('holds', dto.outcome);
+    if (partial && !dto.withheld?.length) throw withheldRequired();
+    if (dto.outcome === Outcome.Reject && !dto.ground) throw groundRequired(REFUSAL_GROUNDS);
+    if (deletion) {
+      if (!dto.holds?.length) throw holdsRequired();
+      await this.holds.assertCovering(request.subjectId, dto.holds, dto.withheld ?? []);
+    }
+    return {
+      outcome: dto.outcome,
+      clauses: cited.clauses.map((c) => c.id),
+      law: cited.law.map((p) => p.id),
+      reason: dto.reason ?? null,
+      data: {
+        ...(partial && { withheld: dto.withheld }),
+        ...(dto.ground && { ground: dto.ground }),
+        ...(deletion && { holds: dto.holds }),
+      },
+    };
   }
 
   /** One transition in one transaction, with the subject's notice when there is one. */
@@ -241,18 +354,21 @@ export class ReviewService {
   /** On a request under appeal: throws if `accountId` made the decision appealed against. */
   private async assertNotDeciderOfAppeal(request: SubjectRequest, accountId: string, kind: ErrorKind.Forbidden | ErrorKind.Unprocessable): Promise<void> {
     if (request.status !== RequestStatus.UnderAppeal) return;
-    if ((await this.repo.deciderOf(request.id)) === accountId) throw deciderCannotReviewAppeal(kind);
+    if ((await this.repo.decidersOf(request.id)).includes(accountId)) throw deciderCannotReviewAppeal(kind);
   }
 
-  /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
-  private async options(request: SubjectRequest): Promise<DecisionOptions> {
+  /**
+   * For each outcome, what could justify it for the request's type under its policy version: the
+   * clauses (`options`) and the provisions of law (`lawOptions`, with whether one is needed).
+   */
+  private async options(request: SubjectRequest): Promise<{ options: DecisionOptions; lawOptions: DecisionLawOptions }> {
     const entries = await Promise.all(
-      OUTCOMES.map(async (outcome) => {
-        const cited = await this.policy.justifyingClauses(request.policyVersion, request.type, outcome);
-        return [outcome, cited.map(({ id, text }) => ({ id, text }))] as const;
-      }),
+      OUTCOMES.map(async (outcome) => [outcome, await this.policy.justification(request.policyVersion, request.type, outcome)] as const),
     );
-    return Object.fromEntries(entries) as Record<Outcome, ClauseView[]>;
+    return {
+      options: Object.fromEntries(entries.map(([outcome, j]) => [outcome, j.clauses.map(({ id, text }) => ({ id, text }))])) as Record<Outcome, ClauseView[]>,
+      lawOptions: Object.fromEntries(entries.map(([outcome, j]) => [outcome, { provisions: j.law, needsLaw: j.needsLaw }])) as Record<Outcome, LawOption>,
+    };
   }
 
   /** The subject masked; null once the account is gone (the request record outlives it). */
@@ -270,6 +386,30 @@ export class ReviewService {
     if (!request) throw requestNotFound();
     return request;
   }
+}
+
+/** To the subject: their request's decision stands, with what a refusal's notice needs (codes only). */
+function decidedNotice(request: SubjectRequest, record: TransitionRecord): ReviewNotice {
+  const outcome = record.outcome as 'approve' | 'reject' | 'partial';
+  const data = record.data ?? {};
+  return {
+    kind: NotificationKind.RequestDecided,
+    data: {
+      requestId: request.id,
+      requestType: request.type,
+      outcome,
+      clauses: record.clauses ?? [],
+      ...(record.law?.length && { law: record.law }),
+      ...(Array.isArray(data.withheld) && { withheld: data.withheld as string[] }),
+      ...(typeof data.ground === 'string' && { ground: data.ground }),
+      // An appeal is possible once, from a first rejection.
+      ...(outcome === 'reject' && request.appealedAt === null && { appealBy: iso(appealDeadline(new Date())) }),
+    },
+  };
+}
+
+function pick(data: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
 }
 
 /** To the reviewer who held a request: someone else holds it now. */

@@ -1,5 +1,5 @@
 import { ChildProcess, execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -90,11 +90,17 @@ function copyAssets(dir: string): void {
   const sourceRoot = nest.sourceRoot ?? 'src';
   for (const entry of nest.compilerOptions?.assets ?? []) {
     const asset = typeof entry === 'string' ? { include: entry } : entry;
-    // Only `folder/**/*` is understood here: anything else fails the build instead of being skipped.
-    const match = /^([^*?{}[\]]+)\/\*\*\/\*$/.exec(asset.include);
-    if (!match) throw new Error(`nest-cli.json asset "${asset.include}": only "folder/**/*" patterns are copied for the tests`);
-    const folder = match[1];
+    // Only `folder/**/*` (the whole tree) and `folder/*.ext` (that folder's files of one extension,
+    // e.g. a catalogue beside its code) are understood here: anything else fails the build instead
+    // of being skipped.
+    const tree = /^([^*?{}[\]]+)\/\*\*\/\*$/.exec(asset.include);
+    const files = /^([^*?{}[\]]+)\/\*(\.[A-Za-z0-9]+)$/.exec(asset.include);
+    if (!tree && !files) throw new Error(`nest-cli.json asset "${asset.include}": only "folder/**/*" and "folder/*.ext" patterns are copied for the tests`);
+    const folder = (tree ?? files)![1];
     const target = join(dir, relative(DIST, asset.outDir ?? DIST), folder);
-    cpSync(join(ROOT, sourceRoot, folder), target, { recursive: true });
+    if (tree) cpSync(join(ROOT, sourceRoot, folder), target, { recursive: true });
+    else
+      for (const file of readdirSync(join(ROOT, sourceRoot, folder), { withFileTypes: true }))
+        if (file.isFile() && file.name.endsWith(files![2])) cpSync(join(ROOT, sourceRoot, folder, file.name), join(target, file.name));
   }
 }

@@ -6,38 +6,46 @@ import {
   justifyingClauses,
   outcomesJustifiedBy,
 } from './justification';
+import { LawService } from '../../law';
+import { supersededClauses } from './policy-coverage';
 import { loadBundledVersion1 } from './policy-version.loader';
-import { ConsentPurpose, DataCategory, OUTCOMES, Outcome, RecipientKind, REQUEST_TYPES, RequestType } from './policy.types';
+import { ConsentPurpose, DataCategory, OUTCOMES, Outcome, OutcomeRule, RecipientKind, REQUEST_TYPES, RequestType } from './policy.types';
 
-const { rules } = loadBundledVersion1('ACME');
+const LAW_IDS = new LawService().ids();
+const { rules, coverage } = loadBundledVersion1('ACME', LAW_IDS);
 const ALL_CLAUSES = rules.clauseIds;
+const SUPERSEDED = supersededClauses(coverage);
+
+const rule = (clauses: string[], law: string[], needsLaw = false): OutcomeRule => ({ clauses, law, needsLaw });
 
 // The reviewed justification rules of version 1, written out: a change to rules.yaml must be made
-// here as well, on purpose. `undefined` = no clause of version 1 can justify that outcome.
-const EXPECTED_REQUEST_RULES: Record<RequestType, Record<Outcome, string[] | undefined>> = {
+// here as well, on purpose. `undefined` = nothing in version 1 or in the law can justify that outcome.
+const EXPECTED_REQUEST_RULES: Record<RequestType, Record<Outcome, OutcomeRule | undefined>> = {
   [RequestType.Access]: {
-    [Outcome.Approve]: ['1.a', '1.b', 'face.collect', 'face.collect.1', 'face.collect.2'],
-    [Outcome.Reject]: undefined,
-    [Outcome.Partial]: ['1.excl', '1.excl.a', '1.excl.b', '1.excl.c'],
+    [Outcome.Approve]: rule(['1.a', '1.b', 'face.collect', 'face.collect.1', 'face.collect.2'], ['PIPL.45']),
+    // 1.excl.* never alone: PIPL Art. 45 allows withholding only under Arts. 18(1) and 35.
+    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
+    [Outcome.Partial]: rule(['1.excl', '1.excl.a', '1.excl.b', '1.excl.c'], ['PIPL.18', 'PIPL.35'], true),
     [Outcome.Extend]: undefined,
   },
   [RequestType.WithdrawConsent]: {
-    [Outcome.Approve]: ['face.use.3', 'face.collect.2', '2.c', 'face.share.2', 'face.share.3', 'face.retain.1', 'face.use.6'],
+    [Outcome.Approve]: rule(['face.use.3', 'face.collect.2', '2.c', 'face.share.2', 'face.share.3', 'face.retain.1', 'face.use.6'], ['PIPL.15', 'PIPL.47']),
     [Outcome.Reject]: undefined,
     [Outcome.Partial]: undefined,
     [Outcome.Extend]: undefined,
   },
   [RequestType.DeleteAccount]: {
-    [Outcome.Approve]: ['face.retain.2', 'face.use.3'],
-    [Outcome.Reject]: ['3.c', 'face.transfer.3', 'face.share.1.4'],
-    [Outcome.Partial]: ['3.c', '3.e', '3.f', 'face.transfer.3', 'face.share.1.4'],
+    [Outcome.Approve]: rule(['face.retain.2', 'face.use.3'], ['PIPL.47']),
+    // No longer on 3.c, face.transfer.3 or face.share.1.4: they permit a disclosure, not keeping an account.
+    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
+    [Outcome.Partial]: rule(['3.c', '3.e', '3.f'], ['PIPL.47', 'ECL.31', 'CSL.23'], true),
     [Outcome.Extend]: undefined,
   },
   [RequestType.DisclosureLog]: {
-    [Outcome.Approve]: ['3', '3.a', '3.b', '3.c', '3.d', '3.e', '3.f', '3.g'],
-    [Outcome.Reject]: undefined,
-    [Outcome.Partial]: ['3.c', 'face.share.1.4', 'face.transfer.3'],
-    [Outcome.Extend]: ['3.c'],
+    [Outcome.Approve]: rule(['3', '3.a', '3.b', '3.c', '3.d', '3.e', '3.f', '3.g'], ['PIPL.45', 'PIPL.44', 'PIPL.23']),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
+    [Outcome.Partial]: rule(['3.c', 'face.share.1.4', 'face.transfer.3'], ['PIPL.18', 'PIPL.35'], true),
+    [Outcome.Extend]: rule(['3.c'], ['GBT35273.8.7'], true),
   },
 };
 
@@ -76,61 +84,89 @@ const decisionCases = REQUEST_TYPES.flatMap((requestType) =>
 );
 
 describe('checkJustification on the rules of version 1', () => {
+  const check = (requestType: RequestType, outcome: Outcome, clauses: string[], law: string[] = []) =>
+    checkJustification(rules, { requestType, outcome, clauses, law }, SUPERSEDED);
+
   it('loads exactly the reviewed rules', () => {
     for (const { requestType, outcome, expected } of decisionCases) {
-      expect({ requestType, outcome, clauses: rules.requests[requestType][outcome] }).toEqual({ requestType, outcome, clauses: expected });
+      expect({ requestType, outcome, rule: rules.requests[requestType][outcome] }).toEqual({ requestType, outcome, rule: expected });
     }
   });
 
   describe.each(decisionCases.filter((c) => c.expected !== undefined))('$requestType / $outcome', ({ requestType, outcome, expected }) => {
-    const listed = expected ?? [];
+    const listed = expected as OutcomeRule;
+    const otherClauses = ALL_CLAUSES.filter((id) => !listed.clauses.includes(id));
+    const otherLaw = LAW_IDS.filter((id) => !listed.law.includes(id));
 
-    it.each(listed)('is justified by %s', (clause) => {
-      expect(checkJustification(rules, { requestType, outcome, clauses: [clause] })).toEqual({
-        justified: true,
-        unknownClauses: [],
-        justifyingClauses: listed,
+    it.each(listed.law)('is justified by the provision %s', (id) => {
+      expect(check(requestType, outcome, [], [id])).toMatchObject({ justified: true, unknownClauses: [], justifyingLaw: listed.law });
+    });
+
+    if (listed.needsLaw) {
+      it('is justified by no clause alone, even all of its own; a clause beside a provision is context', () => {
+        expect(check(requestType, outcome, ALL_CLAUSES)).toMatchObject({ justified: false, needsLaw: true, justifyingLaw: listed.law });
+        if (listed.clauses.length > 0) expect(check(requestType, outcome, [listed.clauses[0]], [listed.law[0]]).justified).toBe(true);
       });
+    } else {
+      it.each(listed.clauses)('is justified by the clause %s', (id) => {
+        expect(check(requestType, outcome, [id])).toEqual({
+          justified: true,
+          unknownClauses: [],
+          justifyingClauses: listed.clauses,
+          justifyingLaw: listed.law,
+          needsLaw: false,
+        });
+      });
+    }
+
+    it('is justified by nothing outside its lists', () => {
+      expect(otherClauses.filter((id) => check(requestType, outcome, [id]).justified)).toEqual([]);
+      expect(otherLaw.filter((id) => check(requestType, outcome, [], [id]).justified)).toEqual([]);
+      expect(check(requestType, outcome, otherClauses, otherLaw).justified).toBe(false);
     });
 
-    it('is justified by no clause outside its list', () => {
-      const others = ALL_CLAUSES.filter((clause) => !listed.includes(clause));
-      expect(others.length).toBeGreaterThan(0);
-      const justifiedByOthers = others.filter((clause) => checkJustification(rules, { requestType, outcome, clauses: [clause] }).justified);
-      expect(justifiedByOthers).toEqual([]);
-      expect(checkJustification(rules, { requestType, outcome, clauses: others })).toMatchObject({ justified: false, justifyingClauses: listed });
-    });
-
-    it('reports an unknown clause and is then not justified, even next to a listed one', () => {
-      expect(checkJustification(rules, { requestType, outcome, clauses: [listed[0], '6.a', '6.a'] })).toEqual({
+    it('reports an unknown clause and is then not justified, even next to what would justify it', () => {
+      expect(check(requestType, outcome, [...listed.clauses.slice(0, 1), '6.a', '6.a'], listed.law.slice(0, 1))).toMatchObject({
         justified: false,
         unknownClauses: ['6.a'],
-        justifyingClauses: listed,
       });
     });
   });
 
-  it.each(decisionCases.filter((c) => c.expected === undefined))('finds no clause that justifies $requestType / $outcome', ({ requestType, outcome }) => {
+  it.each(decisionCases.filter((c) => c.expected === undefined))('finds nothing that justifies $requestType / $outcome', ({ requestType, outcome }) => {
     expect(justifyingClauses(rules, requestType, outcome)).toEqual([]);
-    expect(checkJustification(rules, { requestType, outcome, clauses: ALL_CLAUSES })).toEqual({
+    expect(check(requestType, outcome, ALL_CLAUSES, LAW_IDS)).toEqual({
       justified: false,
       unknownClauses: [],
       justifyingClauses: [],
+      justifyingLaw: [],
+      needsLaw: false,
     });
   });
 
   it('is not justified by an empty citation', () => {
-    expect(checkJustification(rules, { requestType: RequestType.DeleteAccount, outcome: Outcome.Approve, clauses: [] }).justified).toBe(false);
+    expect(check(RequestType.DeleteAccount, Outcome.Approve, []).justified).toBe(false);
   });
 
   it('accepts context clauses next to a justifying one', () => {
-    const result = checkJustification(rules, { requestType: RequestType.DeleteAccount, outcome: Outcome.Approve, clauses: ['face.retain', 'face.retain.2'] });
-    expect(result.justified).toBe(true);
+    expect(check(RequestType.DeleteAccount, Outcome.Approve, ['face.retain', 'face.retain.2']).justified).toBe(true);
+  });
+
+  it('never lets a clause superseded by law carry an outcome that reduces a right, though it may carry one that grants', () => {
+    // A reading in which 1.excl.a alone could justify a partial answer and face.collect.1 an approval:
+    // the coverage (1.excl.a is superseded by PIPL Art. 4) still refuses the former.
+    const lax = { ...rules, requests: { ...rules.requests, [RequestType.Access]: { partial: rule(['1.excl.a'], []), approve: rule(['face.collect.1'], []) } } };
+    expect(SUPERSEDED.has('1.excl.a')).toBe(true);
+    expect(SUPERSEDED.has('face.collect.1')).toBe(true);
+    const lone = (outcome: Outcome, clause: string) => checkJustification(lax, { requestType: RequestType.Access, outcome, clauses: [clause] }, SUPERSEDED);
+    expect(lone(Outcome.Partial, '1.excl.a')).toMatchObject({ justified: false, justifyingClauses: [] });
+    expect(lone(Outcome.Approve, 'face.collect.1').justified).toBe(true);
+    // Without the coverage the lax reading would have let it through: the standing is what refuses it.
+    expect(checkJustification(lax, { requestType: RequestType.Access, outcome: Outcome.Partial, clauses: ['1.excl.a'] }).justified).toBe(true);
   });
 
   it('lists the decisions a clause can justify', () => {
     expect(outcomesJustifiedBy(rules, '3.c')).toEqual([
-      { requestType: RequestType.DeleteAccount, outcome: Outcome.Reject },
       { requestType: RequestType.DeleteAccount, outcome: Outcome.Partial },
       { requestType: RequestType.DisclosureLog, outcome: Outcome.Approve },
       { requestType: RequestType.DisclosureLog, outcome: Outcome.Partial },

@@ -5,10 +5,12 @@ import {
   NEW_PURPOSE_FAMILY,
   OUTCOMES,
   Outcome,
+  OutcomeRule,
   PolicyRules,
   RecipientKind,
   REQUEST_TYPES,
   RequestType,
+  RIGHT_REDUCING_OUTCOMES,
 } from './policy.types';
 
 /**
@@ -22,6 +24,8 @@ export interface JustificationQuery {
   outcome: Outcome;
   /** The clause ids the decision cites. */
   clauses: readonly string[];
+  /** The provision ids (law catalogue) the decision cites. */
+  law?: readonly string[];
 }
 
 export interface JustificationResult {
@@ -30,27 +34,46 @@ export interface JustificationResult {
   unknownClauses: string[];
   /** The clauses that can justify this outcome for this request type (empty: none can). */
   justifyingClauses: string[];
+  /** The provisions that can justify it. */
+  justifyingLaw: string[];
+  /** It needs one of `justifyingLaw`: no clause carries it alone. */
+  needsLaw: boolean;
 }
 
 /**
- * A decision is justified when every cited clause exists in the version and at least one of them
- * is among the clauses the rules accept for that request type and outcome. Further cited clauses
- * may add context (e.g. a heading), as product.md allows.
+ * A decision is justified when every cited clause exists in the version and it cites at least one
+ * clause or provision the rules accept for that request type and outcome (one provision, where the
+ * outcome needs law). For an outcome that reduces a right, a clause superseded by law does not
+ * count: the law prevails over it (policy coverage). Further cited ids may add context (a
+ * heading, a clause beside the provision), as product.md allows. Provision ids are checked
+ * against the law catalogue by the caller.
  */
-export function checkJustification(rules: PolicyRules, query: JustificationQuery): JustificationResult {
+export function checkJustification(rules: PolicyRules, query: JustificationQuery, superseded: ReadonlySet<string> = new Set()): JustificationResult {
   const unknownClauses = unknownClausesOf(rules, query.clauses);
-  const acceptable = justifyingClauses(rules, query.requestType, query.outcome);
-  const citesAcceptable = query.clauses.some((clause) => acceptable.includes(clause));
+  const rule = outcomeRule(rules, query.requestType, query.outcome);
+  const law = query.law ?? [];
+  const reducesRight = RIGHT_REDUCING_OUTCOMES.includes(query.outcome);
+  const countingClauses = rule.clauses.filter((id) => !(reducesRight && superseded.has(id)));
+  const citesLaw = law.some((id) => rule.law.includes(id));
+  const citesClause = query.clauses.some((id) => countingClauses.includes(id));
   return {
-    justified: unknownClauses.length === 0 && citesAcceptable,
+    justified: unknownClauses.length === 0 && (rule.needsLaw ? citesLaw : citesLaw || citesClause),
     unknownClauses,
-    justifyingClauses: acceptable,
+    justifyingClauses: rule.needsLaw ? [...rule.clauses] : countingClauses,
+    justifyingLaw: [...rule.law],
+    needsLaw: rule.needsLaw,
   };
+}
+
+/** What can justify `outcome` for `requestType`; empty lists when the policy supports no such decision. */
+export function outcomeRule(rules: PolicyRules, requestType: RequestType, outcome: Outcome): OutcomeRule {
+  const rule = rules.requests[requestType]?.[outcome];
+  return { clauses: [...(rule?.clauses ?? [])], law: [...(rule?.law ?? [])], needsLaw: rule?.needsLaw ?? false };
 }
 
 /** The clauses that can justify `outcome` for `requestType`; empty when the policy supports no such decision. */
 export function justifyingClauses(rules: PolicyRules, requestType: RequestType, outcome: Outcome): string[] {
-  return [...(rules.requests[requestType]?.[outcome] ?? [])];
+  return outcomeRule(rules, requestType, outcome).clauses;
 }
 
 export interface JustifiedDecision {
@@ -66,6 +89,13 @@ export function outcomesJustifiedBy(rules: PolicyRules, clauseId: string): Justi
       outcome,
     })),
   );
+}
+
+/** The kinds of recipient a clause can be the basis of a disclosure to. */
+export function recipientKindsBasedOn(rules: PolicyRules, clauseId: string): RecipientKind[] {
+  return (Object.entries(rules.disclosures.recipients) as [RecipientKind, { basis: string[] } | undefined][])
+    .filter(([, rule]) => rule?.basis.includes(clauseId))
+    .map(([kind]) => kind);
 }
 
 export interface DisclosureBasisQuery {

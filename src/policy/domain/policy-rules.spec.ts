@@ -3,8 +3,10 @@ import path from 'node:path';
 import { PolicyParseError, PolicyParseIssue } from './policy-parse.error';
 import { parsePolicyMarkdown } from './policy-parser';
 import { parsePolicyRules } from './policy-rules';
+import { LawService } from '../../law';
 
 const VERSION_1_DIR = path.join(__dirname, '..', 'versions', 'v1');
+const LAW_IDS = new LawService().ids();
 const CLAUSE_IDS = parsePolicyMarkdown(readFileSync(path.join(VERSION_1_DIR, 'privacy-policy.zh-CN.md'), 'utf8'), {
   operatorName: 'ACME',
 }).clauses.map((clause) => clause.id);
@@ -13,13 +15,13 @@ const CLAUSE_IDS = parsePolicyMarkdown(readFileSync(path.join(VERSION_1_DIR, 'pr
 const MINIMAL_RULES = [
   'requests:', // 1
   '  access:', // 2
-  '    approve: [1.a]', // 3
+  '    approve: { clauses: [1.a], law: [PIPL.45] }', // 3
   '  withdraw_consent:', // 4
-  '    approve: [face.use.3]', // 5
+  '    approve: { clauses: [face.use.3] }', // 5
   '  delete_account:', // 6
-  '    approve: [face.retain.2]', // 7
+  '    approve: { clauses: [face.retain.2] }', // 7
   '  disclosure_log:', // 8
-  '    approve: [3]', // 9
+  '    approve: { clauses: [3] }', // 9
   'disclosures:', // 10
   '  consentBasedClauses: [3.a]', // 11
   '  crossBorder:', // 12
@@ -64,7 +66,7 @@ function rulesWith(replacements: Record<number, string | undefined>): string {
 
 function issuesOf(yamlText: string): PolicyParseIssue[] {
   try {
-    parsePolicyRules(yamlText, CLAUSE_IDS);
+    parsePolicyRules(yamlText, CLAUSE_IDS, LAW_IDS);
   } catch (error: unknown) {
     if (error instanceof PolicyParseError) {
       return error.issues;
@@ -76,8 +78,9 @@ function issuesOf(yamlText: string): PolicyParseIssue[] {
 
 describe('parsePolicyRules', () => {
   it('loads a valid rule set, keeping numeric-looking clause ids as strings', () => {
-    const rules = parsePolicyRules(MINIMAL_RULES.join('\n'), CLAUSE_IDS);
-    expect(rules.requests.disclosure_log).toEqual({ approve: ['3'] });
+    const rules = parsePolicyRules(MINIMAL_RULES.join('\n'), CLAUSE_IDS, LAW_IDS);
+    expect(rules.requests.disclosure_log).toEqual({ approve: { clauses: ['3'], law: [], needsLaw: false } });
+    expect(rules.requests.access).toEqual({ approve: { clauses: ['1.a'], law: ['PIPL.45'], needsLaw: false } });
     expect(rules.disclosures.crossBorder).toEqual({ homeCountry: 'CN', consent: 'cross_border', clause: 'face.retain.1' });
     expect(rules.disclosures.recipients).toEqual({ authority: { basis: ['3.c'], consentRequired: {} } });
     expect(rules.consentPurposes['new_purpose:*']).toBe('face.use.6');
@@ -85,19 +88,19 @@ describe('parsePolicyRules', () => {
   });
 
   it('refuses a rule naming an unknown clause, at its line', () => {
-    expect(issuesOf(rulesWith({ 3: '    approve: [1.a, 9.z]' }))).toEqual([
-      { line: 3, message: 'unknown clause "9.z" in requests.access.approve: this policy version has no such clause' },
+    expect(issuesOf(rulesWith({ 3: '    approve: { clauses: [1.a, 9.z] }' }))).toEqual([
+      { line: 3, message: 'unknown clause "9.z" in requests.access.approve.clauses: this policy version has no such clause' },
     ]);
   });
 
   it('refuses an unknown clause in the bundled rules file at the line it is written on', () => {
     const original = readFileSync(path.join(VERSION_1_DIR, 'rules.yaml'), 'utf8');
     const lines = original.split('\n');
-    const target = lines.indexOf('    extend:') + 1; // the disclosure_log extend list, a block sequence
-    expect(lines[target]).toBe('      - 3.c');
-    lines[target] = '      - 3.z';
+    const target = lines.indexOf('    extend:') + 2; // the disclosure_log extend clauses, a block sequence
+    expect(lines[target]).toBe('        - 3.c');
+    lines[target] = '        - 3.z';
     expect(issuesOf(lines.join('\n'))).toEqual([
-      { line: target + 1, message: 'unknown clause "3.z" in requests.disclosure_log.extend: this policy version has no such clause' },
+      { line: target + 1, message: 'unknown clause "3.z" in requests.disclosure_log.extend.clauses: this policy version has no such clause' },
     ]);
   });
 
@@ -105,7 +108,7 @@ describe('parsePolicyRules', () => {
     const issues = issuesOf(
       rulesWith({
         4: '  withdraw:',
-        7: '    approved: [face.retain.2]',
+        7: '    approved: { clauses: [face.retain.2] }',
         17: '    police:',
         25: '  personalized_ads: face.share.3',
         36: '  search_terms: [1.excl.a]',
@@ -125,15 +128,15 @@ describe('parsePolicyRules', () => {
   });
 
   it('refuses a duplicate key, at the line of the second one', () => {
-    const issues = issuesOf(rulesWith({ 3: '    approve: [1.a]\n    approve: [1.b]' }));
+    const issues = issuesOf(rulesWith({ 3: '    approve: { clauses: [1.a] }\n    approve: { clauses: [1.b] }' }));
     expect(issues).toHaveLength(1);
     expect(issues[0].line).toBe(4);
     expect(issues[0].message).toContain('Map keys must be unique');
   });
 
   it('refuses an empty list and a clause listed twice', () => {
-    expect(issuesOf(rulesWith({ 5: '    approve: []' }))).toEqual([
-      { line: 5, message: 'requests.withdraw_consent.approve must not be empty (leave the entry out instead)' },
+    expect(issuesOf(rulesWith({ 5: '    approve: { clauses: [] }' }))).toEqual([
+      { line: 5, message: 'requests.withdraw_consent.approve.clauses must not be empty (leave the entry out instead)' },
     ]);
     expect(issuesOf(rulesWith({ 29: '  account: [1.a, 1.a]' }))).toEqual([{ line: 29, message: '"1.a" is listed twice in dataCategories.account' }]);
   });
@@ -163,6 +166,30 @@ describe('parsePolicyRules', () => {
     expect(issues).toEqual([
       { line: 1, message: 'the rules file is missing "disclosures"' },
       { line: 10, message: 'unknown key "disclosure" in the rules file (expected one of: requests, disclosures, consentPurposes, dataCategories)' },
+    ]);
+  });
+
+  it('reads provisions beside clauses, and an outcome that needs law', () => {
+    const rules = parsePolicyRules(rulesWith({ 3: '    partial: { clauses: [1.excl.a], law: [PIPL.18, PIPL.35], needs: law }' }), CLAUSE_IDS, LAW_IDS);
+    expect(rules.requests.access).toEqual({ partial: { clauses: ['1.excl.a'], law: ['PIPL.18', 'PIPL.35'], needsLaw: true } });
+    expect(parsePolicyRules(rulesWith({ 3: '    reject: { law: [GBT35273.8.7], needs: law }' }), CLAUSE_IDS, LAW_IDS).requests.access).toEqual({
+      reject: { clauses: [], law: ['GBT35273.8.7'], needsLaw: true },
+    });
+  });
+
+  it('refuses an unknown provision, a need for law with no law, an unknown need, and an outcome naming nothing', () => {
+    expect(issuesOf(rulesWith({ 3: '    approve: { clauses: [1.a], law: [PIPL.45, PIPL.999] }' }))).toEqual([
+      { line: 3, message: 'unknown provision "PIPL.999" in requests.access.approve.law: the law catalogue has no such provision' },
+    ]);
+    expect(issuesOf(rulesWith({ 3: '    approve: { clauses: [1.a], needs: law }' }))).toEqual([
+      { line: 3, message: 'requests.access.approve.needs is "law" but the outcome lists no law' },
+    ]);
+    expect(issuesOf(rulesWith({ 3: '    approve: { clauses: [1.a], needs: clauses }' }))).toEqual([
+      { line: 3, message: 'requests.access.approve.needs must be "law"' },
+    ]);
+    expect(issuesOf(rulesWith({ 3: '    approve: { because: [1.a] }' }))).toEqual([
+      { line: 3, message: 'unknown key "because" in requests.access.approve (expected one of: clauses, law, needs)' },
+      { line: 3, message: 'requests.access.approve names neither clauses nor law: leave the outcome out instead' },
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
   NEW_PURPOSE_FAMILY,
   OUTCOMES,
   Outcome,
+  OutcomeRule,
   PolicyRules,
   RECIPIENT_KINDS,
   RecipientBasisRule,
@@ -25,14 +26,34 @@ import {
  * problem with its line): a half-loaded rule set would let a decision through that the policy
  * does not support, or refuse one it does.
  */
-export function parsePolicyRules(yamlText: string, clauseIds: readonly string[]): PolicyRules {
-  return new PolicyRulesReader(yamlText, clauseIds).read();
+export function parsePolicyRules(yamlText: string, clauseIds: readonly string[], lawIds: readonly string[]): PolicyRules {
+  return new PolicyRulesReader(yamlText, clauseIds, lawIds).read();
+}
+
+/**
+ * Rules stored before a decision could cite law named only clauses per outcome (a list): read such a
+ * list as clauses without provisions.
+ */
+export function upgradeStoredRules(rules: PolicyRules): PolicyRules {
+  const requests = Object.fromEntries(
+    Object.entries(rules.requests).map(([type, outcomes]) => [
+      type,
+      Object.fromEntries(
+        Object.entries(outcomes as Record<string, OutcomeRule | string[]>).map(([outcome, rule]) => [
+          outcome,
+          Array.isArray(rule) ? { clauses: rule, law: [], needsLaw: false } : rule,
+        ]),
+      ),
+    ]),
+  ) as RequestRules;
+  return { ...rules, requests };
 }
 
 const TOP_LEVEL_KEYS = ['requests', 'disclosures', 'consentPurposes', 'dataCategories'] as const;
 const DISCLOSURE_KEYS = ['consentBasedClauses', 'crossBorder', 'recipients'] as const;
 const CROSS_BORDER_KEYS = ['homeCountry', 'consent', 'clause'] as const;
 const RECIPIENT_KEYS = ['basis', 'consentRequired'] as const;
+const OUTCOME_RULE_KEYS = ['clauses', 'law', 'needs'] as const;
 type ConsentPurposeRuleKey = ConsentPurpose | typeof NEW_PURPOSE_FAMILY;
 const CONSENT_PURPOSE_KEYS: readonly ConsentPurposeRuleKey[] = [...CONSENT_PURPOSES, NEW_PURPOSE_FAMILY];
 const COUNTRY_CODE = /^[A-Z]{2}$/;
@@ -43,13 +64,16 @@ type KeyedEntry<K extends string> = YamlEntry & { key: { value: K } };
 class PolicyRulesReader {
   private readonly yaml: PolicyYamlReader;
   private readonly knownClauses: ReadonlySet<string>;
+  private readonly knownLaw: ReadonlySet<string>;
 
   constructor(
     yamlText: string,
     private readonly clauseIds: readonly string[],
+    lawIds: readonly string[],
   ) {
     this.yaml = new PolicyYamlReader(yamlText, 'justification rules');
     this.knownClauses = new Set(clauseIds);
+    this.knownLaw = new Set(lawIds);
   }
 
   read(): PolicyRules {
@@ -77,9 +101,9 @@ class PolicyRulesReader {
     }
     for (const typeEntry of this.keyedBy(entry, REQUEST_TYPES, 'request type', 'requests')) {
       const where = `requests.${typeEntry.key.value}`;
-      const outcomes: Partial<Record<Outcome, string[]>> = {};
+      const outcomes: Partial<Record<Outcome, OutcomeRule>> = {};
       for (const outcomeEntry of this.keyedBy(typeEntry, OUTCOMES, 'outcome', where)) {
-        outcomes[outcomeEntry.key.value] = this.clauseList(outcomeEntry, `${where}.${outcomeEntry.key.value}`);
+        outcomes[outcomeEntry.key.value] = this.readOutcomeRule(outcomeEntry, `${where}.${outcomeEntry.key.value}`);
       }
       if (Object.keys(outcomes).length === 0) {
         this.yaml.report(typeEntry.key.line, `${where} names no outcome: a request type needs at least one`);
@@ -88,6 +112,33 @@ class PolicyRulesReader {
     }
     this.requireAll(REQUEST_TYPES, result, entry.key.line, 'requests');
     return result;
+  }
+
+  /** `{ clauses?, law?, needs?: law }`: at least one list; `needs: law` needs a `law` list. */
+  private readOutcomeRule(entry: YamlEntry, where: string): OutcomeRule {
+    const entries = this.yaml.entries(entry.value, where, entry.key.line);
+    this.yaml.refuseUnknownKeys(entries, OUTCOME_RULE_KEYS, where);
+    const clausesEntry = entries.find((e) => e.key.value === 'clauses');
+    const lawEntry = entries.find((e) => e.key.value === 'law');
+    const needsEntry = entries.find((e) => e.key.value === 'needs');
+    const clauses = clausesEntry ? this.clauseList(clausesEntry, `${where}.clauses`) : [];
+    const law = lawEntry ? this.lawList(lawEntry, `${where}.law`) : [];
+    if (!clausesEntry && !lawEntry) this.yaml.report(entry.key.line, `${where} names neither clauses nor law: leave the outcome out instead`);
+    const needs = needsEntry ? this.yaml.string(needsEntry.value, `${where}.needs`, needsEntry.key.line) : undefined;
+    if (needs && needs.value !== 'law') this.yaml.report(needs.line, `${where}.needs must be "law"`);
+    if (needs?.value === 'law' && !lawEntry) this.yaml.report(needs.line, `${where}.needs is "law" but the outcome lists no law`);
+    return { clauses, law, needsLaw: needs?.value === 'law' };
+  }
+
+  private lawList(entry: YamlEntry, where: string): string[] {
+    return this.yaml
+      .stringList(entry.value, where, entry.key.line)
+      .filter((id) => {
+        if (this.knownLaw.has(id.value)) return true;
+        this.yaml.report(id.line, `unknown provision "${id.value}" in ${where}: the law catalogue has no such provision`);
+        return false;
+      })
+      .map((id) => id.value);
   }
 
   private readDisclosures(entry: YamlEntry | undefined): Partial<DisclosureRules> {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parsePolicyCoverage, PolicyCoverage } from './policy-coverage';
 import { parsePolicyGlosses, PolicyGlosses } from './policy-glosses';
 import { parsePolicyMarkdown } from './policy-parser';
 import { parsePolicyRules } from './policy-rules';
@@ -12,6 +13,9 @@ export interface BundledPolicyVersion {
   rules: PolicyRules;
   /** rules.yaml as written, kept with the version so that a later draft can carry it over. */
   rulesSource: string;
+  coverage: PolicyCoverage;
+  /** coverage.yaml as written */
+  coverageSource: string;
   glosses: PolicyGlosses;
 }
 
@@ -20,20 +24,24 @@ export interface BundledPolicyVersion {
 const VERSION_1_DIR = path.join(__dirname, '..', 'versions', 'v1');
 
 /**
- * Reads and checks policy version 1 as shipped with the code. Any defect of the rules or glosses
- * (an unknown clause id, a missing gloss) throws PolicyParseError: the service must not start on a
+ * Reads and checks policy version 1 as shipped with the code. Any defect of the rules, coverage or
+ * glosses (an unknown clause or provision id, a clause with no standing, a missing gloss) throws PolicyParseError: the service must not start on a
  * policy it cannot cite correctly.
  */
-export function loadBundledVersion1(operatorName: string): BundledPolicyVersion {
+export function loadBundledVersion1(operatorName: string, lawIds: readonly string[]): BundledPolicyVersion {
   const markdown = readVersionFile('privacy-policy.zh-CN.md');
   const parsed = parsePolicyMarkdown(markdown, { operatorName });
   const clauseIds = parsed.clauses.map((clause) => clause.id);
   const rulesSource = readVersionFile('rules.yaml');
+  const rules = parsePolicyRules(rulesSource, clauseIds, lawIds);
+  const coverageSource = readVersionFile('coverage.yaml');
   return {
     markdown,
     parsed,
-    rules: parsePolicyRules(rulesSource, clauseIds),
+    rules,
     rulesSource,
+    coverage: parsePolicyCoverage(coverageSource, rules, lawIds),
+    coverageSource,
     glosses: parsePolicyGlosses(readVersionFile('glosses.yaml'), clauseIds),
   };
 }

@@ -125,8 +125,21 @@ export interface ParsedPolicy {
 // The justification rules of one policy version (plain data, JSON-serialisable)
 // ---------------------------------------------------------------------------------------------
 
-/** The clauses that can justify each outcome of each request type; an absent outcome means "never". */
-export type RequestRules = Record<RequestType, Partial<Record<Outcome, string[]>>>;
+/** What can justify one outcome of one request type. */
+export interface OutcomeRule {
+  /** policy clauses that can justify it */
+  clauses: string[];
+  /** statutory provisions (law catalogue ids, `PIPL.47`) that can justify it */
+  law: string[];
+  /** the decision must cite one of `law`: a clause alone never carries this outcome */
+  needsLaw: boolean;
+}
+
+/** What can justify each outcome of each request type; an absent outcome means "never". */
+export type RequestRules = Record<RequestType, Partial<Record<Outcome, OutcomeRule>>>;
+
+/** Outcomes that take something from the subject: a clause superseded by law never carries them alone. */
+export const RIGHT_REDUCING_OUTCOMES: readonly Outcome[] = [Outcome.Reject, Outcome.Partial, Outcome.Extend];
 
 export interface RecipientBasisRule {
   /** The clauses that can be the basis of a disclosure to this kind of recipient. */

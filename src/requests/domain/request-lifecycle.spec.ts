@@ -2,7 +2,7 @@ import { SYSTEM } from '../../kernel/actor';
 import { Role } from '../../kernel/role';
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { checkTransition, RequestAction, statusAfterDecision, statusesAllowing, TRANSITIONS } from './request-lifecycle';
-import { CLOCK_RUNNING_STATUSES, CLOSED_STATUSES, OPEN_STATUSES, RequestStatus } from './request-status';
+import { CLOSED_STATUSES, OPEN_STATUSES, RequestStatus } from './request-status';
 
 const S = RequestStatus;
 
@@ -26,10 +26,10 @@ describe('the transitions table', () => {
   });
 
   it('knows open, closed and clock-running statuses', () => {
-    expect(CLOSED_STATUSES).toEqual([S.Completed, S.Rejected, S.Cancelled]);
+    expect(CLOSED_STATUSES).toEqual([S.Completed, S.Rejected, S.Cancelled, S.Lapsed]);
     expect(OPEN_STATUSES).toContain(S.UnderAppeal);
-    expect(CLOCK_RUNNING_STATUSES).not.toContain(S.AwaitingSubject);
-    expect(CLOCK_RUNNING_STATUSES).toContain(S.InReview);
+    expect(OPEN_STATUSES).toContain(S.AwaitingLegal);
+    expect(OPEN_STATUSES).not.toContain(S.Lapsed);
   });
 });
 
@@ -37,9 +37,31 @@ describe('checkTransition', () => {
   const staffDecides = (from: RequestStatus, to: RequestStatus, role: Role | typeof SYSTEM = Role.Staff, type = RequestType.DeleteAccount) =>
     checkTransition({ action: RequestAction.Decide, from, to, type, role });
 
-  it('lets staff and legal decide a request in review', () => {
+  it('lets staff and legal decide a request in review; staff refusals go to legal, legal refusals stand', () => {
     expect(staffDecides(S.InReview, S.Approved)).toMatchObject({ allowed: true });
     expect(staffDecides(S.InReview, S.Rejected, Role.Legal)).toMatchObject({ allowed: true });
+    expect(staffDecides(S.InReview, S.AwaitingLegal)).toMatchObject({ allowed: true });
+    expect(staffDecides(S.InReview, S.Rejected)).toEqual({ allowed: false, refusal: 'role', roles: [Role.Legal] });
+    expect(staffDecides(S.InReview, S.AwaitingLegal, Role.Legal)).toEqual({ allowed: false, refusal: 'role', roles: [Role.Staff] });
+  });
+
+  it('lets only legal confirm or replace a decision awaiting legal, to approved or rejected', () => {
+    for (const action of [RequestAction.ConfirmDecision, RequestAction.ReplaceDecision])
+      for (const to of [S.Approved, S.Rejected]) {
+        const check = (role: Role) => checkTransition({ action, from: S.AwaitingLegal, to, type: RequestType.Access, role });
+        expect(check(Role.Legal)).toMatchObject({ allowed: true });
+        expect(check(Role.Staff)).toEqual({ allowed: false, refusal: 'role', roles: [Role.Legal] });
+      }
+    expect(checkTransition({ action: RequestAction.ConfirmDecision, from: S.InReview, type: RequestType.Access, role: Role.Legal }).allowed).toBe(false);
+  });
+
+  it('lets only the system lapse a request, and only one waiting on the subject', () => {
+    expect(checkTransition({ action: RequestAction.Lapse, from: S.AwaitingSubject, type: RequestType.Access, role: SYSTEM })).toMatchObject({
+      allowed: true,
+      transition: { to: S.Lapsed },
+    });
+    expect(checkTransition({ action: RequestAction.Lapse, from: S.InReview, type: RequestType.Access, role: SYSTEM }).allowed).toBe(false);
+    expect(checkTransition({ action: RequestAction.Lapse, from: S.AwaitingSubject, type: RequestType.Access, role: Role.Staff }).allowed).toBe(false);
   });
 
   it('refuses a decision from any status but in_review (a second decision, an unclaimed request)', () => {
@@ -73,7 +95,9 @@ describe('checkTransition', () => {
   it('lets the subject cancel only before a decision', () => {
     const cancel = (from: RequestStatus) => checkTransition({ action: RequestAction.Cancel, from, type: RequestType.Access, role: Role.Subject });
     expect([S.Submitted, S.InReview, S.AwaitingSubject].map((s) => cancel(s).allowed)).toEqual([true, true, true]);
-    expect([S.Approved, S.Fulfilling, S.Completed, S.Rejected, S.UnderAppeal, S.Cancelled].map((s) => cancel(s).allowed)).toEqual([
+    expect([S.AwaitingLegal, S.Approved, S.Fulfilling, S.Completed, S.Rejected, S.UnderAppeal, S.Cancelled, S.Lapsed].map((s) => cancel(s).allowed)).toEqual([
+      false,
+      false,
       false,
       false,
       false,
@@ -103,5 +127,9 @@ describe('checkTransition', () => {
     expect(statusAfterDecision(Outcome.Approve)).toBe(S.Approved);
     expect(statusAfterDecision(Outcome.Partial)).toBe(S.Approved);
     expect(statusAfterDecision(Outcome.Reject)).toBe(S.Rejected);
+    // Staff's refusal or partial answer stands only once legal confirms it.
+    expect(statusAfterDecision(Outcome.Approve, true)).toBe(S.Approved);
+    expect(statusAfterDecision(Outcome.Partial, true)).toBe(S.AwaitingLegal);
+    expect(statusAfterDecision(Outcome.Reject, true)).toBe(S.AwaitingLegal);
   });
 });

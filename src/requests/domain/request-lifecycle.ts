@@ -14,11 +14,17 @@ export enum RequestAction {
   Reply = 'reply',
   Extend = 'extend',
   Decide = 'decide',
+  /** legal confirms a refusal or partial decision staff proposed (not its author) */
+  ConfirmDecision = 'confirm_decision',
+  /** legal replaces it with a decision of their own (not its author) */
+  ReplaceDecision = 'replace_decision',
   Cancel = 'cancel',
   Appeal = 'appeal',
   DecideAppeal = 'decide_appeal',
   StartFulfilment = 'start_fulfilment',
   Complete = 'complete',
+  /** the system closes a request whose question went unanswered for SUBJECT_REPLY_DAYS */
+  Lapse = 'lapse',
 }
 
 export interface Transition {
@@ -62,14 +68,21 @@ export const TRANSITIONS: readonly Transition[] = [
 
   { action: RequestAction.Ask, from: S.InReview, to: S.AwaitingSubject, roles: REVIEWERS },
   { action: RequestAction.Reply, from: S.AwaitingSubject, to: S.InReview, roles: [Role.Subject] },
+  { action: RequestAction.Lapse, from: S.AwaitingSubject, to: S.Lapsed, roles: [SYSTEM] },
 
   { action: RequestAction.Extend, from: S.Submitted, to: S.Submitted, roles: REVIEWERS },
   { action: RequestAction.Extend, from: S.InReview, to: S.InReview, roles: REVIEWERS },
   { action: RequestAction.Extend, from: S.AwaitingSubject, to: S.AwaitingSubject, roles: REVIEWERS },
 
-  // A request is claimed before it is decided, so that the queue shows who is working on it.
+  // A request is claimed before it is decided, so that the queue shows who is working on it. Four
+  // eyes: staff's refusal or partial decision goes to legal; legal's own decisions stand.
   { action: RequestAction.Decide, from: S.InReview, to: S.Approved, roles: REVIEWERS, types: STAFF_DECIDED_TYPES },
-  { action: RequestAction.Decide, from: S.InReview, to: S.Rejected, roles: REVIEWERS, types: STAFF_DECIDED_TYPES },
+  { action: RequestAction.Decide, from: S.InReview, to: S.AwaitingLegal, roles: [Role.Staff], types: STAFF_DECIDED_TYPES },
+  { action: RequestAction.Decide, from: S.InReview, to: S.Rejected, roles: [Role.Legal], types: STAFF_DECIDED_TYPES },
+  { action: RequestAction.ConfirmDecision, from: S.AwaitingLegal, to: S.Approved, roles: [Role.Legal] },
+  { action: RequestAction.ConfirmDecision, from: S.AwaitingLegal, to: S.Rejected, roles: [Role.Legal] },
+  { action: RequestAction.ReplaceDecision, from: S.AwaitingLegal, to: S.Approved, roles: [Role.Legal] },
+  { action: RequestAction.ReplaceDecision, from: S.AwaitingLegal, to: S.Rejected, roles: [Role.Legal] },
 
   { action: RequestAction.Cancel, from: S.Submitted, to: S.Cancelled, roles: [Role.Subject] },
   { action: RequestAction.Cancel, from: S.InReview, to: S.Cancelled, roles: [Role.Subject] },
@@ -84,8 +97,12 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: RequestAction.Complete, from: S.Fulfilling, to: S.Completed, roles: [SYSTEM, ...REVIEWERS] },
 ];
 
-/** The status a decision (or an appeal decision) leads to: a partial approval is still an approval. */
-export function statusAfterDecision(outcome: Outcome.Approve | Outcome.Partial | Outcome.Reject): RequestStatus {
+/**
+ * The status a decision leads to once it stands: a partial approval is still an approval. `byStaff`:
+ * a first decision taken by staff, whose refusal or partial answer stands only once legal confirms it.
+ */
+export function statusAfterDecision(outcome: Outcome.Approve | Outcome.Partial | Outcome.Reject, byStaff = false): RequestStatus {
+  if (byStaff && outcome !== Outcome.Approve) return RequestStatus.AwaitingLegal;
   return outcome === Outcome.Reject ? RequestStatus.Rejected : RequestStatus.Approved;
 }
 

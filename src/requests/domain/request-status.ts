@@ -5,6 +5,11 @@
 export enum RequestStatus {
   Submitted = 'submitted',
   InReview = 'in_review',
+  /**
+   * A staff refusal or partial decision waits here for a legal reviewer who is not its author (four
+   * eyes); the clock keeps running.
+   */
+  AwaitingLegal = 'awaiting_legal',
   /** Staff asked the subject for information; the clock is paused until they reply. */
   AwaitingSubject = 'awaiting_subject',
   Approved = 'approved',
@@ -14,12 +19,14 @@ export enum RequestStatus {
   Cancelled = 'cancelled',
   /** The subject appealed a rejection; legal decides it. */
   UnderAppeal = 'under_appeal',
+  /** A question to the subject went unanswered for SUBJECT_REPLY_DAYS; the request may be filed again. */
+  Lapsed = 'lapsed',
 }
 
 export const REQUEST_STATUSES: readonly RequestStatus[] = Object.values(RequestStatus);
 
 /** Nothing more happens to a request in these states (a rejection may still be appealed once). */
-export const CLOSED_STATUSES: readonly RequestStatus[] = [RequestStatus.Completed, RequestStatus.Rejected, RequestStatus.Cancelled];
+export const CLOSED_STATUSES: readonly RequestStatus[] = [RequestStatus.Completed, RequestStatus.Rejected, RequestStatus.Cancelled, RequestStatus.Lapsed];
 
 /**
  * Open requests: one per subject and type at a time. The migration spells this list out in the
@@ -28,11 +35,12 @@ export const CLOSED_STATUSES: readonly RequestStatus[] = [RequestStatus.Complete
  */
 export const OPEN_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 
-/** The deadline runs in these states; it is paused while awaiting the subject and over once closed. */
-export const CLOCK_RUNNING_STATUSES: readonly RequestStatus[] = OPEN_STATUSES.filter((s) => s !== RequestStatus.AwaitingSubject);
-
-/** A decision has been taken (by staff, legal or the system): cancelling is no longer possible. */
+/**
+ * A decision has been taken (by staff, legal or the system), or proposed and awaiting legal:
+ * cancelling is no longer possible.
+ */
 export const DECIDED_STATUSES: readonly RequestStatus[] = [
+  RequestStatus.AwaitingLegal,
   RequestStatus.Approved,
   RequestStatus.Fulfilling,
   RequestStatus.Completed,

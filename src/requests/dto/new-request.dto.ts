@@ -51,7 +51,7 @@ export class WithdrawConsentRequestDto {
   @IsConsentPurpose({ each: true })
   purposes: string[];
 
-  /** withdrawing `face_basic` stops the basic functions (policy face.collect.1): confirm that you understand */
+  /** withdrawing `face_basic` deletes your facial data; you still verify your identity another way (the 422 without this names it): confirm */
   @IsOptional()
   @IsBoolean()
   confirmFaceBasic?: boolean;

@@ -1,12 +1,23 @@
 import { Outcome, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from '../domain/request-status';
-import type { RightsNotice } from '../../kernel/rights-notice';
+import { RefusalGround, type RightsNotice } from '../../kernel/rights-notice';
 import { ApiNullableEnum, ApiNullableModel } from '../../common/openapi';
 
 /** A cited clause as people read it: its id and its text in the version the request was filed under. */
 export class ClauseView {
   /** e.g. `face.retain.2` */
   id: string;
+  text: string;
+}
+
+/** A cited provision of law as people read it: its id, where it stands, and its text as published. */
+export class ProvisionCiteView {
+  /** e.g. `PIPL.47` */
+  id: string;
+  /** the instrument's title, e.g. 中华人民共和国个人信息保护法 */
+  instrument: string;
+  /** e.g. 第四十七条 */
+  article: string;
   text: string;
 }
 
@@ -24,6 +35,8 @@ export class TimelineEntry {
   /** `approve`, `reject` or `partial` on a decision, `extend` on an extension */
   outcome: string | null;
   clauses: ClauseView[];
+  /** provisions of law cited beside the clauses */
+  law: ProvisionCiteView[];
   /** staff's reason or question */
   reason: string | null;
   /** the subject's own words (a reply, an appeal statement) */
@@ -35,6 +48,11 @@ export class TimelineEntry {
 export class DecisionView {
   outcome: Outcome;
   clauses: ClauseView[];
+  law: ProvisionCiteView[];
+  /** a refusal or partial decision: the data-map categories withheld (or, on a deletion, kept under a legal hold) */
+  withheld: string[];
+  @ApiNullableEnum(RefusalGround, 'a refusal: its ground (GB/T 35273-2020 §8.7); null otherwise')
+  ground: string | null;
   reason: string | null;
   /** ISO-8601 */
   decidedAt: string;
@@ -45,6 +63,7 @@ export class ExtensionView {
   /** the new due date (ISO-8601) */
   until: string;
   clauses: ClauseView[];
+  law: ProvisionCiteView[];
   reason: string | null;
   extendedAt: string;
 }
@@ -56,7 +75,10 @@ export class AppealView {
   decision: DecisionView | null;
 }
 
-/** What a subject is told of a refusal: the right to complain and to sue (PIPL Art. 50, Art. 65). */
+/**
+ * What a subject is told of a refusal or partial decision: what it rests on, what was withheld, the
+ * deadline to appeal, and the right to complain and to sue (PIPL Art. 50, Art. 65), in both languages.
+ */
 export class RightsNoticeView implements RightsNotice {
   law: string;
   'zh-CN': string;
@@ -88,7 +110,7 @@ export class RequestView extends RequestSummary {
   decision: DecisionView | null;
   @ApiNullableModel(AppealView, 'the appeal, once filed')
   appeal: AppealView | null;
-  /** on a refused request only */
+  /** on a request refused or granted in part only */
   rightsNotice?: RightsNoticeView;
   timeline: TimelineEntry[];
 }
@@ -103,6 +125,8 @@ export class StaffRequestView extends RequestView {
   overdue: boolean;
   overdueFlaggedAt: string | null;
   closedAt: string | null;
+  @ApiNullableModel(DecisionView, "staff's refusal or partial decision while it awaits legal's confirmation")
+  proposedDecision?: DecisionView | null;
 }
 
 /** The views that appear in answers only as "this, or null": a controller answering with a request lists them (`@ApiExtraModels`). */

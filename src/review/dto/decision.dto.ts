@@ -1,6 +1,5 @@
 import {
   ArrayMaxSize,
-  ArrayNotEmpty,
   ArrayUnique,
   IsArray,
   IsIn,
@@ -16,31 +15,25 @@ import {
   MinLength,
 } from 'class-validator';
 import { PG_INTEGER_MAX } from '../../common/http/validation';
-import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN, Outcome } from '../../policy/domain/policy.types';
+import { LawIds } from '../../law';
+import { ClauseIds } from '../../policy/dto/clause-ids.decorator';
+import { REFUSAL_GROUNDS, RefusalGround } from '../../kernel/rights-notice';
+import { DATA_CATEGORIES, DataCategory, Outcome } from '../../policy/domain/policy.types';
 
 export const DECISION_OUTCOMES = [Outcome.Approve, Outcome.Reject, Outcome.Partial] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
-
-/** Clause ids of the policy version the request was filed under, e.g. `face.retain.2`. */
-function Clauses(): PropertyDecorator {
-  return (target, key) => {
-    IsArray()(target, key);
-    ArrayNotEmpty()(target, key);
-    ArrayMaxSize(20)(target, key);
-    ArrayUnique()(target, key);
-    IsString({ each: true })(target, key);
-    MaxLength(CLAUSE_ID_MAX_LENGTH, { each: true })(target, key);
-    Matches(CLAUSE_ID_PATTERN, { each: true, message: `each value in clauses must be ${CLAUSE_ID_HINT}` })(target, key);
-  };
-}
 
 export class DecisionDto {
   @IsIn(DECISION_OUTCOMES)
   outcome: DecisionOutcome;
 
-  /** at least one must justify this outcome for this request type under the request's policy version */
-  @Clauses()
+  /** with `law`: at least one must justify this outcome for this request type under the request's policy version */
+  @ClauseIds()
   clauses: string[];
+
+  /** provisions of law cited beside the clauses; some outcomes need one (a refusal, a partial answer) */
+  @LawIds()
+  law?: string[];
 
   /** what the subject reads; required to reject or to approve in part */
   @IsOptional()
@@ -48,6 +41,27 @@ export class DecisionDto {
   @MinLength(1)
   @MaxLength(4000)
   reason?: string;
+
+  /** a partial decision: the data-map categories withheld (access, disclosure log) or kept under legal holds (deletion) */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DATA_CATEGORIES.length)
+  @ArrayUnique()
+  @IsIn(DATA_CATEGORIES, { each: true })
+  withheld?: DataCategory[];
+
+  /** a refusal: its ground under GB/T 35273-2020 §8.7, which the subject's notice names */
+  @IsOptional()
+  @IsIn(REFUSAL_GROUNDS)
+  ground?: RefusalGround;
+
+  /** a partial deletion: the active legal holds on the subject that keep the withheld categories */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true, message: 'each value in holds must be a hold id' })
+  holds?: string[];
 
   /** the `version` of the request you reviewed; 409 if it changed since */
   @IsOptional()
@@ -71,8 +85,12 @@ export class ExtendDto {
   reason: string;
 
   /** clauses that justify an extension for this request type */
-  @Clauses()
+  @ClauseIds()
   clauses: string[];
+
+  /** provisions of law cited beside the clauses */
+  @LawIds()
+  law?: string[];
 
   @IsOptional()
   @IsInt()
@@ -82,7 +100,7 @@ export class ExtendDto {
 }
 
 export class AskDto {
-  /** what the subject is asked; the clock pauses until they reply */
+  /** what the subject is asked; the clock pauses until they reply, at most twice per request and never for the deletion review */
   @IsString()
   @MinLength(1)
   @MaxLength(4000)
@@ -108,6 +126,21 @@ export class TakeDto {
   @MinLength(1)
   @MaxLength(4000)
   reason?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(PG_INTEGER_MAX)
+  expectedVersion?: number;
+}
+
+export class ConfirmDecisionDto {
+  /** legal's words for the subject, shown with the confirmation */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  note?: string;
 
   @IsOptional()
   @IsInt()

@@ -1,5 +1,5 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { ClauseView, RequestSummary, StaffRequestView } from '../../requests';
+import { ClauseView, ProvisionCiteView, RequestSummary, StaffRequestView } from '../../requests';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
 import { ApiNullableModel } from '../../common/openapi';
 
@@ -27,9 +27,25 @@ export class DecisionOptions {
   extend: ClauseView[];
 }
 
+/** The provisions of law that could justify one outcome, and whether the outcome needs one. */
+export class LawOption {
+  provisions: ProvisionCiteView[];
+  /** no clause carries this outcome alone: cite one of `provisions` */
+  needsLaw: boolean;
+}
+
+/** For each outcome, the provisions of law that could justify it for the request's type. */
+export class DecisionLawOptions {
+  approve: LawOption;
+  reject: LawOption;
+  partial: LawOption;
+  extend: LawOption;
+}
+
 /** A request's page for staff: the request, its subject masked, and what each outcome could cite. */
 export class StaffRequestPage extends StaffRequestView {
   @ApiNullableModel(MaskedSubjectDto, "null once the subject's account is gone (the request record outlives it)")
   subject: MaskedSubjectDto | null;
   options: DecisionOptions;
+  lawOptions: DecisionLawOptions;
 }

@@ -1,0 +1,7 @@
+// The door to legal holds: what other capabilities may use. Review asks HoldsService.assertCovering
+// before a deletion keeps anything, and activeHolds to show what is kept.
+export { HoldsModule } from './holds.module';
+export { HoldsService } from './holds.service';
+export { HoldView } from './dto/hold-view.dto';
+export { HoldErrorCode } from './holds.errors';
+export type { HoldsNotCovering } from './holds.errors';
