@@ -164,4 +164,14 @@ describe('operator command line and start-up checks (child processes)', () => {
     expect(readdirSync(dataDir)).toEqual([]);
     expect(run.ms).toBeLessThan(30_000);
   }, 120_000);
+
+  it('main.ts refuses to start with a due date above its ceiling (48 hours for the deletion review, face.retain.2), naming the setting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dsr-due-start-'));
+    const run = await runEntry('src/main.ts', [], { NODE_ENV: 'development', DATA_DIR: dataDir, REQUEST_DUE_DELETE_ACCOUNT: '3 days' });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.stderr).toContain('REQUEST_DUE_DELETE_ACCOUNT');
+    expect(run.stderr).toContain('face.retain.2');
+    expect(readdirSync(dataDir)).toEqual([]);
+  }, 120_000);
 });
