@@ -33,7 +33,7 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   awaiting the caller's review, `legal·other` one another legal reviewer already confirmed (no
  *   longer awaiting legal).
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
- * Policy and law routes concern no one's resource: `—` marks the "other" cells there.
+ * Policy, law and data-category routes concern no one's resource: `—` marks the "other" cells there.
  *
  * A cell reads `<status>` or `<status> <code>`. Without a code, 400 means `validation_failed`,
  * 401 `not_authenticated`, 403 `not_allowed` (the global guard's refusal of the role) and 404
@@ -77,6 +77,7 @@ const MATRIX = {
   'GET /api/v1/policy/coverage':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/law':                                    ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/law/:id':                                ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/data-categories':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'POST /api/v1/policy/impact':                         ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   // Publishing changes the version in force for every later cell: keep it the last row.
   'POST /api/v1/policy/versions':                       ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
@@ -91,6 +92,7 @@ const COVERED_PREFIXES = [
   '/api/v1/consents',
   '/api/v1/policy',
   '/api/v1/law',
+  '/api/v1/data-categories',
   '/api/v1/legal/holds',
 ];
 
@@ -527,6 +529,10 @@ describe('access matrix: every role × own/other resource × every route of requ
     'GET /api/v1/law/:id': {
       call: () => ({ path: '/api/v1/law/PIPL.47' }),
       verify: (res) => expect(res.body).toMatchObject({ id: 'PIPL.47', article: '第四十七条', instrument: { id: 'PIPL' } }),
+    },
+    'GET /api/v1/data-categories': {
+      call: () => ({ path: '/api/v1/data-categories' }),
+      verify: (res) => expect(res.body).toContainEqual(expect.objectContaining({ id: 'account', clauses: ['1.a'] })),
     },
     'POST /api/v1/policy/impact': {
       call: () => ({ path: '/api/v1/policy/impact', body: { markdown: DRAFT_POLICY, major: false } }),

@@ -25,8 +25,8 @@ describe('every route declares who may call it (walk of the real application)', 
     expect(byKey.get('POST /api/v1/accounts')).toMatchObject({ isPublic: false, roles: [Role.Admin] });
     expect(byKey.get('PATCH /api/v1/accounts/:id/role')).toMatchObject({ isPublic: false, roles: [Role.Admin] });
     expect(byKey.get('GET /api/v1/audit/verify')).toMatchObject({ roles: [Role.Legal, Role.Admin] });
-    // Public like the policy: anyone may read the law a decision cites and how each clause stands.
-    for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage'])
+    // Public like the policy: anyone may read the law a decision cites, how each clause stands and the data categories.
+    for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage', 'GET /api/v1/data-categories'])
       expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: true, roles: undefined })]);
     expect(routes.length).toBeGreaterThanOrEqual(12);
   });

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LawModule } from '../law';
+import { DataCategoriesController } from './data-categories.controller';
+import { DataCategoriesService } from './data-categories.service';
 import { PolicyController } from './policy.controller';
 import { PolicyPublisher } from './policy-publisher';
 import { PolicyRepository } from './policy.repository';
@@ -7,8 +9,8 @@ import { PolicyService } from './policy.service';
 
 @Module({
   imports: [LawModule],
-  controllers: [PolicyController],
-  providers: [PolicyRepository, PolicyService, PolicyPublisher],
+  controllers: [PolicyController, DataCategoriesController],
+  providers: [PolicyRepository, PolicyService, PolicyPublisher, DataCategoriesService],
   // The law is cited beside the policy: whoever reads the policy may quote it too.
   exports: [PolicyService, PolicyPublisher, LawModule],
 })

@@ -12,7 +12,7 @@ import {
 } from './domain/justification';
 import { ClauseStanding, clauseStandings, supersededClauses } from './domain/policy-coverage';
 import { CitedProvision, LawService } from '../law';
-import { ConsentPurposeKey, Outcome, RequestType } from './domain/policy.types';
+import { ConsentPurposeKey, DataCategory, Outcome, RequestType } from './domain/policy.types';
 import { clauseNotFound, clausesDoNotJustify, coverageNotRecorded, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
 import { PolicyRepository } from './policy.repository';
 import type { CitedClause, PolicyVersion } from './policy-version';
@@ -133,6 +133,11 @@ export class PolicyService {
     const v = await this.get(version ?? (await this.currentVersion()));
     if (!v.coverage) throw coverageNotRecorded(v.version);
     return clauseStandings(v.rules, v.coverage);
+  }
+
+  /** Each data category's clauses under the rules of the version in force (its reading's latest revision). */
+  async dataCategoryClauses(): Promise<Record<DataCategory, string[]>> {
+    return (await this.current()).rules.dataCategories;
   }
 
   /** After a new revision of a version's reading: read it again on next use. */

@@ -122,6 +122,7 @@ export class RequestViews {
       ...head,
       ...(request.details.purposes ? { purposes: request.details.purposes } : {}),
       clockPaused,
+      subjectNote: request.details.note ?? null,
       question: question?.reason ?? null,
       extension: extension
         ? {

@@ -229,7 +229,10 @@ export class RequestsService {
       subjectRef: user.subjectRef,
       type: dto.type,
       policyVersion,
-      details: dto.type === RequestType.WithdrawConsent ? { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true } : {},
+      details: {
+        ...(dto.type === RequestType.WithdrawConsent && { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true }),
+        ...(dto.note !== undefined && { note: dto.note }),
+      },
       submittedAt,
       dueAt: this.deadlines.dueAt(dto.type, submittedAt),
       idempotencyKey: key,

@@ -6,6 +6,8 @@ import { RequestStatus } from './domain/request-status';
 export interface RequestDetails {
   purposes?: string[];
   confirmFaceBasic?: boolean;
+  /** the subject's own words filed with the request (personal data: never audited or logged) */
+  note?: string;
 }
 
 /** A request filed by a data subject (table `requests`, migration 1764403500000). */

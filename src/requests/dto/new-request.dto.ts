@@ -11,6 +11,7 @@ import {
   MaxLength,
   MinLength,
   ValidateBy,
+  ValidateIf,
   ValidationOptions,
 } from 'class-validator';
 import { VALID_PURPOSES_DESCRIPTION } from '../../consents/consents.errors';
@@ -29,14 +30,32 @@ const IsConsentPurpose = (options?: ValidationOptions) =>
     options,
   );
 
-export class AccessRequestDto {
+/** Longest `note` a subject may add to a request, in characters. */
+export const SUBJECT_NOTE_MAX_LENGTH = 2000;
+
+/**
+ * What every request body may carry, whatever its type: the subject's own words. Personal data:
+ * it is kept with the request (its `details`) and shown to the subject and to staff, never written
+ * to the audit trail or the logs.
+ */
+abstract class NewRequestBase {
+  /** anything you want the reviewer to know, in your own words (1 to 2,000 characters) */
+  // Absent, or a string: unlike @IsOptional(), an explicit null is refused rather than stored.
+  @ValidateIf((body: NewRequestBase) => body.note !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(SUBJECT_NOTE_MAX_LENGTH)
+  note?: string;
+}
+
+export class AccessRequestDto extends NewRequestBase {
   /** `access`: a copy of your personal information */
   @ApiProperty({ enum: [RequestType.Access] })
   @Equals(RequestType.Access)
   type: RequestType.Access;
 }
 
-export class WithdrawConsentRequestDto {
+export class WithdrawConsentRequestDto extends NewRequestBase {
   @ApiProperty({ enum: [RequestType.WithdrawConsent] })
   @Equals(RequestType.WithdrawConsent)
   type: RequestType.WithdrawConsent;
@@ -57,7 +76,7 @@ export class WithdrawConsentRequestDto {
   confirmFaceBasic?: boolean;
 }
 
-export class DeleteAccountRequestDto {
+export class DeleteAccountRequestDto extends NewRequestBase {
   @ApiProperty({ enum: [RequestType.DeleteAccount] })
   @Equals(RequestType.DeleteAccount)
   type: RequestType.DeleteAccount;
@@ -69,7 +88,7 @@ export class DeleteAccountRequestDto {
   password: string;
 }
 
-export class DisclosureLogRequestDto {
+export class DisclosureLogRequestDto extends NewRequestBase {
   /** `disclosure_log`: the record of disclosures of your information */
   @ApiProperty({ enum: [RequestType.DisclosureLog] })
   @Equals(RequestType.DisclosureLog)

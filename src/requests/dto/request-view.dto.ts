@@ -102,6 +102,8 @@ export class RequestSummary {
 export class RequestView extends RequestSummary {
   /** the purposes of a consent withdrawal */
   purposes?: string[];
+  /** the subject's own words filed with the request (`note`), or null */
+  subjectNote: string | null;
   /** staff's open question, while awaiting the subject */
   question: string | null;
   @ApiNullableModel(ExtensionView, 'the extension of the deadline, once granted')
