@@ -7,12 +7,13 @@
 // Uses DATABASE_URL's server when set (it creates, and afterwards drops, a fresh database there;
 // the role needs CREATEDB), otherwise a throwaway embedded PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository';
 import { AuditService } from '../src/audit/audit.service';
 import { Role } from '../src/kernel/role';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
+import { backendsCpuSince, postgresBackendsCpuByPid } from './support/backend-cpu';
 import { freshDatabase } from './support/database';
 
 interface Options {
@@ -77,7 +78,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
 
     await appends(ds, audit, o);
-    await verification(ds, audit, o);
+    await verification(ds, audit, o, new URL(db.url).pathname.slice(1));
   } finally {
     if (ds.isInitialized) await ds.destroy();
     await db.release();
@@ -126,7 +127,7 @@ async function appends(ds: DataSource, audit: AuditService, o: Options): Promise
 }
 
 /** (b) Load events through `record` in large transactions, time sealing them, then time `verify()` and sample its memory. */
-async function verification(ds: DataSource, audit: AuditService, o: Options): Promise<void> {
+async function verification(ds: DataSource, audit: AuditService, o: Options, dbName: string): Promise<void> {
   const [{ count }] = await ds.query(`SELECT count(*)::int AS count FROM audit_events`);
   const toLoad = Math.max(0, o.events - count);
   console.log(`(b) Verification over ${fmt(o.events)} events. Loading ${fmt(toLoad)} through AuditService.record,`);
@@ -156,22 +157,39 @@ async function verification(ds: DataSource, audit: AuditService, o: Options): Pr
 
   // The backlog is every loaded event: one seal() links them all, round after round, as the
   // sealer does after an outage.
+  const sealCpu = cpuNow(dbName);
   const sealStart = performance.now();
   const sealed = await audit.seal({ wait: true });
   const sealMs = performance.now() - sealStart;
   console.log(`    sealing the backlog: seal() linked ${fmt(sealed)} events in ${seconds(sealMs)} s = ${fmt(sealed / (sealMs / 1000))} events/s`);
+  console.log(`      ${cpuPerEvent(sealCpu, cpuNow(dbName), sealed)}`);
 
   await ds.query(`VACUUM ANALYZE audit_events`);
   await ds.query(`VACUUM ANALYZE audit_chain`);
   for (let run = 1; run <= o.verifyRuns; run++) {
+    const cpu = cpuNow(dbName);
     const { result, ms, before, peakRss, peakHeap } = await sampled(() => audit.verify());
     if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result)}`);
     const rate = `${fmt(result.events)} events in ${seconds(ms)} s = ${fmt(result.events / (ms / 1000))} events/s`;
     console.log(`    verify()${o.verifyRuns > 1 ? ` run ${run}` : ''}: ${rate} (ok, head ${result.head.slice(0, 12)}…)`);
+    console.log(`      ${cpuPerEvent(cpu, cpuNow(dbName), result.events)}`);
     console.log(
       `      memory while it ran: peak RSS ${mib(peakRss)} (${mib(before.rss)} before), peak heap used ${mib(peakHeap)} (${mib(before.heapUsed)} before)`,
     );
   }
+}
+
+/** CPU time used so far (ms): this process (the sampler's share is small), and each PostgreSQL backend serving the bench's database. */
+function cpuNow(dbName: string): { node: number; postgres: Map<number, number> | null } {
+  const { user, system } = process.cpuUsage();
+  return { node: (user + system) / 1000, postgres: postgresBackendsCpuByPid(dbName) };
+}
+
+/** CPU per event between two readings, and the load average: on a shared machine, what the figures were measured under. */
+function cpuPerEvent(from: ReturnType<typeof cpuNow>, to: ReturnType<typeof cpuNow>, events: number): string {
+  const perEvent = (ms: number) => `${((ms * 1000) / events).toFixed(1)} µs`;
+  const postgres = backendsCpuSince(from.postgres, to.postgres);
+  return `CPU per event: Node ${perEvent(to.node - from.node)}, PostgreSQL ${postgres === null ? '?' : perEvent(postgres)}; load average ${loadavg()[0].toFixed(1)}`;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -14,6 +14,7 @@ import { OpenStatuses1764610000001 } from './1764610000001-open-statuses';
 import { LegalHolds1764620000000 } from './1764620000000-legal-holds';
 import { ScheduledErasures1764640000000 } from './1764640000000-scheduled-erasures';
 import { QuestionClock1764660000000 } from './1764660000000-question-clock';
+import { AuditChainSealingOrder1764670000000 } from './1764670000000-audit-chain-sealing-order';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   LegalHolds1764620000000,
   ScheduledErasures1764640000000,
   QuestionClock1764660000000,
+  AuditChainSealingOrder1764670000000,
 ];

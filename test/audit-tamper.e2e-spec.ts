@@ -153,19 +153,11 @@ describe('audit trail tamper detection', () => {
   it('(b) names the link whose event alone was deleted', async () => {
     const k = 9;
     const { event } = await rowsOf(k);
-    await tamper(async (m) => {
-      await m.query(`ALTER TABLE audit_chain DROP CONSTRAINT fk_audit_chain_event`);
-      await m.query(`DELETE FROM audit_events WHERE id = $1`, [event.id]);
-    });
+    // No foreign key holds the event (see the migration AuditChainSealingOrder): the trigger alone refused this.
+    await tamper((m) => m.query(`DELETE FROM audit_events WHERE id = $1`, [event.id]));
     await honestWrite('after-b2');
     expect(await audit.verify()).toMatchObject({ ok: false, events: k - 1, firstBrokenAt: { seq: k, eventId: event.id, reason: 'event missing' } });
-    await tamper(
-      async (m) => {
-        await insertRows(m, 'audit_events', event);
-        await m.query(`ALTER TABLE audit_chain ADD CONSTRAINT fk_audit_chain_event FOREIGN KEY (event_id) REFERENCES audit_events(id)`);
-      },
-      { stamp: true },
-    );
+    await tamper((m) => insertRows(m, 'audit_events', event), { stamp: true });
   });
 
   it('(c) names the first of two links whose order was swapped', async () => {
@@ -214,11 +206,13 @@ describe('audit trail tamper detection', () => {
         prev = chainHash;
       }
     });
-    expect(await audit.verify()).toMatchObject({
-      ok: false,
-      events: k,
-      firstBrokenAt: { seq: k + 1, eventId: eventAt.get(k), reason: 'link out of sealing order' },
-    });
+    // Ranges of k and of 1 start one at link k + 1, whose place is before link k's.
+    for (const batch of [undefined, k, 1, k + 1])
+      expect(await audit.verify(undefined, { batch })).toMatchObject({
+        ok: false,
+        events: k,
+        firstBrokenAt: { seq: k + 1, eventId: eventAt.get(k), reason: 'link out of sealing order' },
+      });
     await tamper(async (m) => {
       await m.query(`DELETE FROM audit_chain WHERE seq >= $1`, [k]);
       for (const l of before) await insertRows(m, 'audit_chain', l);
@@ -354,6 +348,128 @@ describe('audit trail tamper detection', () => {
           firstBrokenAt: { seq: 12, eventId: l12.event_id, reason: 'link hash does not match' },
         });
       await tamper((m) => m.query(`UPDATE audit_chain SET chain_hash = $2 WHERE seq = $1`, [12, l12.chain_hash]));
+    });
+
+    /** verify with ranges that put link `k` at a range's start, alone, in the middle and at a range's end. */
+    const rangesAround = (k: number) => [k - 1, 1, 50_000, k];
+
+    it("names a link whose stored prev_hash, or whose event's stored content_hash, alone was changed", async () => {
+      const k = 7;
+      const { event, link } = await rowsOf(k);
+      const broken = (reason: string) => ({ ok: false, events: k - 1, firstBrokenAt: { seq: k, eventId: event.id, reason }, head: expect.any(String) });
+      await tamper((m) => m.query(`UPDATE audit_chain SET prev_hash = $2 WHERE seq = $1`, [k, 'f'.repeat(64)]));
+      for (const batch of rangesAround(k)) expect(await audit.verify(undefined, { batch })).toEqual(broken('link does not follow the one before it'));
+      await tamper((m) => m.query(`UPDATE audit_chain SET prev_hash = $2 WHERE seq = $1`, [k, link.prev_hash]));
+
+      await tamper((m) => m.query(`UPDATE audit_events SET content_hash = $2 WHERE id = $1`, [event.id, 'e'.repeat(64)]));
+      for (const batch of rangesAround(k)) expect(await audit.verify(undefined, { batch })).toEqual(broken('event content changed'));
+      await tamper((m) => m.query(`UPDATE audit_events SET content_hash = $2 WHERE id = $1`, [event.id, event.content_hash]));
+    });
+
+    it('names a link whose event_id was changed, its place kept', async () => {
+      const k = 6;
+      const { link } = await rowsOf(k);
+      const elsewhere = randomUUID();
+      await tamper((m) => m.query(`UPDATE audit_chain SET event_id = $2 WHERE seq = $1`, [k, elsewhere]));
+      for (const batch of rangesAround(k))
+        expect(await audit.verify(undefined, { batch })).toEqual({
+          ok: false,
+          events: k - 1,
+          firstBrokenAt: { seq: k, eventId: elsewhere, reason: 'event missing' },
+          head: await chainHashAt(k - 1),
+        });
+      await tamper((m) => m.query(`UPDATE audit_chain SET event_id = $2 WHERE seq = $1`, [k, link.event_id]));
+    });
+
+    it("names a second link at an event's place, to the same event or to another put there, with every hash after it recomputed", async () => {
+      const k = 5;
+      const before: Array<Record<string, unknown>> = await t.dataSource.query(`SELECT * FROM audit_chain WHERE seq >= $1 ORDER BY seq`, [k]);
+      const { event } = await rowsOf(k);
+      // Relinks the chain from seq k + 1 on: `eventId` at link k's place there, then every event from k + 1 on again, each one seq later.
+      const relink = (eventId: string) =>
+        tamper(async (m) => {
+          await m.query(`ALTER TABLE audit_chain DROP CONSTRAINT uq_audit_chain_event`);
+          await m.query(`DELETE FROM audit_chain WHERE seq > $1`, [k]);
+          let prev = before[0].chain_hash as string;
+          const links = [{ event_id: eventId, tx_id: before[0].tx_id, n: before[0].n }, ...before.slice(1)];
+          for (const [i, l] of links.entries()) {
+            const seq = k + 1 + i;
+            const [{ hash }] = await m.query(`SELECT content_hash AS hash FROM audit_events WHERE id = $1`, [l.event_id]);
+            const chainHash = linkHash(prev, seq, hash as string);
+            await m.query(`INSERT INTO audit_chain (seq, event_id, tx_id, n, prev_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, $6)`, [
+              seq,
+              l.event_id,
+              l.tx_id,
+              l.n,
+              prev,
+              chainHash,
+            ]);
+            prev = chainHash;
+          }
+        });
+      const restore = () =>
+        tamper(async (m) => {
+          await m.query(`DELETE FROM audit_chain WHERE seq >= $1`, [k]);
+          for (const l of before) await insertRows(m, 'audit_chain', l);
+          await m.query(`ALTER TABLE audit_chain ADD CONSTRAINT uq_audit_chain_event UNIQUE (event_id)`);
+        });
+      const expectBrokenAt = async (eventId: string) => {
+        for (const batch of rangesAround(k + 1))
+          expect(await audit.verify(undefined, { batch })).toEqual({
+            ok: false,
+            events: k,
+            firstBrokenAt: { seq: k + 1, eventId, reason: 'link out of sealing order' },
+            head: await chainHashAt(k),
+          });
+      };
+
+      // The same event linked twice.
+      await relink(event.id);
+      await expectBrokenAt(event.id);
+      await restore();
+
+      // Another event written at that very place: its (tx_id, n) is event k's.
+      const copy: Record<string, unknown> & { id: string; action: string } = { ...event, id: randomUUID(), action: 'test.same_place' };
+      copy.content_hash = contentHash({
+        id: copy.id,
+        occurredAt: (event.occurred_at as Date).toISOString(),
+        action: copy.action,
+        actorId: event.actor_id as string | null,
+        actorRole: event.actor_role as string | null,
+        entityType: event.entity_type as string,
+        entityId: event.entity_id as string | null,
+        subjectRef: event.subject_ref as string | null,
+        data: event.data,
+      });
+      await tamper(
+        async (m) => {
+          await m.query(`ALTER TABLE audit_events DROP CONSTRAINT uq_audit_events_n`);
+          await insertRows(m, 'audit_events', copy);
+        },
+        { stamp: true },
+      );
+      await relink(copy.id);
+      await expectBrokenAt(copy.id);
+      await restore();
+      await tamper(async (m) => {
+        await m.query(`DELETE FROM audit_events WHERE id = $1`, [copy.id]);
+        await m.query(`ALTER TABLE audit_events ADD CONSTRAINT uq_audit_events_n UNIQUE (n)`);
+      });
+    });
+
+    it("names the last link's missing event, which the stream leaves out at the chain's end", async () => {
+      await sealAll();
+      const last = await linkCount();
+      const [event] = await t.dataSource.query(`SELECT e.* FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq = $1`, [last]);
+      await tamper((m) => m.query(`DELETE FROM audit_events WHERE id = $1`, [event.id]));
+      for (const batch of [1, last - 1, 50_000])
+        expect(await audit.verify(undefined, { batch })).toEqual({
+          ok: false,
+          events: last - 1,
+          firstBrokenAt: { seq: last, eventId: event.id, reason: 'event missing' },
+          head: await chainHashAt(last - 1),
+        });
+      await tamper((m) => insertRows(m, 'audit_events', event as Record<string, unknown>), { stamp: true });
     });
 
     it('reads again, and passes, an honest event whose time the stream does not take as it comes (a year past 9999)', async () => {

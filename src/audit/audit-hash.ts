@@ -46,15 +46,35 @@ export type StoredContent = Omit<AuditContent, 'data'> & { data: string };
  * chain: the same canonical JSON, byte for byte, without building the event object first. The
  * fields are written in the order `canonicalJson` sorts them into. `data` is rewritten from its
  * jsonb text with its keys sorted, because jsonb hands keys back in its own order (shortest first).
+ * `id`, `actorId` and `subjectRef` must be uuids as PostgreSQL writes them and `occurredAt` as
+ * millisecondsIso writes it: hex digits, dashes and the like, which JSON.stringify only quotes.
  */
 export function storedContentHash(e: StoredContent): string {
   const data = canonicalJsonbText(e.data) ?? canonicalParsedJson(JSON.parse(e.data));
   return sha256(
-    `{"action":${jsonText(e.action)},"actorId":${jsonText(e.actorId)},"actorRole":${jsonText(e.actorRole)},"data":${data},` +
-      `"entityId":${jsonText(e.entityId)},"entityType":${jsonText(e.entityType)},"id":${jsonText(e.id)},"occurredAt":${jsonText(e.occurredAt)},` +
-      `"subjectRef":${jsonText(e.subjectRef)}}`,
+    `{"action":${action.of(e.action)},"actorId":${e.actorId === null ? 'null' : `"${e.actorId}"`},"actorRole":${actorRole.of(e.actorRole)},"data":${data},` +
+      `"entityId":${jsonText(e.entityId)},"entityType":${entityType.of(e.entityType)},"id":"${e.id}","occurredAt":"${e.occurredAt}",` +
+      `"subjectRef":${e.subjectRef === null ? 'null' : `"${e.subjectRef}"`}}`,
   );
 }
+
+/** jsonText for a field whose value mostly repeats from one event to the next: the last value's is kept. */
+class RepeatedText {
+  private value: string | null = null;
+  private text = 'null';
+
+  of(value: string | null): string {
+    if (value !== this.value) {
+      this.value = value;
+      this.text = jsonText(value);
+    }
+    return this.text;
+  }
+}
+
+const action = new RepeatedText();
+const actorRole = new RepeatedText();
+const entityType = new RepeatedText();
 
 /**
  * What JSON.stringify may escape in a string: '"', '\\', control characters and lone surrogates
@@ -104,90 +124,110 @@ const JSONB_ESCAPED = /^"(?:[^"\\]|\\["\\bfnrt]|\\u00[01][0-9a-f])*"$/;
  * parses the text.
  */
 export function canonicalJsonbText(text: string): string | null {
-  let at = 0;
-  const value = (): string | null => {
-    const c = text.charCodeAt(at);
-    return c === 0x7b ? object() : c === 0x5b ? array() : c === 0x22 ? string() : scalar();
-  };
-  const string = (): string | null => {
-    const start = at;
-    for (let from = at + 1; ;) {
-      const quote = text.indexOf('"', from);
-      if (quote < 0) return null;
-      let backslashes = 0;
-      while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-      if (backslashes % 2 === 0) {
-        at = quote + 1;
-        const token = text.slice(start, at);
-        return token.includes('\\') && !JSONB_ESCAPED.test(token) ? null : token;
-      }
-      from = quote + 1;
-    }
-  };
-  const scalar = (): string | null => {
-    let end = at;
-    for (let c = text.charCodeAt(end); end < text.length && c !== 0x2c && c !== 0x5d && c !== 0x7d; c = text.charCodeAt(++end));
-    const token = text.slice(at, end);
-    at = end;
-    if (PLAIN_INTEGER.test(token) || token === 'true' || token === 'false' || token === 'null') return token;
-    return JSONB_NUMBER.test(token) ? JSON.stringify(Number(token)) : null;
-  };
-  const separator = (): boolean => {
-    if (text.charCodeAt(at) !== 0x2c || text.charCodeAt(at + 1) !== 0x20) return false;
-    at += 2;
-    return true;
-  };
-  const array = (): string | null => {
-    at++;
-    if (text.charCodeAt(at) === 0x5d) {
-      at++;
-      return '[]';
-    }
-    let out = '[';
-    for (;;) {
-      const item = value();
-      if (item === null) return null;
-      out += item;
-      if (text.charCodeAt(at) === 0x5d) {
-        at++;
-        return `${out}]`;
-      }
-      if (!separator()) return null;
-      out += ',';
-    }
-  };
-  const object = (): string | null => {
-    at++;
-    if (text.charCodeAt(at) === 0x7d) {
-      at++;
-      return '{}';
-    }
-    // Members in key order as they come: by UTF-16 code units, as canonicalJson's `<` compares keys.
-    const names: string[] = [];
-    const members: string[] = [];
-    for (;;) {
-      if (text.charCodeAt(at) !== 0x22) return null;
-      const key = string();
-      if (key === null || key.includes('\\') || text.charCodeAt(at) !== 0x3a || text.charCodeAt(at + 1) !== 0x20) return null;
-      at += 2;
-      const item = value();
-      if (item === null) return null;
-      const name = key.slice(1, -1);
-      let i = names.length;
-      for (; i > 0 && names[i - 1] > name; i--) {
-        names[i] = names[i - 1];
-        members[i] = members[i - 1];
-      }
-      names[i] = name;
-      members[i] = `${key}:${item}`;
-      if (text.charCodeAt(at) === 0x7d) break;
-      if (!separator()) return null;
-    }
-    at++;
-    return `{${members.join(',')}}`;
-  };
-  const out = value();
+  jsonb = text;
+  at = 0;
+  const out = jsonbValue();
   return out !== null && at === text.length ? out : null;
+}
+
+// The scanner's state: the text and the position in it. Module-wide, so that no closures are made
+// per call (the verifier makes one call per event); nothing it calls can call back into it.
+let jsonb = '';
+let at = 0;
+
+function jsonbValue(): string | null {
+  const c = jsonb.charCodeAt(at);
+  return c === 0x7b ? jsonbObject() : c === 0x5b ? jsonbArray() : c === 0x22 ? jsonbString() : jsonbScalar();
+}
+
+function jsonbString(): string | null {
+  const start = at;
+  let quote = jsonb.indexOf('"', start + 1);
+  // A quote is the closing one unless an odd number of backslashes stands before it.
+  for (let backslashes = 0; quote >= 0; quote = jsonb.indexOf('"', quote + 1), backslashes = 0) {
+    while (jsonb.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) break;
+  }
+  if (quote < 0) return null;
+  at = quote + 1;
+  const token = jsonb.slice(start, at);
+  return token.includes('\\') && !JSONB_ESCAPED.test(token) ? null : token;
+}
+
+function jsonbScalar(): string | null {
+  const start = at;
+  let digits = true;
+  let end = at;
+  for (let c = jsonb.charCodeAt(end); end < jsonb.length && c !== 0x2c && c !== 0x5d && c !== 0x7d; c = jsonb.charCodeAt(++end)) {
+    if (c < 0x30 || c > 0x39) digits = false;
+  }
+  at = end;
+  const length = end - start;
+  const token = jsonb.slice(start, end);
+  // Most are small non-negative integers, which JSON.stringify writes back as they are.
+  if (digits && length > 0 && length <= 15 && (length === 1 || jsonb.charCodeAt(start) !== 0x30)) return token;
+  if (PLAIN_INTEGER.test(token) || token === 'true' || token === 'false' || token === 'null') return token;
+  return JSONB_NUMBER.test(token) ? JSON.stringify(Number(token)) : null;
+}
+
+/** Steps over ', ' between items. */
+function jsonbSeparator(): boolean {
+  if (jsonb.charCodeAt(at) !== 0x2c || jsonb.charCodeAt(at + 1) !== 0x20) return false;
+  at += 2;
+  return true;
+}
+
+function jsonbArray(): string | null {
+  at++;
+  if (jsonb.charCodeAt(at) === 0x5d) {
+    at++;
+    return '[]';
+  }
+  let out = '[';
+  for (;;) {
+    const item = jsonbValue();
+    if (item === null) return null;
+    out += item;
+    if (jsonb.charCodeAt(at) === 0x5d) {
+      at++;
+      return `${out}]`;
+    }
+    if (!jsonbSeparator()) return null;
+    out += ',';
+  }
+}
+
+function jsonbObject(): string | null {
+  at++;
+  if (jsonb.charCodeAt(at) === 0x7d) {
+    at++;
+    return '{}';
+  }
+  // Members in key order as they come: by UTF-16 code units, as canonicalJson's `<` compares keys.
+  const names: string[] = [];
+  const members: string[] = [];
+  for (;;) {
+    if (jsonb.charCodeAt(at) !== 0x22) return null;
+    const key = jsonbString();
+    if (key === null || key.includes('\\') || jsonb.charCodeAt(at) !== 0x3a || jsonb.charCodeAt(at + 1) !== 0x20) return null;
+    at += 2;
+    const item = jsonbValue();
+    if (item === null) return null;
+    const name = key.slice(1, -1);
+    let i = names.length;
+    for (; i > 0 && names[i - 1] > name; i--) {
+      names[i] = names[i - 1];
+      members[i] = members[i - 1];
+    }
+    names[i] = name;
+    members[i] = `${key}:${item}`;
+    if (jsonb.charCodeAt(at) === 0x7d) break;
+    if (!jsonbSeparator()) return null;
+  }
+  at++;
+  let out = `{${members[0]}`;
+  for (let i = 1; i < members.length; i++) out += `,${members[i]}`;
+  return `${out}}`;
 }
 
 /** SHA-256 in hex, in one call (no Hash object per digest): the same digest as createHash('sha256'). */

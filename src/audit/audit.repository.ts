@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PoolClient, Query, QueryArrayConfig, ResultBuilder } from 'pg';
+import { PoolClient, Query, QueryConfig } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditContent, StoredContent } from './audit-hash';
 import { AuditEventView } from './audit.types';
@@ -39,20 +39,19 @@ export interface SealOrder {
   n: string;
 }
 
-/** A link and its event as the verifier streams them: the text PostgreSQL sends, nothing parsed or re-serialised. */
-export interface StoredLink {
+/**
+ * A link and its event as the verifier streams them: the text PostgreSQL sends, nothing parsed or
+ * re-serialised. `id`, `actorId` and `subjectRef` are uuids as PostgreSQL writes them. Only links
+ * whose event is at the link's place in sealing order are streamed, in that order (see
+ * STORED_LINKS); a link left out shows as a gap in `seq`.
+ */
+export interface StoredLink extends StoredContent {
   seq: string;
   prevHash: string;
   chainHash: string;
-  eventId: string;
-  /** the link's place in sealing order; its event, when given, is at the same place */
-  txId: string;
+  /** the event's write order, the second half of its place in sealing order */
   n: string;
-  /**
-   * The link's event if it is at the link's place in sealing order and its time has the usual form;
-   * otherwise null (missing, moved, or odd), and `linksFrom` reads the link again by its event's id alone.
-   */
-  event: (StoredContent & { contentHash: string }) | null;
+  contentHash: string;
 }
 
 /** Streams the chain to the verifier on the snapshot of `onOneSnapshot`. */
@@ -60,11 +59,13 @@ export interface ChainReader {
   /** the last link's seq on this snapshot (0 for an empty chain) */
   lastSeq: number;
   /**
-   * Passes the links with afterSeq < seq <= toSeq to `each` in order, as they arrive (the server
-   * goes on reading while `each` works), and holds none of them, so memory does not grow with the
-   * range. `each` returns false to skip the rest.
+   * Passes the links between link afterSeq (exclusive) and link toSeq in sealing order whose event
+   * is at their place (see STORED_LINKS) to `each`, in that order, as they arrive (the server goes
+   * on reading while `each` works), and holds none of them, so memory does not grow with the range.
+   * `each` gets null for a link whose event's time has an unusual form (or whose hashes are not
+   * 64 characters each), and returns false to skip the rest.
    */
-  read(afterSeq: number, toSeq: number, each: (link: StoredLink) => boolean): Promise<void>;
+  read(afterSeq: number, toSeq: number, each: (link: StoredLink | null) => boolean): Promise<void>;
 }
 
 /** An event's columns as EVENT_COLUMNS selects them: its content and stored hash. */
@@ -189,14 +190,28 @@ export class AuditRepository {
   async chainReader(manager: EntityManager): Promise<ChainReader> {
     if (!manager.queryRunner) throw new Error('chainReader runs inside onOneSnapshot');
     const client = (await manager.queryRunner.connect()) as PoolClient;
-    // Timestamps in UTC, ISO form, whatever the connection's settings: see millisecondsIso.
-    await client.query(`SET LOCAL TimeZone = 'UTC'`);
-    await client.query(`SET LOCAL DateStyle = 'ISO'`);
+    // Timestamps in UTC, ISO form, whatever the connection's settings: see millisecondsIso. A range
+    // is a merge join of two index scans in sealing order (see STORED_LINKS); the planner would
+    // rather read every event and sort them, per range. The rest of this read-only transaction
+    // reads by index anyway.
+    await client.query(`SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`);
     const { rows } = await client.query<{ last: string | null }>(`SELECT max(seq)::text AS last FROM audit_chain`);
     return {
       lastSeq: Number(rows[0]?.last ?? 0),
-      read: (afterSeq, toSeq, each) => streamRows(client, STORED_LINKS, [afterSeq, toSeq], (row) => each(storedLink(row))),
+      read: (afterSeq, toSeq, each) =>
+        afterSeq === 0
+          ? streamRows(client, STORED_LINKS_FROM_START, [toSeq], (row) => each(storedLink(row)))
+          : streamRows(client, STORED_LINKS, [afterSeq, toSeq], (row) => each(storedLink(row))),
     };
+  }
+
+  /** A link's place in sealing order as it recorded it. */
+  async sealOrderAt(manager: EntityManager, seq: number): Promise<SealOrder | null> {
+    const rows = await manager.query<SealOrder[]>(
+      `SELECT tx_id::text AS "txId", n::text AS n FROM audit_chain WHERE seq = $1 ORDER BY tx_id DESC, n DESC LIMIT 1`,
+      [seq],
+    );
+    return rows[0] ?? null;
   }
 
   /** Links in order with their events (null where an event is missing). */
@@ -287,44 +302,60 @@ function contentOf(r: EventRow): AuditContent {
 }
 
 /**
- * The links of a range with their events, for the verifier's stream. A link's event is looked up at
- * the link's place in sealing order, (tx_id, n), the order the chain was sealed in: each lookup lands
- * next to the one before, where one by a random uuid would land anywhere in its index. The lateral
- * subquery keeps that one lookup per link whatever the planner thinks of the range's size (a hash
- * join would read every event for every range). An event that is not there with the link's id is
- * a broken link anyway, and `linksFrom` reads it again, by id alone, to say how.
+ * The links of a range with their events, for the verifier's stream: a merge join of the links and
+ * the events whose place in sealing order, (tx_id, n), lies after that of link $1 (the link before
+ * the range) and up to that of link $2 (its last), each read in that order by its index
+ * (ix_audit_chain_order, ix_audit_events_order): one descent of each per range, no sort, no lookup
+ * per link. In an intact chain these are the links $1 < seq <= $2. A link is joined only to the
+ * event at its place, and only if that is the link's own event; otherwise it is left out, a gap in
+ * seq that the verifier reads again link by link. So the links streamed sort after link $1, and
+ * after one another: strictly so where `n` differs from the link before. Neither the link's
+ * event_id nor its tx_id needs sending.
  */
-const STORED_LINKS = `SELECT c.seq, c.prev_hash, c.chain_hash, c.event_id, c.tx_id, c.n,
-    e.occurred_at, e.action, e.actor_id, e.actor_role, e.entity_type, e.entity_id, e.subject_ref, e.data, e.content_hash
-  FROM audit_chain c
-  LEFT JOIN LATERAL (SELECT * FROM audit_events x WHERE x.tx_id = c.tx_id AND x.n = c.n LIMIT 1) e ON e.id = c.event_id
-  WHERE c.seq > $1 AND c.seq <= $2
-  ORDER BY c.seq`;
+function storedLinks(fromStart: boolean): string {
+  // From the chain's start there is no link before the range, and $1 is the range's last link.
+  const place = (t: string) =>
+    fromStart
+      ? `(${t}.tx_id, ${t}.n) <= (SELECT l.tx_id, l.n FROM audit_chain l WHERE l.seq <= $1 ORDER BY l.seq DESC LIMIT 1)`
+      : `(${t}.tx_id, ${t}.n) > (SELECT b.tx_id, b.n FROM audit_chain b WHERE b.seq = $1 ORDER BY b.tx_id DESC, b.n DESC LIMIT 1)
+         AND (${t}.tx_id, ${t}.n) <= (SELECT l.tx_id, l.n FROM audit_chain l WHERE l.seq <= $2 ORDER BY l.seq DESC LIMIT 1)`;
+  return `SELECT c.seq, c.prev_hash || ' ' || c.chain_hash || ' ' || e.content_hash, e.n,
+    e.id, e.occurred_at, e.action, e.actor_id, e.actor_role, e.entity_type, e.entity_id, e.subject_ref, e.data
+  FROM (SELECT seq, event_id, tx_id, n, prev_hash, chain_hash FROM audit_chain y WHERE ${place('y')} ORDER BY y.tx_id, y.n) c
+  JOIN (SELECT * FROM audit_events x WHERE ${place('x')} ORDER BY x.tx_id, x.n) e
+    ON e.tx_id = c.tx_id AND e.n = c.n AND e.id = c.event_id
+  ORDER BY c.tx_id, c.n`;
+}
+const STORED_LINKS = storedLinks(false);
+const STORED_LINKS_FROM_START = storedLinks(true);
 
 type TextRow = Array<string | null>;
 
-function storedLink(row: TextRow): StoredLink {
-  // Columns in STORED_LINKS' order. audit_chain's are NOT NULL. The event's are all null where there
-  // is no event (its content_hash is NOT NULL), and otherwise null only where the schema allows.
-  const [seq, prevHash, chainHash, eventId, txId, n] = row as string[];
-  const contentHash = row[14];
-  const at = contentHash === null ? null : millisecondsIso(row[6] as string);
-  const event =
-    contentHash === null || at === null
-      ? null
-      : {
-          id: eventId,
-          occurredAt: at,
-          action: row[7] as string,
-          actorId: row[8],
-          actorRole: row[9],
-          entityType: row[10] as string,
-          entityId: row[11],
-          subjectRef: row[12],
-          data: row[13] as string,
-          contentHash,
-        };
-  return { seq, prevHash, chainHash, eventId, txId, n, event };
+function storedLink(row: TextRow): StoredLink | null {
+  // Columns in STORED_LINKS' order; null only where the schema allows. The three hashes come as one
+  // text, which the driver turns into a string faster than three: prev_hash, chain_hash and
+  // content_hash, a space after each of the first two. Split where 64 hex digits each would put the
+  // spaces: the verifier compares every part with a hash in hex, so parts that pass hold no space,
+  // the spaces there are the only ones, and the parts are the columns.
+  const hashes = row[1];
+  const occurredAt = millisecondsIso(row[4] as string);
+  if (occurredAt === null || hashes === null || hashes.length !== 194 || hashes.charCodeAt(64) !== 0x20 || hashes.charCodeAt(129) !== 0x20) return null;
+  return {
+    seq: row[0] as string,
+    prevHash: hashes.slice(0, 64),
+    chainHash: hashes.slice(65, 129),
+    contentHash: hashes.slice(130),
+    n: row[2] as string,
+    id: row[3] as string,
+    occurredAt,
+    action: row[5] as string,
+    actorId: row[6],
+    actorRole: row[7],
+    entityType: row[8] as string,
+    entityId: row[9],
+    subjectRef: row[10],
+    data: row[11] as string,
+  };
 }
 
 /**
@@ -341,24 +372,35 @@ export function millisecondsIso(text: string): string | null {
   return `${text.slice(0, 10)}T${text.slice(11, 19)}.${millis}Z`;
 }
 
-/** Every column as the text PostgreSQL sends: nothing parsed (jsonb stays its JSON text). */
-const AS_TEXT = { getTypeParser: () => (value: string) => value };
+/**
+ * A query whose rows go to `each` as the driver reads them, as the text PostgreSQL sends (jsonb as
+ * its JSON text): no parsed copy of the row, no event per row, and none kept, whether or not the
+ * pool's query timeout gives the query a callback (which makes the driver collect every row).
+ * pg's Query calls handleDataRow for every row.
+ */
+class RowStream extends Query<TextRow> {
+  constructor(
+    config: QueryConfig,
+    private readonly each: (row: TextRow) => void,
+  ) {
+    super(config);
+  }
+
+  handleDataRow(message: { fields: TextRow }): void {
+    this.each(message.fields);
+  }
+}
 
 /**
  * Runs one query on `client` and passes each row to `each` as it arrives; the driver keeps none.
  * After `each` returns false (or throws) the rest of the rows are received and dropped.
  */
 function streamRows(client: PoolClient, text: string, values: unknown[], each: (row: TextRow) => boolean): Promise<void> {
-  const config: QueryArrayConfig = { text, values, rowMode: 'array', types: AS_TEXT };
   return new Promise((resolve, reject) => {
     let open = true;
     let failed = false;
     let failure: unknown;
-    const query = client.query(new Query<TextRow>(config));
-    query.on('row', (row: TextRow, result?: ResultBuilder<TextRow>) => {
-      // The driver also collects every row into the result when the pool sets a query timeout
-      // (the timeout gives each query a callback): empty it as we go, or a range would be held.
-      if (result) result.rows.length = 0;
+    const query = new RowStream({ text, values }, (row) => {
       if (!open) return;
       try {
         open = each(row);
@@ -369,5 +411,6 @@ function streamRows(client: PoolClient, text: string, values: unknown[], each: (
     });
     query.on('error', reject);
     query.on('end', () => (failed ? reject(failure as Error) : resolve()));
+    client.query(query);
   });
 }

@@ -16,10 +16,13 @@ const SEAL_ROUND_BATCHES = 5;
  */
 const VERIFY_BATCH = 100_000;
 
-/** Where a walk along the chain stands: the last link that passed, and how many have. */
+/**
+ * Where a walk along the chain stands: the last link that passed, and how many have. The last
+ * link's place in sealing order is not streamed: undefined until read (`placeOfLast`).
+ */
 interface Walk {
   prev: string;
-  prevOrder: SealOrder | null;
+  prevOrder: SealOrder | null | undefined;
   expectedSeq: number;
   events: number;
 }
@@ -132,12 +135,14 @@ export class AuditService {
         if ((await this.streamFrom(reader, after, batch, walk, anchor)) === 'end') break;
         const [link] = await this.repo.linksFrom(manager, walk.expectedSeq - 1, 1);
         if (!link) break;
+        await this.placeOfLast(manager, walk);
         const broken = this.checkLink(link, exactlyHashed(link), walk) ?? this.checkAnchor(link, anchor);
         if (broken) return { ok: false, events: walk.events, firstBrokenAt: broken, head: walk.prev };
         passed(walk, link);
         after = Number(link.seq);
       }
-      const { events, prev, prevOrder } = walk;
+      const { events, prev } = walk;
+      const prevOrder = await this.placeOfLast(manager, walk);
       if (anchor && events < anchor.seq) {
         const reason = `the chain ends at seq ${events}, before the recorded head at seq ${anchor.seq}: links were removed`;
         return { ok: false, events, firstBrokenAt: { seq: events + 1, eventId: null, reason }, head: prev };
@@ -156,23 +161,35 @@ export class AuditService {
 
   /**
    * Streams the links after `after` to the chain's end, a range of `batch` at a time, and moves
-   * `walk` along every link that passes. Stops at the first that does not (or that could not be
-   * read as streamed): 'reread'.
+   * `walk` along every link that passes. Stops at the first that does not, or that the stream left
+   * out (a gap in seq, or the chain's end not reached): 'reread'.
    */
   private async streamFrom(reader: ChainReader, after: number, batch: number, walk: Walk, anchor: ChainAnchor | undefined): Promise<StreamEnd> {
     let end = 'end' as StreamEnd;
-    const each = (link: StoredLink): boolean => {
-      if (end !== 'end') return false;
-      const event = link.event && { txId: link.txId, n: link.n, contentHash: link.event.contentHash, actualHash: storedContentHash(link.event) };
-      if (this.checkLink(link, event, walk) ?? this.checkAnchor(link, anchor)) {
+    // A range's links sort after the link before the range (see STORED_LINKS) and come in sealing
+    // order, but not strictly so: two links at one place would come one after the other. Events'
+    // n are distinct, so a link whose n differs from the last one's is at a later place.
+    let lastN = '';
+    const each = (link: StoredLink | null): boolean => {
+      if (link === null || link.n === lastN || !passesAsStreamed(link, walk, anchor)) {
         end = 'reread';
         return false;
       }
-      passed(walk, link);
+      lastN = link.n;
+      walk.prev = link.chainHash;
+      walk.prevOrder = undefined;
+      walk.expectedSeq += 1;
+      walk.events += 1;
       return true;
     };
     for (let from = after; from < reader.lastSeq && end === 'end'; from += batch) await reader.read(from, Math.min(from + batch, reader.lastSeq), each);
-    return end;
+    return walk.events < reader.lastSeq ? 'reread' : end;
+  }
+
+  /** The place in sealing order of the last link that passed (null before the first). */
+  private async placeOfLast(manager: EntityManager, walk: Walk): Promise<SealOrder | null> {
+    if (walk.prevOrder === undefined) walk.prevOrder = await this.repo.sealOrderAt(manager, walk.events);
+    return walk.prevOrder;
   }
 
   private checkLink(link: LinkFields, event: HashedEvent | null, { prev, expectedSeq, prevOrder }: Walk): ChainBreak | null {
@@ -189,7 +206,7 @@ export class AuditService {
   }
 
   private checkAnchor(link: LinkFields, anchor: ChainAnchor | undefined): ChainBreak | null {
-    if (!anchor || Number(link.seq) !== anchor.seq || link.chainHash === anchor.head) return null;
+    if (!anchor || !differsFromAnchor(link, anchor)) return null;
     return { seq: anchor.seq, eventId: link.eventId, reason: 'link differs from the recorded head: the chain was rewritten' };
   }
 
@@ -226,6 +243,22 @@ function exactlyHashed(link: LinkWithEvent): HashedEvent | null {
   if (!link.event) return null;
   const { contentHash: stored, txId, n, ...content } = link.event;
   return { txId, n, contentHash: stored, actualHash: contentHash(content) };
+}
+
+/**
+ * Whether a streamed link passes `checkLink` and `checkAnchor`, given that its event is the one at
+ * its place and that its place sorts after the last link's (see streamFrom): left to check are the
+ * link's seq, its hashes and its event's hash, recomputed from the text as sent.
+ */
+function passesAsStreamed(link: StoredLink, walk: Walk, anchor: ChainAnchor | undefined): boolean {
+  if (Number(link.seq) !== walk.expectedSeq || link.prevHash !== walk.prev) return false;
+  const actual = storedContentHash(link);
+  return actual === link.contentHash && linkHash(walk.prev, link.seq, actual) === link.chainHash && !differsFromAnchor(link, anchor);
+}
+
+/** Whether `link` is at the anchor's seq yet is not the link recorded there. */
+function differsFromAnchor(link: Pick<StoredLink, 'seq' | 'chainHash'>, anchor: ChainAnchor | undefined): boolean {
+  return anchor !== undefined && Number(link.seq) === anchor.seq && link.chainHash !== anchor.head;
 }
 
 /** Moves the walk past a link that passed. */
