@@ -2,7 +2,7 @@ import { Global, INestApplication, Module, Provider, Type } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -83,12 +83,14 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   // As in production: the owner migrates and grants, the portal connects as a role that owns nothing.
   const ownerUrl = env.DATABASE_OWNER_URL ?? env.DATABASE_URL ?? (await createTestDatabase());
   const url = env.DATABASE_URL ?? portalRoleUrl(ownerUrl);
+  // Its own data directory (the generated development secret), removed on close unless the test gave one.
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'dsr-test-data-'));
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: url,
     ...(url !== ownerUrl && { DATABASE_OWNER_URL: ownerUrl }),
     APP_SECRET: randomBytes(32).toString('hex'),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'dsr-test-data-')),
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '10000',
     ACCOUNT_WRITE_RATE_LIMIT: '10000',
@@ -145,6 +147,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     async close() {
       await app.close();
       if (owner) await (await owner).destroy();
+      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
