@@ -1,6 +1,19 @@
 import { ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerRequest } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../kernel/actor';
 import type { Environment } from '../config/environment';
 
 /** The named throttlers of the one ThrottlerModule; each guard below applies its own alone. */
@@ -56,5 +69,37 @@ export abstract class NamedThrottlerGuard extends ThrottlerGuard {
   private async firstRefusalInWindow(detail: ThrottlerLimitDetail): Promise<boolean> {
     const audited = await this.storageService.increment(`${detail.key}:audited`, detail.ttl, 1, detail.ttl, `${this.throttler}:audited`);
     return !audited.isBlocked;
+  }
+}
+
+/**
+ * A throttle whose refusals are recorded in the audit trail (once per tracker and window): the
+ * event names the route and the limit, and the actor `refusedActor` gives; never the address.
+ */
+export abstract class AuditedThrottlerGuard extends NamedThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  /** Who the refused call is recorded as: the signed-in account, or the system for an anonymous one. */
+  protected abstract refusedActor(context: ExecutionContext): { actor: Actor; subjectRef?: string };
+
+  protected override async auditRefusal(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const req = context.switchToHttp().getRequest<{ route?: { path?: string } }>();
+    const { actor, subjectRef } = this.refusedActor(context);
+    await this.audit.record(this.dataSource.manager, {
+      action: 'auth.throttled',
+      actor,
+      entityType: 'route',
+      entityId: req.route?.path ?? null,
+      ...(subjectRef && { subjectRef }),
+      data: { limit: detail.limit, windowMs: detail.ttl },
+    });
   }
 }
