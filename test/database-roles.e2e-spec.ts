@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,6 +13,7 @@ import { TEST_ENV, withAdminClient } from './setup/test-cluster';
 import request from 'supertest';
 import { builtEntry, PROJECT_ROOT } from './support/run-ts';
 import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
+import { freePort } from './setup/free-port';
 
 /**
  * The portal connects as a role that owns nothing; the owner migrates and grants at start
@@ -217,15 +217,3 @@ describe('least privilege in the database', () => {
     }
   }, 120_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

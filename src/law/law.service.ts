@@ -67,9 +67,6 @@ export class LawService {
         unknownLaw: unknown,
         validLaw: this.ids(),
       });
-    return [...new Set(ids)].map((id) => {
-      const p = this.byId.get(id) as Provision;
-      return { id, instrument: p.instrument.title, article: p.article, text: p.text };
-    });
+    return this.quote([...new Set(ids)]);
   }
 }

@@ -8,7 +8,7 @@ export { RequestReader } from './request-reader';
 export { RequestDeadlines } from './request-deadlines';
 export { staffFields } from './request-views';
 export { RequestAction, statusAfterDecision } from './domain/request-lifecycle';
-export { appealDeadline } from './domain/appeal-window';
+export { appealBy } from './domain/appeal-window';
 export { OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
 export { ClauseView, NULLABLE_VIEW_MODELS, ProvisionCiteView, RequestSummary, StaffRequestView } from './dto/request-view.dto';
 export { requestNotFound } from './requests.errors';

@@ -6,7 +6,7 @@ import { RequestAction } from './domain/request-lifecycle';
 import { OPEN_STATUSES, RequestStatus } from './domain/request-status';
 import { clockDueAt } from './domain/deadline-ceiling';
 import { RefusalGround, refusalNotice, RightsNotice } from '../kernel/rights-notice';
-import { appealDeadline } from './domain/appeal-window';
+import { appealBy } from './domain/appeal-window';
 import { LawService } from '../law';
 import { ClauseView, DecisionView, ProvisionCiteView, RequestSummary, RequestView, StaffRequestView, TimelineEntry } from './dto/request-view.dto';
 import { RequestEvent } from './request-event.entity';
@@ -135,7 +135,7 @@ export class RequestViews {
         : null,
       decision: decisionOf(decision),
       appeal: appeal ? { statement: appeal.note, appealedAt: iso(appeal.at), decision: decisionOf(appealDecision) } : null,
-      ...this.noticeOf(request, decisionOf(appealDecision ?? decision), appealDecision === undefined),
+      ...this.noticeOf(request, decisionOf(appealDecision ?? decision)),
       ...(audience === Audience.Staff ? { proposedDecision: decisionOf(proposed) } : {}),
       timeline,
     };
@@ -146,9 +146,9 @@ export class RequestViews {
    * rests on, what was withheld, until when it may be appealed (a first rejection only: an appeal
    * is possible once, from a rejection), and the remedies.
    */
-  private noticeOf(request: SubjectRequest, standing: DecisionView | null, appealable: boolean): { rightsNotice?: RightsNotice } {
+  private noticeOf(request: SubjectRequest, standing: DecisionView | null): { rightsNotice?: RightsNotice } {
     if (!standing || standing.outcome === Outcome.Approve) return {};
-    const canAppeal = appealable && request.status === RequestStatus.Rejected && request.appealedAt === null;
+    const until = appealBy(request, new Date(standing.decidedAt));
     return {
       rightsNotice: refusalNotice({
         outcome: standing.outcome === Outcome.Reject ? 'reject' : 'partial',
@@ -156,7 +156,7 @@ export class RequestViews {
         law: standing.law.map((p) => p.id),
         withheld: standing.withheld,
         ground: standing.ground as RefusalGround | null,
-        appealBy: canAppeal ? iso(appealDeadline(new Date(standing.decidedAt))) : null,
+        appealBy: until && iso(until),
       }),
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { actorOf } from '../kernel/actor';
 import { Role } from '../kernel/role';
@@ -25,7 +25,7 @@ import {
   SubjectRequest,
   TransitionInput,
   TransitionRecord,
-  appealDeadline,
+  appealBy,
 } from '../requests';
 import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
@@ -61,7 +61,11 @@ import { REFUSAL_GROUNDS } from '../kernel/rights-notice';
 type ReviewNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K>; userId?: string } }[NotificationKind];
 
 /** What a review action asks of the lifecycle, and the notices it sends in the same transaction. */
-type ReviewTransition = Omit<TransitionInput, 'request' | 'action' | 'actor'> & { notices?: (updated: SubjectRequest) => ReviewNotice[] };
+type ReviewTransition = Omit<TransitionInput, 'request' | 'action' | 'actor'> & {
+  notices?: (updated: SubjectRequest) => ReviewNotice[];
+  /** a check that must hold in the same transaction as the change (and may lock what it read) */
+  before?: (manager: EntityManager) => Promise<unknown>;
+};
 
 /** Outcomes a subject must be given a reason for. */
 const OUTCOMES_NEEDING_REASON: readonly Outcome[] = [Outcome.Reject, Outcome.Partial];
@@ -243,6 +247,7 @@ export class ReviewService {
       to,
       expectedVersion: dto.expectedVersion,
       record,
+      before: this.keptUnderHolds(request, record),
       notices: (updated) => (to === RequestStatus.AwaitingLegal ? [] : [decidedNotice(updated, record)]),
     });
   }
@@ -254,9 +259,6 @@ export class ReviewService {
   async confirm(user: AuthUser, id: string, dto: ConfirmDecisionDto): Promise<StaffRequestView> {
     const { request, proposed } = await this.proposedFor(user, id, RequestAction.ConfirmDecision);
     this.lifecycle.assertVersion(request, dto.expectedVersion);
-    // A hold a partial deletion rests on may have been released or have expired since it was proposed.
-    const holds = Array.isArray(proposed.data.holds) ? (proposed.data.holds as string[]) : [];
-    if (holds.length > 0) await this.holds.assertCovering(request.subjectId, holds, (proposed.data.withheld as string[] | undefined) ?? []);
     const record = {
       outcome: proposed.outcome,
       clauses: proposed.clauses,
@@ -269,6 +271,8 @@ export class ReviewService {
       to: statusAfterDecision(proposed.outcome === 'reject' ? Outcome.Reject : Outcome.Partial),
       expectedVersion: dto.expectedVersion,
       record,
+      // A hold a partial deletion rests on may have been released or have expired since it was proposed.
+      before: this.keptUnderHolds(request, record),
       notices: (updated) => [decidedNotice(updated, record)],
     });
   }
@@ -283,8 +287,21 @@ export class ReviewService {
       to: statusAfterDecision(dto.outcome),
       expectedVersion: dto.expectedVersion,
       record,
+      before: this.keptUnderHolds(request, record),
       notices: (updated) => [decidedNotice(updated, record)],
     });
+  }
+
+  /**
+   * A partial deletion keeps data only under the active holds it names, covering every category it
+   * keeps: checked in the deciding transaction, which locks the holds until it commits, so that no
+   * release slips in between.
+   */
+  private keptUnderHolds(request: SubjectRequest, record: TransitionRecord): ((manager: EntityManager) => Promise<unknown>) | undefined {
+    const data = record.data ?? {};
+    const holds = Array.isArray(data.holds) ? (data.holds as string[]) : [];
+    if (holds.length === 0) return undefined;
+    return (manager) => this.holds.assertCovering(request.subjectId, holds, (data.withheld as string[] | undefined) ?? [], manager);
   }
 
   /** The request awaiting legal and the decision staff proposed, once the caller may act on it. */
@@ -300,9 +317,9 @@ export class ReviewService {
 
   /**
    * What a decision records once every rule holds: what it cites (the policy's one justification
-   * check), the reason the subject reads, what a partial decision withholds (for a deletion: only
-   * what active legal holds cover), and a refusal's ground. Throws 422 naming what is missing;
-   * nothing is written before.
+   * check), the reason the subject reads, what a partial decision withholds (for a deletion: the
+   * holds it names, checked to cover it in the deciding transaction: keptUnderHolds), and a
+   * refusal's ground. Throws 422 naming what is missing; nothing is written before.
    */
   private async decisionRecord(request: SubjectRequest, dto: DecisionDto): Promise<TransitionRecord> {
     const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses, dto.law);
@@ -314,10 +331,7 @@ export class ReviewService {
     if (!deletion && dto.holds !== undefined) throw notApplicable('holds', dto.outcome);
     if (partial && !dto.withheld?.length) throw withheldRequired();
     if (dto.outcome === Outcome.Reject && !dto.ground) throw groundRequired(REFUSAL_GROUNDS);
-    if (deletion) {
-      if (!dto.holds?.length) throw holdsRequired();
-      await this.holds.assertCovering(request.subjectId, dto.holds, dto.withheld ?? []);
-    }
+    if (deletion && !dto.holds?.length) throw holdsRequired();
     return {
       outcome: dto.outcome,
       clauses: cited.clauses.map((c) => c.id),
@@ -333,8 +347,9 @@ export class ReviewService {
 
   /** One transition in one transaction, with the subject's notice when there is one. */
   private async transition(request: SubjectRequest, user: AuthUser, action: RequestAction, opts: ReviewTransition): Promise<StaffRequestView> {
-    const { notices, ...rest } = opts;
+    const { notices, before, ...rest } = opts;
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
+      await before?.(manager);
       const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
       for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;
@@ -392,6 +407,7 @@ export class ReviewService {
 function decidedNotice(request: SubjectRequest, record: TransitionRecord): ReviewNotice {
   const outcome = record.outcome as 'approve' | 'reject' | 'partial';
   const data = record.data ?? {};
+  const until = appealBy(request, new Date());
   return {
     kind: NotificationKind.RequestDecided,
     data: {
@@ -402,8 +418,7 @@ function decidedNotice(request: SubjectRequest, record: TransitionRecord): Revie
       ...(record.law?.length && { law: record.law }),
       ...(Array.isArray(data.withheld) && { withheld: data.withheld as string[] }),
       ...(typeof data.ground === 'string' && { ground: data.ground }),
-      // An appeal is possible once, from a first rejection.
-      ...(outcome === 'reject' && request.appealedAt === null && { appealBy: iso(appealDeadline(new Date())) }),
+      ...(until && { appealBy: iso(until) }),
     },
   };
 }

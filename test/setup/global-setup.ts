@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -10,6 +9,7 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { EntryPointsBuild, startEntryPointsBuild } from './build-entry-points';
 import globalTeardown from './global-teardown';
 import { databaseUrl, TEST_ENV, withAdminClient } from './test-cluster';
+import { freePort } from './free-port';
 
 /**
  * Prepares one real PostgreSQL for the whole run: a throwaway embedded one, or the server named by
@@ -62,16 +62,4 @@ async function prepareDatabase(): Promise<void> {
   await withAdminClient(adminUrl, (c) => ensurePortalRole(c, role, password));
   process.env[TEST_ENV.portalRole] = role;
   process.env[TEST_ENV.portalPassword] = password;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
