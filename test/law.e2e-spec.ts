@@ -81,6 +81,19 @@ describe('the law catalogue and the standing of each clause (HTTP, anonymous)', 
       expect(res.body).toEqual(listed.find((p) => p.id === 'PIPL.47'));
     });
 
+    it('returns NDSMR Art. 25, the conditions of a transfer to another handler, item by item as promulgated', async () => {
+      const res = await t.http.get('/api/v1/law/NDSMR.25');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        id: 'NDSMR.25',
+        instrument: { id: 'NDSMR', title: '网络数据安全管理条例', effective: '2025-01-01' },
+        article: '第二十五条',
+        gloss: expect.stringContaining('technically feasible'),
+      });
+      expect(res.body.text.split('\n')).toHaveLength(6);
+      expect(res.body.text).toContain('（一）能够验证请求人的真实身份；');
+    });
+
     it('answers 404 for a provision the catalogue does not have and 400 for an id that is not one', async () => {
       const missing = await t.http.get('/api/v1/law/PIPL.999');
       expect([missing.status, missing.body.code]).toEqual([404, 'provision_not_found']);

@@ -1,6 +1,9 @@
 import { LawCatalogueError, loadBundledLawCatalogue, parseLawCatalogue } from './law-catalogue';
 
-/** The provisions the issue of record requires at least (PIPL, E-Commerce, Cybersecurity, Data Security, credit reporting, GB/T 35273). */
+/**
+ * The provisions the issue of record requires at least (PIPL, E-Commerce, Cybersecurity, Data Security, credit reporting,
+ * GB/T 35273), and those the rights requests added since cite (the Network Data Security Management Regulations).
+ */
 const REQUIRED = [
   ...[13, 14, 15, 16, 18, 23, 24, 28, 29, 35, 38, 39, 41, 44, 45, 46, 47, 48, 49, 50, 55, 56, 57].map((n) => `PIPL.${n}`),
   'ECL.31',
@@ -10,6 +13,9 @@ const REQUIRED = [
   'DSL.36',
   'CRR.13',
   'CRR.18',
+  'NDSMR.23',
+  'NDSMR.24',
+  'NDSMR.25',
   'GBT35273.8.5',
   'GBT35273.8.7',
 ];
@@ -32,6 +38,31 @@ describe('the law catalogue', () => {
     const pipl47 = catalogue.find((p) => p.id === 'PIPL.47');
     expect(pipl47).toMatchObject({ article: '第四十七条', instrument: { title: '中华人民共和国个人信息保护法' } });
     expect(pipl47?.text).toContain('删除');
+  });
+
+  it('holds the Network Data Security Management Regulations as promulgated, each item of a list on its own line', () => {
+    const byId = new Map(catalogue.map((p) => [p.id, p]));
+    expect(byId.get('NDSMR.23')?.instrument).toEqual({
+      id: 'NDSMR',
+      title: '网络数据安全管理条例',
+      titleEn: 'Network Data Security Management Regulations (State Council Decree No. 790)',
+      effective: '2025-01-01',
+      source: expect.stringMatching(
+        /^https:\/\/github\.com\/LawRefBook\/Laws\/blob\/cbdedcf42dd829d9bbfd95ba361bf21f6869b82c\/%E8%A1%8C%E6%94%BF%E6%B3%95%E8%A7%84\//,
+      ),
+    });
+    expect(decodeURIComponent(byId.get('NDSMR.23')?.instrument.source ?? '')).toMatch(/\/行政法规\/网络数据安全管理条例\(2024-09-24\)\.md$/);
+    expect(['NDSMR.23', 'NDSMR.24', 'NDSMR.25'].map((id) => byId.get(id)?.article)).toEqual(['第二十三条', '第二十四条', '第二十五条']);
+    expect(byId.get('NDSMR.23')?.text).toContain('不得设置不合理条件限制个人的合理请求');
+    expect(byId.get('NDSMR.24')?.text).toContain('停止除存储和采取必要的安全保护措施之外的处理');
+    expect(byId.get('NDSMR.25')?.text.split('\n')).toEqual([
+      '对符合下列条件的个人信息转移请求，网络数据处理者应当为个人指定的其他网络数据处理者访问、获取有关个人信息提供途径：',
+      '（一）能够验证请求人的真实身份；',
+      '（二）请求转移的是本人同意提供的或者基于合同收集的个人信息；',
+      '（三）转移个人信息具备技术可行性；',
+      '（四）转移个人信息不损害他人合法权益。',
+      '请求转移个人信息次数等明显超出合理范围的，网络数据处理者可以根据转移个人信息的成本收取必要费用。',
+    ]);
   });
 
   it('refuses a provision of no instrument, a malformed id, a missing text and an unknown key, naming each with its line', () => {

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN } from '../domain/policy.types';
 
 /**
@@ -8,7 +8,8 @@ import { CLAUSE_ID_HINT, CLAUSE_ID_MAX_LENGTH, CLAUSE_ID_PATTERN } from '../doma
  */
 export function ClauseIds(opts: { optional?: boolean } = {}): PropertyDecorator {
   return (target, key) => {
-    if (opts.optional) IsOptional()(target, key);
+    // Optional means absent, or a list: an explicit null is refused like any other non-list.
+    if (opts.optional) ValidateIf((o: Record<string | symbol, unknown>) => o[key] !== undefined)(target, key);
     IsArray()(target, key);
     ArrayMaxSize(20)(target, key);
     ArrayUnique()(target, key);
