@@ -15,6 +15,8 @@ import { LegalHolds1764620000000 } from './1764620000000-legal-holds';
 import { ScheduledErasures1764640000000 } from './1764640000000-scheduled-erasures';
 import { QuestionClock1764660000000 } from './1764660000000-question-clock';
 import { AuditChainSealingOrder1764670000000 } from './1764670000000-audit-chain-sealing-order';
+import { EvidenceUploads1764680000000 } from './1764680000000-evidence-uploads';
+import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-everyone';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -32,4 +34,6 @@ export const MIGRATIONS = [
   ScheduledErasures1764640000000,
   QuestionClock1764660000000,
   AuditChainSealingOrder1764670000000,
+  EvidenceUploads1764680000000,
+  RightsForEveryone1764690000000,
 ];

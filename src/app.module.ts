@@ -20,6 +20,7 @@ import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ConsentsModule } from './consents/consents.module';
+import { EvidenceModule } from './evidence';
 import { FulfilmentModule } from './fulfilment';
 import { PolicyModule } from './policy/policy.module';
 import { RequestsModule } from './requests';
@@ -57,6 +58,7 @@ import { SubjectsModule } from './subjects/subjects.module';
     RequestsModule,
     ReviewModule,
     HoldsModule,
+    EvidenceModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

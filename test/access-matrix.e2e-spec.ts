@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
+import { EvidenceService } from '../src/evidence';
 import { Role } from '../src/kernel/role';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
+import { pdfFile, type UploadPart, uploaded } from './support/evidence-files';
 import { declaredRoutes, routeKey } from './support/route-walk';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -31,7 +33,10 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   (confirm, replace), every fixture is a proposal by staff (never by legal, whose decisions stand
  *   at once): `staff·own` is its author, `staff·other` another staff member; `legal·own` a proposal
  *   awaiting the caller's review, `legal·other` one another legal reviewer already confirmed (no
- *   longer awaiting legal).
+ *   longer awaiting legal). On a request's evidence, "own" and "other" are as on the request
+ *   (held by the caller, or by another reviewer): any reviewer reads what a request carries. An
+ *   upload belongs to no request yet: "other" tries to name the first subject in a form field
+ *   beside the file, which is refused like any other field.
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
  * Policy, law and data-category routes concern no one's resource: `—` marks the "other" cells there.
  *
@@ -63,11 +68,13 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
   'POST /api/v1/legal/requests/:id/confirm':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
   'POST /api/v1/legal/requests/:id/replace':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
+  'GET /api/v1/staff/requests/:id/evidence/:uploadId': ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/subjects/:id/reveal':             ['401',   '403',      '403',        '200',    '404 subject_not_found', '200',  '200',                 '403'],
   'POST /api/v1/legal/holds':                           ['401',   '403',      '403',        '403',    '403',                 '201',    '—',                   '403'],
   'GET /api/v1/legal/holds':                            ['401',   '403',      '403',        '200',    '404 subject_not_found', '200',  '—',                   '200'],
   'GET /api/v1/legal/holds/:id':                        ['401',   '403',      '403',        '200',    '404 hold_not_found',  '200',    '—',                   '200'],
   'POST /api/v1/legal/holds/:id/release':               ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '403'],
+  'POST /api/v1/uploads':                               ['401',   '201',      '400 invalid_upload', '403', '403',              '403',    '403',                 '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
   'GET /api/v1/policy':                                 ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
@@ -94,6 +101,7 @@ const COVERED_PREFIXES = [
   '/api/v1/law',
   '/api/v1/data-categories',
   '/api/v1/legal/holds',
+  '/api/v1/uploads',
 ];
 
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
@@ -130,11 +138,17 @@ interface Fixture {
   subjectEmail?: string;
   /** the legal hold a holds route acts on */
   holdId?: string;
+  /** the evidence attached to `requestId`, and its size */
+  uploadId?: string;
+  uploadSize?: number;
 }
 
 interface Call {
   path: string;
   body?: object;
+  /** sent as multipart/form-data instead of a JSON body: this file in the part `file`, and these fields */
+  file?: UploadPart;
+  fields?: Record<string, string>;
 }
 
 /** How to run a route: the fixture it needs, the call, and what an allowed call must have done. */
@@ -167,6 +181,11 @@ describe('access matrix: every role × own/other resource × every route of requ
   const send = (method: string, path: string, caller: TestUser | null, body?: object) => {
     const req = t.http[method.toLowerCase() as 'get' | 'post'](path).set(auth(caller));
     return body === undefined ? req : req.send(body);
+  };
+  const sendFile = (path: string, caller: TestUser | null, file: UploadPart, fields: Record<string, string> = {}) => {
+    let req = t.http.post(path).set(auth(caller));
+    for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+    return req.attach('file', file.content, { filename: file.filename, contentType: file.contentType });
   };
   const ok = async (res: Promise<Response> | Response, status = 200): Promise<Response> => {
     const r = await res;
@@ -288,6 +307,15 @@ describe('access matrix: every role × own/other resource × every route of requ
       const holdId = placed ? (await ok(send('POST', '/api/v1/legal/holds', legal2, holdBody(subject.id)), 201)).body.id : undefined;
       return { subjectId: subject.id, holdId };
     };
+
+  /** A request of the first subject, held as the cell needs, carrying one PDF of evidence. */
+  const withEvidence = async (c: Cell): Promise<Fixture> => {
+    const fx = await inReview('access', c.holder);
+    const content = pdfFile('matrix');
+    const uploadId = await uploaded(t, alice, content);
+    await t.dataSource.transaction((m) => t.app.get(EvidenceService).attach(m, alice.id, [uploadId], fx.requestId!));
+    return { ...fx, uploadId, uploadSize: content.length };
+  };
 
   const BEHAVIOURS: Record<RouteKey, Behaviour> = {
     'POST /api/v1/requests': {
@@ -440,6 +468,22 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(await lastEvent(fx)).toEqual({ action: 'replace_decision', actor_id: c.caller!.id, to_status: 'rejected' });
       },
     },
+    'GET /api/v1/staff/requests/:id/evidence/:uploadId': {
+      prepare: withEvidence,
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/evidence/${fx.uploadId}` }),
+      verify: async (res, c, fx) => {
+        expect(res.headers).toMatchObject({
+          'content-type': 'application/pdf',
+          'content-length': String(fx.uploadSize),
+          'content-disposition': `attachment; filename="evidence-${fx.uploadId}.pdf"`,
+        });
+        const [event] = await t.dataSource.query(
+          `SELECT actor_id, data FROM audit_events WHERE action = 'evidence.viewed' AND entity_id = $1 ORDER BY n DESC LIMIT 1`,
+          [fx.requestId],
+        );
+        expect(event).toEqual({ actor_id: c.caller!.id, data: { uploadId: fx.uploadId } });
+      },
+    },
     'POST /api/v1/staff/subjects/:id/reveal': {
       // Own: the subject of a request the caller holds; other: of one another reviewer holds. A subject
       // of their own per cell, so that earlier cells' work on the first subject does not count.
@@ -485,6 +529,18 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(res.body).toMatchObject({ id: fx.holdId, active: false, releasedBy: c.caller!.id });
         const [row] = await t.dataSource.query(`SELECT released_by FROM legal_holds WHERE id = $1`, [fx.holdId]);
         expect(row.released_by).toBe(c.caller!.id);
+      },
+    },
+    'POST /api/v1/uploads': {
+      call: (c) => ({
+        path: '/api/v1/uploads',
+        file: { content: pdfFile('matrix upload'), filename: 'upload.pdf', contentType: 'application/pdf' },
+        fields: c.whose === 'other' ? { ownerId: alice.id } : undefined,
+      }),
+      verify: async (res, c) => {
+        expect(res.body).toMatchObject({ kind: 'pdf', size: pdfFile('matrix upload').length });
+        const [row] = await t.dataSource.query(`SELECT owner_id, request_id FROM uploads WHERE id = $1`, [res.body.id]);
+        expect(row).toEqual({ owner_id: c.caller!.id, request_id: null });
       },
     },
     'GET /api/v1/consents': {
@@ -635,11 +691,11 @@ describe('access matrix: every role × own/other resource × every route of requ
     const method = key.split(' ')[0];
     try {
       const fx = behaviour.prepare ? await behaviour.prepare(cell) : {};
-      const { path, body } = behaviour.call(cell, fx);
+      const { path, body, file, fields } = behaviour.call(cell, fx);
       const allowed = wantStatus < 300;
       const before = allowed ? null : await snapshot(fx);
 
-      const res = await send(method, path, cell.caller, body ?? (method === 'POST' ? {} : undefined));
+      const res = file ? await sendFile(path, cell.caller, file, fields) : await send(method, path, cell.caller, body ?? (method === 'POST' ? {} : undefined));
 
       expect(`${res.status} ${res.status < 300 ? '' : res.body.code}`).toBe(`${wantStatus} ${allowed ? '' : wantCode}`);
       if (allowed) {

@@ -38,7 +38,7 @@ describe('GET /api/v1/data-categories (public)', () => {
     expect(body.find((c) => c.id === 'transactions')?.clauses).toEqual(['1.excl.b', '3.f']);
   });
 
-  it('lets the account’s display name, e-mail and phone be corrected, with their labels, and says nothing needs a note there', () => {
+  it('lets the account’s display name, e-mail, phone, gender and date of birth be corrected, with their labels, and says nothing needs a note there', () => {
     const account = body.find((c) => c.id === 'account');
     expect(account).toEqual({
       id: 'account',
@@ -48,6 +48,8 @@ describe('GET /api/v1/data-categories (public)', () => {
         { id: 'display_name', label: { 'zh-CN': '昵称', en: 'Display name' } },
         { id: 'email', label: { 'zh-CN': '电子邮箱', en: 'E-mail address' } },
         { id: 'phone', label: { 'zh-CN': '手机号码', en: 'Phone number' } },
+        { id: 'gender', label: { 'zh-CN': '性别', en: 'Gender' } },
+        { id: 'birthday', label: { 'zh-CN': '生日', en: 'Date of birth' } },
       ],
     });
   });

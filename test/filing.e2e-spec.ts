@@ -55,6 +55,7 @@ describe('FilingRepository', () => {
         type: RequestType.Access,
         policyVersion: overrides.policyVersion ?? 1,
         details: {},
+        represented: '',
         submittedAt,
         dueAt,
         idempotencyKey: null,

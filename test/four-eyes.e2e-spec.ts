@@ -99,7 +99,7 @@ describe('four eyes on every refusal', () => {
     const again = await held('access', staff);
     await staffPost(staff, again.id, 'decision', partial);
     const unjustified = await legalPost(legal2, again.id, 'replace', { outcome: 'reject', clauses: ['1.excl.a'], ground: 'manifestly_unfounded', reason: 'x' });
-    expect([unjustified.status, unjustified.body.code, unjustified.body.justifyingLaw]).toEqual([422, 'clauses_do_not_justify', ['GBT35273.8.7']]);
+    expect([unjustified.status, unjustified.body.code, unjustified.body.justifyingLaw]).toEqual([422, 'clauses_do_not_justify', ['GBT35273.8.7', 'PIPL.49']]);
   });
 
   it('lets legal’s own refusal stand at once, and a partial answer names what was withheld', async () => {

@@ -1,4 +1,5 @@
 import { Requests1764403500000 } from '../migrations/1764403500000-requests';
+import { EvidenceUploads1764680000000 } from '../migrations/1764680000000-evidence-uploads';
 import { Role } from '../src/kernel/role';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -330,6 +331,8 @@ describe('requests: intake and the subject side (HTTP)', () => {
       await runner.startTransaction();
       try {
         expect((await runner.query(`SELECT count(*)::int AS n FROM clause_citations`))[0].n).toBeGreaterThan(0);
+        // Uploads name the request they prove (a foreign key): that later migration goes first.
+        await new EvidenceUploads1764680000000().down(runner);
         await new Requests1764403500000().down(runner);
         expect(await runner.query(`SELECT to_regclass('requests') AS a, to_regclass('request_events') AS b, to_regtype('request_status') AS c`)).toEqual([
           { a: null, b: null, c: null },
@@ -337,6 +340,7 @@ describe('requests: intake and the subject side (HTTP)', () => {
         expect(await runner.query(`SELECT count(*)::int AS n FROM clause_citations`)).toEqual([{ n: 0 }]);
         await new Requests1764403500000().up(runner);
         expect(await runner.query(`SELECT count(*)::int AS n FROM requests`)).toEqual([{ n: 0 }]);
+        await new EvidenceUploads1764680000000().up(runner);
       } finally {
         await runner.rollbackTransaction();
         await runner.release();

@@ -109,6 +109,7 @@ describe('review: bad input changes nothing (HTTP)', () => {
     ['a wrong-typed clause', { outcome: 'approve', clauses: [2] }],
     ['too many clauses', { outcome: 'approve', clauses: Array.from({ length: 21 }, (_, i) => `1.${i}`) }],
     ['law not a list', { ...refusal, law: 'GBT35273.8.7', reason: 'x' }],
+    ['law null', { ...refusal, law: null, reason: 'x' }],
     ['a malformed law id', { ...refusal, law: ['pipl-47'], reason: 'x' }],
     ['a law id with a NUL byte', { ...refusal, law: ['GBT35273.8.7\u0000'], reason: 'x' }],
     ['a wrong-typed law id', { ...refusal, law: [47], reason: 'x' }],
@@ -190,7 +191,11 @@ describe('review: bad input changes nothing (HTTP)', () => {
   it('decision: an empty clause list is well-formed (a provision may carry a decision alone) but, citing nothing, justifies nothing (422)', async () => {
     const res = await post(staff, `${inReview}/decision`, { outcome: 'approve', clauses: [] });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: ['face.retain.2', 'face.use.3'], justifyingLaw: ['PIPL.47'] });
+    expect(res.body).toMatchObject({
+      code: 'clauses_do_not_justify',
+      justifyingClauses: ['face.retain.2', 'face.use.3'],
+      justifyingLaw: ['PIPL.47', 'NDSMR.24'],
+    });
   });
 
   it('decision: 400 for a malformed JSON body', async () => {

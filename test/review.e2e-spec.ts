@@ -85,12 +85,17 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(res.body.lawOptions.reject).toEqual({
         provisions: [
           { id: 'GBT35273.8.7', instrument: expect.stringContaining('GB/T 35273-2020'), article: '8.7', text: expect.stringContaining(GBT_8_7_TEXT) },
+          // a relative of a deceased person: the deceased arranged otherwise
+          expect.objectContaining({ id: 'PIPL.49', article: '第四十九条' }),
         ],
         needsLaw: true,
       });
-      expect(res.body.lawOptions.approve).toEqual({ provisions: [expect.objectContaining({ id: 'PIPL.47', article: '第四十七条' })], needsLaw: false });
+      expect(res.body.lawOptions.approve).toEqual({
+        provisions: [expect.objectContaining({ id: 'PIPL.47', article: '第四十七条' }), expect.objectContaining({ id: 'NDSMR.24', article: '第二十四条' })],
+        needsLaw: false,
+      });
       // Keeping some data after the account is gone: the provision that sets the period must be cited.
-      expect(res.body.lawOptions.partial.provisions.map((p: { id: string }) => p.id)).toEqual(['PIPL.47', 'ECL.31', 'CSL.23']);
+      expect(res.body.lawOptions.partial.provisions.map((p: { id: string }) => p.id)).toEqual(['PIPL.47', 'NDSMR.24', 'ECL.31', 'CSL.23']);
       expect(res.body.lawOptions.partial.needsLaw).toBe(true);
       // face.retain.2's 48 hours are never stretched.
       expect(res.body.lawOptions.extend).toEqual({ provisions: [], needsLaw: false });
@@ -144,7 +149,7 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(res.body).toMatchObject({
         code: 'clauses_do_not_justify',
         justifyingClauses: ['face.retain.2', 'face.use.3'],
-        justifyingLaw: ['PIPL.47'],
+        justifyingLaw: ['PIPL.47', 'NDSMR.24'],
         needsLaw: false,
       });
       const unknown = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2', '9.z'] });
@@ -158,7 +163,7 @@ describe('review: the staff workflow (HTTP)', () => {
       const { id } = await filed('access', staff);
       const res = await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: ['1.a'], reason: 'no' });
       expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: [], justifyingLaw: ['GBT35273.8.7'], needsLaw: true });
+      expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: [], justifyingLaw: ['GBT35273.8.7', 'PIPL.49'], needsLaw: true });
     });
 
     it('answers access in part only under PIPL Art. 18 or 35: 1.excl.a alone is refused (422), with PIPL.18 the subject reads its text', async () => {
@@ -300,12 +305,12 @@ describe('review: the staff workflow (HTTP)', () => {
       for (const clause of ['3.c', 'face.transfer.3', 'face.share.1.4']) {
         const res = await staffPost(staff, id, 'decision', { outcome: 'reject', clauses: [clause], reason: '法院保全裁定要求保留账户' });
         expect([clause, res.status]).toEqual([clause, 422]);
-        expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: [], justifyingLaw: ['GBT35273.8.7'], needsLaw: true });
+        expect(res.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingClauses: [], justifyingLaw: ['GBT35273.8.7', 'PIPL.49'], needsLaw: true });
         expect(res.body.message).toContain('GBT35273.8.7');
       }
       // A provision that grounds another outcome (deletion, PIPL Art. 47) is no ground to refuse either.
       const wrongLaw = await staffPost(staff, id, 'decision', { ...refusal(), law: ['PIPL.47'] });
-      expect([wrongLaw.status, wrongLaw.body.code, wrongLaw.body.justifyingLaw]).toEqual([422, 'clauses_do_not_justify', ['GBT35273.8.7']]);
+      expect([wrongLaw.status, wrongLaw.body.code, wrongLaw.body.justifyingLaw]).toEqual([422, 'clauses_do_not_justify', ['GBT35273.8.7', 'PIPL.49']]);
       expect(await t.tableCounts()).toEqual(before);
       const proposed = await staffPost(staff, id, 'decision', refusal());
       expect([proposed.status, proposed.body.status]).toEqual([200, 'awaiting_legal']);
@@ -359,7 +364,7 @@ describe('review: the staff workflow (HTTP)', () => {
       // A criminal matter (face.transfer.3) permits a disclosure; it is no ground to uphold a refusal.
       const onClause = await staffPost(legal, id, 'appeal/decision', { outcome: 'reject', clauses: ['face.transfer.3'], reason: '侦查机关书面确认仍在进行' });
       expect(onClause.status).toBe(422);
-      expect(onClause.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingLaw: ['GBT35273.8.7'], needsLaw: true });
+      expect(onClause.body).toMatchObject({ code: 'clauses_do_not_justify', justifyingLaw: ['GBT35273.8.7', 'PIPL.49'], needsLaw: true });
       expect(await t.tableCounts()).toEqual(before);
 
       const upheld = await staffPost(legal, id, 'appeal/decision', refusal('补充的证件照片与注册信息仍不一致，无法核实身份'));

@@ -25,6 +25,9 @@ describe('every route declares who may call it (walk of the real application)', 
     expect(byKey.get('POST /api/v1/accounts')).toMatchObject({ isPublic: false, roles: [Role.Admin] });
     expect(byKey.get('PATCH /api/v1/accounts/:id/role')).toMatchObject({ isPublic: false, roles: [Role.Admin] });
     expect(byKey.get('GET /api/v1/audit/verify')).toMatchObject({ roles: [Role.Legal, Role.Admin] });
+    // Evidence: a subject uploads it; the reviewers of the request it is filed with read it.
+    expect(byKey.get('POST /api/v1/uploads')).toMatchObject({ isPublic: false, roles: [Role.Subject] });
+    expect(byKey.get('GET /api/v1/staff/requests/:id/evidence/:uploadId')).toMatchObject({ isPublic: false, roles: [Role.Staff, Role.Legal] });
     // Public like the policy: anyone may read the law a decision cites, how each clause stands and the data categories.
     for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage', 'GET /api/v1/data-categories'])
       expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: true, roles: undefined })]);

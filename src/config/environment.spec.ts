@@ -119,6 +119,10 @@ describe('validateEnvironment', () => {
       ['REQUEST_DUE_DELETE_ACCOUNT', '3 days', /^REQUEST_DUE_DELETE_ACCOUNT: "3 days" is longer than the 48 hours/],
       ['REQUEST_DUE_ACCESS', '31 days', /^REQUEST_DUE_ACCESS: "31 days" is longer than the 30 days .*GB\/T 35273-2020 §8\.7/],
       ['REQUEST_DUE_DISCLOSURE_LOG', '721 hours', /^REQUEST_DUE_DISCLOSURE_LOG: "721 hours" is longer than the 30 days/],
+      ['REQUEST_DUE_CORRECTION', '31 days', /^REQUEST_DUE_CORRECTION: "31 days" is longer than the 30 days .*GB\/T 35273-2020 §8\.7/],
+      ['REQUEST_DUE_COPY_TRANSFER', '721 hours', /^REQUEST_DUE_COPY_TRANSFER: "721 hours" is longer than the 30 days/],
+      ['REQUEST_DUE_EXPLANATION', '25 working days', /^REQUEST_DUE_EXPLANATION: "25 working days" \(working days/],
+      ['REQUEST_DUE_DELETE_DATA', '5 weeks', /^REQUEST_DUE_DELETE_DATA must look like/],
     ])('refuse %s = %s, naming the setting, the ceiling and what sets it', (name, value, message) => {
       expect(problemsWith({ [name]: value })).toEqual([expect.stringMatching(message)]);
       expect(() => validateEnvironment({ [name]: value })).toThrow(ConfigurationError);
@@ -154,6 +158,13 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ SUBJECT_REPLY_DAYS: '1' }).SUBJECT_REPLY_DAYS).toBe(1);
     for (const wrong of ['0', '61', '1.5', 'two weeks', '-3'])
       expect(problemsWith({ SUBJECT_REPLY_DAYS: wrong })).toEqual([expect.stringMatching(/^SUBJECT_REPLY_DAYS\b/)]);
+  });
+
+  it('reads EVIDENCE_RETENTION_DAYS: 60 by default (past the 30-day appeal window), a whole number of days from 1 to 3650', () => {
+    expect(validateEnvironment({}).EVIDENCE_RETENTION_DAYS).toBe(60);
+    expect(validateEnvironment({ EVIDENCE_RETENTION_DAYS: '3650' }).EVIDENCE_RETENTION_DAYS).toBe(3650);
+    for (const wrong of ['0', '3651', '2.5', 'forever'])
+      expect(problemsWith({ EVIDENCE_RETENTION_DAYS: wrong })).toEqual([expect.stringMatching(/^EVIDENCE_RETENTION_DAYS\b/)]);
   });
 
   it('does not demand APP_SECRET outside production (one is generated under DATA_DIR)', () => {

@@ -232,15 +232,45 @@ export class Environment {
   @IsDueRule()
   REQUEST_DUE_DISCLOSURE_LOG = '15 days';
 
+  @IsDueRule()
+  REQUEST_DUE_CORRECTION = '15 days';
+
+  @IsDueRule()
+  REQUEST_DUE_COPY_TRANSFER = '15 days';
+
+  @IsDueRule()
+  REQUEST_DUE_EXPLANATION = '15 days';
+
+  @IsDueRule()
+  REQUEST_DUE_DELETE_DATA = '15 days';
+
   /** Days a question may wait for the subject's answer; then the request lapses (it can be filed again). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(60)
   SUBJECT_REPLY_DAYS = 15;
+
+  /**
+   * Days the evidence attached to a request is kept after the request closes; then its content is
+   * erased (its kind, size and hash stay). Past the 30-day appeal window by default, so that whoever
+   * reviews an appeal still sees what the subject sent.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  EVIDENCE_RETENTION_DAYS = 60;
 }
 
-type DueSetting = 'REQUEST_DUE_ACCESS' | 'REQUEST_DUE_DELETE_ACCOUNT' | 'REQUEST_DUE_DISCLOSURE_LOG';
+type DueSetting =
+  | 'REQUEST_DUE_ACCESS'
+  | 'REQUEST_DUE_DELETE_ACCOUNT'
+  | 'REQUEST_DUE_DISCLOSURE_LOG'
+  | 'REQUEST_DUE_CORRECTION'
+  | 'REQUEST_DUE_COPY_TRANSFER'
+  | 'REQUEST_DUE_EXPLANATION'
+  | 'REQUEST_DUE_DELETE_DATA';
 
 /**
  * The ceiling each deadline setting may not pass, and what sets it (the requests capability holds
@@ -250,6 +280,10 @@ const DUE_SETTING_CEILINGS: Record<DueSetting, { ceiling: Readonly<DueRule>; sou
   REQUEST_DUE_ACCESS: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
   REQUEST_DUE_DELETE_ACCOUNT: { ceiling: DELETION_REVIEW_CEILING, source: 'policy clause face.retain.2' },
   REQUEST_DUE_DISCLOSURE_LOG: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+  REQUEST_DUE_CORRECTION: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+  REQUEST_DUE_COPY_TRANSFER: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+  REQUEST_DUE_EXPLANATION: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
+  REQUEST_DUE_DELETE_DATA: { ceiling: REQUEST_CEILING, source: 'GB/T 35273-2020 §8.7' },
 };
 
 /** One problem per readable deadline setting that could end after its ceiling. */

@@ -25,11 +25,22 @@ export const REFUSAL_RIGHTS_NOTICE: RightsNotice = Object.freeze({
     'under Article 65 you may also complain to the departments responsible for personal information protection.',
 });
 
-/** Why a request was refused outright (GB/T 35273-2020 §8.7): the notice says which. */
+/**
+ * Why a request was refused outright: the notice says which. Which provision each rests on, and
+ * which requests it can apply to, is the review's rule (src/review/domain/refusal-grounds.ts).
+ */
 export enum RefusalGround {
   IdentityNotVerified = 'identity_not_verified',
   ManifestlyUnfounded = 'manifestly_unfounded',
   RepeatedRequest = 'repeated_request',
+  /** filed on someone's behalf, and the proof does not establish the guardianship, the relationship or the authorisation */
+  AuthorityNotProven = 'authority_not_proven',
+  /** filed by a relative of a deceased person who arranged otherwise in life (PIPL Art. 49) */
+  DeceasedArrangedOtherwise = 'deceased_arranged_otherwise',
+  /** a correction: verification shows the information is accurate and complete (PIPL Art. 46) */
+  InformationAccurate = 'information_accurate',
+  /** deleting some data: it is still necessary for the service the subject uses, and no case of PIPL Art. 47 para. 1 applies */
+  StillNecessary = 'still_necessary',
 }
 
 export const REFUSAL_GROUNDS: readonly RefusalGround[] = Object.values(RefusalGround);
@@ -41,6 +52,16 @@ const GROUND_TEXT: Record<RefusalGround, { 'zh-CN': string; en: string }> = {
   },
   [RefusalGround.ManifestlyUnfounded]: { 'zh-CN': '申请明显缺乏依据', en: 'the request is manifestly unfounded' },
   [RefusalGround.RepeatedRequest]: { 'zh-CN': '申请无正当理由重复提出', en: 'the request repeats an earlier one without reason' },
+  [RefusalGround.AuthorityNotProven]: {
+    'zh-CN': '所提交的证明材料不足以证明您的监护关系、亲属关系或授权',
+    en: 'the proof submitted does not establish the guardianship, the relationship or the authorisation',
+  },
+  [RefusalGround.DeceasedArrangedOtherwise]: { 'zh-CN': '死者生前对其个人信息另有安排', en: 'the deceased arranged otherwise in life' },
+  [RefusalGround.InformationAccurate]: { 'zh-CN': '经核实，相关个人信息准确、完整', en: 'on verification, the information is accurate and complete' },
+  [RefusalGround.StillNecessary]: {
+    'zh-CN': '相关个人信息仍为您正在使用的服务所必需，且不属于《中华人民共和国个人信息保护法》第四十七条第一款规定应当删除的情形；注销帐号时将予以删除',
+    en: 'the information is still necessary for the service you use and none of the cases of PIPL Art. 47 para. 1 requiring deletion applies; it is deleted when you cancel the account',
+  },
 };
 
 /** The facts of one refusal or partial decision the notice states; ids and codes only. */

@@ -1,6 +1,14 @@
 import { REFUSAL_RIGHTS_NOTICE } from '../kernel/rights-notice';
+import { REQUEST_TYPES, RequestType } from '../policy/domain/policy.types';
 import { ALL_NOTIFICATION_KINDS, NotificationKind } from './notification-kind';
-import { noticeLocale, renderNotice, UnknownNoticeKindError } from './notification-templates';
+import { NoticeRequestType, noticeLocale, REQUEST_TYPE_LABELS, renderNotice, UnknownNoticeKindError } from './notification-templates';
+
+/**
+ * The templates cannot import the policy's RequestType (the policy folder imports notifications), so
+ * they spell its values out; this fails to compile when the two sets differ, in either direction.
+ */
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const NOTICE_TYPES_ARE_REQUEST_TYPES: SameSet<NoticeRequestType, `${RequestType}`> = true;
 
 const ctx = { publicUrl: 'https://privacy.example.cn/', operatorName: '示例科技' };
 const requestId = '3f2c1a9e-8b7d-4c6e-9f10-112233445566';
@@ -26,6 +34,26 @@ describe('notice templates', () => {
         expect(n.text).toContain('https://privacy.example.cn/');
       }
     }
+  });
+
+  it('names every request type in both languages, with the label the policy’s request types have', () => {
+    expect(NOTICE_TYPES_ARE_REQUEST_TYPES).toBe(true);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      expect(Object.keys(REQUEST_TYPE_LABELS[locale]).sort()).toEqual([...REQUEST_TYPES].sort());
+      for (const requestType of REQUEST_TYPES) {
+        const n = renderNotice(NotificationKind.RequestReceived, { requestId, requestType, dueAt: '2025-12-01T10:00:00Z' }, locale, ctx);
+        expect([requestType, n.subject]).toEqual([requestType, expect.stringContaining(REQUEST_TYPE_LABELS[locale][requestType])]);
+      }
+    }
+    const zh = renderNotice(NotificationKind.RequestReceived, { requestId, requestType: RequestType.DeleteData }, 'zh-CN', ctx);
+    expect(zh.subject).toBe('已收到您的申请：删除部分个人信息');
+    const en = renderNotice(NotificationKind.RequestReceived, { requestId, requestType: RequestType.Correction }, 'en', ctx);
+    expect(en.text).toContain('We have received your request for correction or completion of your personal information');
+    // A type this version does not know (written by a newer one) is named as it is, never as an inherited property.
+    for (const unknown of ['future_type', 'constructor', '__proto__'])
+      expect(renderNotice(NotificationKind.RequestReceived, { requestId, requestType: unknown }, 'en', ctx).subject).toBe(
+        `We have received your request: ${unknown}`,
+      );
   });
 
   it('tells the subject of a received request, its due date in Beijing time, and where to follow it', () => {

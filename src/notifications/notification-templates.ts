@@ -119,18 +119,36 @@ class NoticeData {
   }
 }
 
-const REQUEST_TYPES: Record<NoticeLocale, Record<string, string>> = {
+/**
+ * The request types a notice names: the values of `RequestType` (src/policy/domain/policy.types.ts),
+ * spelled out here because the policy folder imports this one (its major-change notice), so this
+ * one may not import the policy's enum back. notification-templates.spec.ts fails to compile when
+ * the two differ, so a new request type cannot go without a label.
+ */
+export type NoticeRequestType =
+  'access' | 'withdraw_consent' | 'delete_account' | 'disclosure_log' | 'correction' | 'copy_transfer' | 'explanation' | 'delete_data';
+
+/** What a notice calls each request type: in Chinese as a verb phrase, in English after "your request for". */
+export const REQUEST_TYPE_LABELS: Record<NoticeLocale, Record<NoticeRequestType, string>> = {
   'zh-CN': {
     access: '查阅、复制个人信息',
     withdraw_consent: '撤回同意',
     delete_account: '注销账号',
     disclosure_log: '查询个人信息对外提供记录',
+    correction: '更正、补充个人信息',
+    copy_transfer: '获取个人信息副本或转移个人信息',
+    explanation: '解释说明个人信息处理规则',
+    delete_data: '删除部分个人信息',
   },
   en: {
     access: 'access to your personal information',
     withdraw_consent: 'withdrawal of consent',
     delete_account: 'account deletion',
     disclosure_log: 'record of disclosures of your information',
+    correction: 'correction or completion of your personal information',
+    copy_transfer: 'a portable copy or transfer of your personal information',
+    explanation: 'an explanation of how your personal information is handled',
+    delete_data: 'deletion of some of your personal information',
   },
 };
 
@@ -144,7 +162,12 @@ const ROLES: Record<NoticeLocale, Record<string, string>> = {
   en: { staff: 'a staff reviewer', legal: 'a legal reviewer' },
 };
 
-const typeOf = (d: NoticeData, locale: NoticeLocale) => REQUEST_TYPES[locale][d.text('requestType')] ?? d.text('requestType');
+/** The label of the notice's request type; a type this version does not know is named as it is. */
+const typeOf = (d: NoticeData, locale: NoticeLocale): string => {
+  const type = d.text('requestType');
+  const labels: Record<string, string> = REQUEST_TYPE_LABELS[locale];
+  return Object.hasOwn(labels, type) ? labels[type] : type;
+};
 
 const clausesLine = (d: NoticeData, key: string, locale: NoticeLocale): string | null => {
   const clauses = d.list(key);

@@ -14,3 +14,6 @@ export { ClauseView, NULLABLE_VIEW_MODELS, ProvisionCiteView, RequestSummary, St
 export { requestNotFound } from './requests.errors';
 export { OVERDUE_SQL, REQUEST_COLUMNS } from './requests.repository';
 export type { SubjectRequest } from './subject-request.entity';
+export { ON_BEHALF_RELATIONS, OnBehalfRelation } from './domain/on-behalf';
+export type { OnBehalfOf } from './domain/on-behalf';
+export type { CorrectionItem } from './subject-request.entity';

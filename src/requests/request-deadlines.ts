@@ -25,6 +25,10 @@ export class RequestDeadlines {
       [RequestType.Access]: parseDueRule(config.env.REQUEST_DUE_ACCESS),
       [RequestType.DeleteAccount]: parseDueRule(config.env.REQUEST_DUE_DELETE_ACCOUNT),
       [RequestType.DisclosureLog]: parseDueRule(config.env.REQUEST_DUE_DISCLOSURE_LOG),
+      [RequestType.Correction]: parseDueRule(config.env.REQUEST_DUE_CORRECTION),
+      [RequestType.CopyTransfer]: parseDueRule(config.env.REQUEST_DUE_COPY_TRANSFER),
+      [RequestType.Explanation]: parseDueRule(config.env.REQUEST_DUE_EXPLANATION),
+      [RequestType.DeleteData]: parseDueRule(config.env.REQUEST_DUE_DELETE_DATA),
       // Decided by the system in the transaction that files it.
       [RequestType.WithdrawConsent]: null,
     };

@@ -115,7 +115,7 @@ export class RequestLifecycle {
     } catch (err) {
       // Reopening a request (an appeal) while the subject has another open one of the type.
       if (isUniqueViolation(err, ONE_OPEN_PER_TYPE)) {
-        const open = await this.repo.findOpenOfType(request.subjectId, request.type);
+        const open = await this.repo.findOpenOfType(request.subjectId, request.type, request.represented);
         throw duplicateOpenRequest(open?.id ?? null, request.type);
       }
       throw err;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { iso } from '../common/time/iso';
-import { Outcome } from '../policy/domain/policy.types';
+import { Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { OPEN_STATUSES, RequestStatus } from './domain/request-status';
@@ -8,7 +8,22 @@ import { clockDueAt } from './domain/deadline-ceiling';
 import { RefusalGround, refusalNotice, RightsNotice } from '../kernel/rights-notice';
 import { appealBy } from './domain/appeal-window';
 import { LawService } from '../law';
-import { ClauseView, DecisionView, ProvisionCiteView, RequestSummary, RequestView, StaffRequestView, TimelineEntry } from './dto/request-view.dto';
+import {
+  AskedView,
+  ClauseView,
+  CorrectionItemView,
+  DecisionView,
+  ExplanationResultView,
+  OnBehalfOfView,
+  ProvisionCiteView,
+  RequestSummary,
+  RequestView,
+  StaffRequestView,
+  TimelineEntry,
+  TransferDecisionView,
+} from './dto/request-view.dto';
+import { EvidenceService } from '../evidence';
+import { ageOn } from './domain/on-behalf';
 import { RequestEvent } from './request-event.entity';
 import { RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
@@ -34,6 +49,7 @@ export class RequestViews {
     private readonly repo: RequestsRepository,
     private readonly policy: PolicyService,
     private readonly law: LawService,
+    private readonly evidence: EvidenceService,
   ) {}
 
   async forSubject(request: SubjectRequest): Promise<RequestView> {
@@ -99,6 +115,9 @@ export class RequestViews {
             reason: e.reason,
             decidedAt: iso(e.at),
             decidedByRole: e.actorRole,
+            ...(Array.isArray(e.data.corrections) && { corrections: e.data.corrections as CorrectionItemView[] }),
+            ...(typeof e.data.answer === 'string' && { answer: e.data.answer }),
+            ...(typeof e.data.transfer === 'object' && e.data.transfer !== null && { transfer: e.data.transfer as TransferDecisionView }),
           }
         : null;
     const last = (action: RequestAction, where: (e: RequestEvent) => boolean = () => true) =>
@@ -118,11 +137,16 @@ export class RequestViews {
     const appeal = last(RequestAction.Appeal);
     const question = request.status === RequestStatus.AwaitingSubject ? last(RequestAction.Ask) : undefined;
     const { clockPaused, ...head } = this.summary(request);
+    const standing = decisionOf(appealDecision ?? decision);
+    const asked = askedOf(request);
     return {
       ...head,
       ...(request.details.purposes ? { purposes: request.details.purposes } : {}),
+      ...(asked && { asked }),
       clockPaused,
       subjectNote: request.details.note ?? null,
+      onBehalfOf: await this.onBehalfOf(request, audience),
+      ...(request.type === RequestType.Explanation && { result: this.explanationResult(request, standing) }),
       question: question?.reason ?? null,
       extension: extension
         ? {
@@ -135,9 +159,39 @@ export class RequestViews {
         : null,
       decision: decisionOf(decision),
       appeal: appeal ? { statement: appeal.note, appealedAt: iso(appeal.at), decision: decisionOf(appealDecision) } : null,
-      ...this.noticeOf(request, decisionOf(appealDecision ?? decision)),
+      ...this.noticeOf(request, standing),
       ...(audience === Audience.Staff ? { proposedDecision: decisionOf(proposed) } : {}),
       timeline,
+    };
+  }
+
+  /**
+   * Whom the request is filed for. The filer reads what they gave; staff read the person's name
+   * masked and their age at filing, and the evidence as files behind an audited route.
+   */
+  private async onBehalfOf(request: SubjectRequest, audience: Audience): Promise<OnBehalfOfView | null> {
+    const behalf = request.details.onBehalfOf;
+    if (!behalf) return null;
+    const common = { relation: behalf.relation, ...(behalf.statement !== undefined && { statement: behalf.statement }) };
+    if (audience === Audience.Subject) {
+      return { ...common, name: behalf.name, ...(behalf.dateOfBirth && { dateOfBirth: behalf.dateOfBirth }), evidence: behalf.evidence };
+    }
+    const files = await this.evidence.forRequest(request.id);
+    return {
+      ...common,
+      name: maskName(behalf.name),
+      ...(behalf.dateOfBirth && { ageAtFiling: ageOn(behalf.dateOfBirth, request.submittedAt) }),
+      evidence: files.map((f) => ({ ...f, href: `/api/v1/staff/requests/${request.id}/evidence/${f.id}` })),
+    };
+  }
+
+  /** An explanation's answer once a decision that gives one stands, with each cited clause and provision linked to its text. */
+  private explanationResult(request: SubjectRequest, standing: DecisionView | null): ExplanationResultView | null {
+    if (!standing?.answer) return null;
+    return {
+      answer: standing.answer,
+      clauses: standing.clauses.map((c) => ({ ...c, href: `/api/v1/policy/clauses/${encodeURIComponent(c.id)}?version=${request.policyVersion}` })),
+      law: standing.law.map((p) => ({ ...p, href: `/api/v1/law/${encodeURIComponent(p.id)}` })),
     };
   }
 
@@ -160,6 +214,25 @@ export class RequestViews {
       }),
     };
   }
+}
+
+/** The part of the body a type has of its own, as filed; undefined for a type with none. */
+function askedOf(request: SubjectRequest): AskedView | undefined {
+  const { items, format, sendTo, question, categories } = request.details;
+  const asked: AskedView = {
+    ...(items && { items }),
+    ...(format && { format }),
+    ...(sendTo && { sendTo }),
+    ...(question !== undefined && { question }),
+    ...(categories && { categories }),
+  };
+  return Object.keys(asked).length > 0 ? asked : undefined;
+}
+
+/** A name as staff see it before they open the proof: its first character, the rest starred (王** , J***). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 8))}`;
 }
 
 /** The actions whose decision stands once taken (staff's refusal only via legal's confirmation). */

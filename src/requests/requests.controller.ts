@@ -5,7 +5,7 @@ import { StepUpThrottlerGuard } from '../auth/step-up-throttler.guard';
 import { ClientAddress, CurrentUser, Roles } from '../kernel/access.decorators';
 import type { AuthUser } from '../kernel/auth-user';
 import { ParseIdPipe } from '../common/http/validation';
-import { AccessRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, type NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { NEW_REQUEST_BODIES, type NewRequestDto } from './dto/new-request.dto';
 import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { IdempotencyKey, NewRequestPipe } from './dto/request-body.pipes';
 import { NULLABLE_VIEW_MODELS, RequestSummary, RequestView } from './dto/request-view.dto';
@@ -16,7 +16,7 @@ import { SubmissionStatusInterceptor } from './submission-status.interceptor';
 /** The subject's own requests. Anyone else's answer 404, never 403. */
 @ApiTags('requests')
 @ApiBearerAuth()
-@ApiExtraModels(AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto, ...NULLABLE_VIEW_MODELS)
+@ApiExtraModels(...Object.values(NEW_REQUEST_BODIES), ...NULLABLE_VIEW_MODELS)
 @Controller('api/v1/requests')
 export class RequestsController {
   constructor(private readonly requests: RequestsService) {}
@@ -28,7 +28,7 @@ export class RequestsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body return the same request (200) instead of a second one' })
   @ApiBody({
     schema: {
-      oneOf: [AccessRequestDto, WithdrawConsentRequestDto, DeleteAccountRequestDto, DisclosureLogRequestDto].map((dto) => ({ $ref: getSchemaPath(dto) })),
+      oneOf: Object.values(NEW_REQUEST_BODIES).map((dto) => ({ $ref: getSchemaPath(dto) })),
       discriminator: { propertyName: 'type' },
     },
   })

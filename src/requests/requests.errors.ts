@@ -15,6 +15,12 @@ export enum RequestErrorCode {
   AlreadyAppealed = 'already_appealed',
   AppealWindowClosed = 'appeal_window_closed',
   PolicyInFlux = 'policy_in_flux',
+  EvidenceRequired = 'evidence_required',
+  DateOfBirthRequired = 'date_of_birth_required',
+  NotAChild = 'not_a_child',
+  InterestRequired = 'interest_required',
+  OnBehalfNotPossible = 'on_behalf_not_possible',
+  EndpointNotAllowed = 'endpoint_not_allowed',
 }
 
 /** Not found, or another subject's: the answer is the same (never reveal that it exists). */
@@ -84,3 +90,59 @@ export const appealWindowClosed = (closedAt: Date, days: number) =>
 /** New policy versions were published while the request was being filed, again and again: nothing was filed. */
 export const policyInFlux = () =>
   new AppError(ErrorKind.Unavailable, RequestErrorCode.PolicyInFlux, 'The privacy policy is being republished; nothing was filed, try again in a moment');
+
+/** A request filed for someone else carries proof of the relation (PIPL Arts. 31, 49; an agent's signed authorisation). */
+export const evidenceRequired = (relation: string) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.EvidenceRequired,
+    `A request filed as ${relation} needs proof: upload it first (POST /api/v1/uploads: PDF, JPEG or PNG) and list the upload ids in onBehalfOf.evidence`,
+    { field: 'onBehalfOf.evidence' },
+  );
+
+export const dateOfBirthRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.DateOfBirthRequired,
+    "A guardian files for a child under 14 (PIPL Art. 31): give the child's date of birth in onBehalfOf.dateOfBirth",
+    { field: 'onBehalfOf.dateOfBirth' },
+  );
+
+export const notAChild = (age: number, limit: number) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.NotAChild,
+    age < 0
+      ? 'The date of birth is in the future'
+      : `A guardian files for a child under ${limit} (PIPL Art. 31); a person of ${age} files for themselves, or authorises you as their agent`,
+    { field: 'onBehalfOf.dateOfBirth', law: ['PIPL.31'] },
+  );
+
+export const interestRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.InterestRequired,
+    "A near relative acts on a deceased person's information for their own lawful, legitimate interest (PIPL Art. 49): state it in onBehalfOf.statement",
+    { field: 'onBehalfOf.statement', law: ['PIPL.49'] },
+  );
+
+/** A withdrawal of consent is decided at once, on the filer's own consents: it cannot wait for staff to weigh proof. */
+export const onBehalfNotPossible = (type: string) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.OnBehalfNotPossible,
+    `A ${type} request withdraws your own consents at once and cannot be filed for someone else; file a delete_data request for them instead, or ask the app's operator to withdraw theirs`,
+    { field: 'onBehalfOf' },
+  );
+
+export const endpointNotAllowed = (problem: string) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    RequestErrorCode.EndpointNotAllowed,
+    problem === 'not_https'
+      ? 'The copy is sent only over HTTPS: sendTo.endpoint must start with https://'
+      : problem === 'credentials_in_url'
+        ? 'sendTo.endpoint must not carry a user name or password'
+        : 'sendTo.endpoint must be an address on the public Internet, not a private, local or reserved one',
+    { field: 'sendTo.endpoint', problem },
+  );

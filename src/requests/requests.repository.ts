@@ -11,7 +11,7 @@ import { RequestDetails, SubjectRequest } from './subject-request.entity';
 /** Every column of `requests`, named as the entity names them (the read port's, and the queue's). */
 export const REQUEST_COLUMNS = `
   id, subject_id AS "subjectId", subject_ref AS "subjectRef", type, status, version, policy_version AS "policyVersion",
-  details, submitted_at AS "submittedAt", due_at AS "dueAt", awaiting_since AS "awaitingSince", question_asked_at AS "questionAskedAt",
+  details, represented, submitted_at AS "submittedAt", due_at AS "dueAt", awaiting_since AS "awaitingSince", question_asked_at AS "questionAskedAt",
   clock_pauses AS "clockPauses", extended_at AS "extendedAt",
   appealed_at AS "appealedAt", assignee_id AS "assigneeId", overdue_flagged_at AS "overdueFlaggedAt", closed_at AS "closedAt",
   idempotency_key AS "idempotencyKey", idempotency_fingerprint AS "idempotencyFingerprint", updated_at AS "updatedAt"`;
@@ -48,7 +48,7 @@ export const CLOCK_DUE_AT_SQL = `(CASE WHEN awaiting_since IS NULL THEN due_at E
 export const OVERDUE_SQL = `(status IN (${sqlList(OPEN_STATUSES)}) AND due_at < now() AND ${CLOCK_DUE_AT_SQL} < now())`;
 
 /** A new request: `submitted`, at version 1, last updated when it was submitted. */
-export const REQUEST_INSERT_COLUMNS = `(id, subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)`;
+export const REQUEST_INSERT_COLUMNS = `(id, subject_id, subject_ref, type, status, version, policy_version, details, represented, submitted_at, due_at, idempotency_key, idempotency_fingerprint, updated_at)`;
 
 export function requestValues(r: NewRequestRow): unknown[] {
   return [
@@ -60,6 +60,7 @@ export function requestValues(r: NewRequestRow): unknown[] {
     1,
     r.policyVersion,
     JSON.stringify(r.details),
+    r.represented,
     r.submittedAt,
     r.dueAt,
     r.idempotencyKey,
@@ -99,6 +100,8 @@ export interface NewRequestRow {
   type: RequestType;
   policyVersion: number;
   details: RequestDetails;
+  /** representedKey of whom it is filed for; '' for the subject themselves */
+  represented: string;
   submittedAt: Date;
   dueAt: Date;
   idempotencyKey: string | null;
@@ -184,10 +187,11 @@ export class RequestsRepository {
   }
 
   /** The subject's open request of this type, if any (uses the partial unique index). */
-  async findOpenOfType(subjectId: string, type: RequestType): Promise<SubjectRequest | null> {
+  /** The subject's open request of `type` about whom `represented` names ('' for themselves). */
+  async findOpenOfType(subjectId: string, type: RequestType, represented: string): Promise<SubjectRequest | null> {
     const [row]: SubjectRequest[] = await this.q().query(
-      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE subject_id = $1 AND type = $2 AND status IN (${sqlList(OPEN_STATUSES)})`,
-      [subjectId, type],
+      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE subject_id = $1 AND type = $2 AND represented = $3 AND status IN (${sqlList(OPEN_STATUSES)})`,
+      [subjectId, type, represented],
     );
     return row ?? null;
   }

@@ -14,7 +14,10 @@ import { ConsentPurposeKey, Outcome, RequestType } from '../policy/domain/policy
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { RequestStatus } from './domain/request-status';
-import { NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { DeleteAccountRequestDto, NewRequestDto, WithdrawConsentRequestDto } from './dto/new-request.dto';
+import { ageOn, CHILD_AGE_LIMIT, OnBehalfRelation, representedKey } from './domain/on-behalf';
+import { endpointProblem } from './domain/transfer-endpoint';
+import { EvidenceService } from '../evidence';
 import { RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { APPEAL_WINDOW_DAYS, appealDeadline } from './domain/appeal-window';
@@ -26,15 +29,21 @@ import { RequestViews } from './request-views';
 import {
   alreadyAppealed,
   appealWindowClosed,
+  dateOfBirthRequired,
   duplicateOpenRequest,
+  endpointNotAllowed,
+  evidenceRequired,
   idempotencyKeyReused,
+  interestRequired,
+  notAChild,
+  onBehalfNotPossible,
   passwordNotConfirmed,
   policyInFlux,
   requestNotFound,
 } from './requests.errors';
 import { FiledRow, FilingRepository } from './filing.repository';
 import { IDEMPOTENCY_KEY, NewRequestRow, ONE_OPEN_PER_TYPE, RequestsRepository } from './requests.repository';
-import { SubjectRequest } from './subject-request.entity';
+import { RequestDetails, SubjectRequest } from './subject-request.entity';
 
 /** The answer to a submission: a new request (201), or the one an Idempotency-Key already made (200). */
 export interface Submission {
@@ -77,6 +86,7 @@ export class RequestsService {
     private readonly consents: ConsentsService,
     private readonly notifications: NotificationsService,
     private readonly stepUp: PasswordStepUp,
+    private readonly evidence: EvidenceService,
   ) {}
 
   /**
@@ -89,7 +99,8 @@ export class RequestsService {
       const earlier = await this.replay(user, idempotencyKey, fingerprint as string);
       if (earlier) return earlier;
     }
-    if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto.password, clientAddress);
+    await this.assertFileable(dto, new Date());
+    if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto, clientAddress);
     try {
       const filed = await this.file(user, dto, idempotencyKey ?? null, fingerprint);
       // The whole timeline was written by this filing: answer from it rather than read it back.
@@ -102,7 +113,7 @@ export class RequestsService {
         if (earlier) return earlier;
       }
       if (isUniqueViolation(err, ONE_OPEN_PER_TYPE)) {
-        const open = await this.repo.findOpenOfType(user.id, dto.type);
+        const open = await this.repo.findOpenOfType(user.id, dto.type, representedKey(dto.onBehalfOf));
         throw duplicateOpenRequest(open?.id ?? null, dto.type);
       }
       throw err;
@@ -185,23 +196,35 @@ export class RequestsService {
       const filed =
         dto.type === RequestType.WithdrawConsent
           ? await this.dataSource.transaction((manager) => this.fileAndWithdraw(manager, user, row, dto))
-          : await this.fileForReview(user, row);
+          : await this.fileForReview(user, row, dto.onBehalfOf?.evidence ?? []);
       if (filed) return filed;
       this.policy.versionInForceChanged();
       if (attempt === MAX_FILING_ATTEMPTS) throw policyInFlux();
     }
   }
 
-  /** A request staff will decide, with its receipt; null when the version pinned is no longer in force. */
-  private async fileForReview(user: AuthUser, row: NewRequestRow): Promise<Filed | null> {
-    const manager = this.dataSource.manager;
+  /**
+   * A request staff will decide, with its receipt; null when the version pinned is no longer in
+   * force. Filed for someone else, it takes its evidence with it in the same transaction: an upload
+   * that is not the filer's, or is already another request's, files nothing (404).
+   */
+  private async fileForReview(user: AuthUser, row: NewRequestRow, evidence: string[]): Promise<Filed | null> {
     const receipt = this.notifications.prepare({
       userId: user.id,
       kind: NotificationKind.RequestReceived,
       data: { requestId: row.id, requestType: row.type, dueAt: iso(row.dueAt) },
     });
-    const filed = await this.insertFiling(manager, user, row, receipt);
-    if (filed) this.notifications.written(manager);
+    if (evidence.length === 0) {
+      const filed = await this.insertFiling(this.dataSource.manager, user, row, receipt);
+      if (filed) this.notifications.written(this.dataSource.manager);
+      return filed;
+    }
+    const filed = await this.dataSource.transaction(async (manager) => {
+      const written = await this.insertFiling(manager, user, row, receipt);
+      if (written) await this.evidence.attach(manager, user.id, evidence, row.id);
+      return written;
+    });
+    if (filed) this.notifications.written(this.dataSource.manager);
     return filed;
   }
 
@@ -214,7 +237,11 @@ export class RequestsService {
   }
 
   private async insertFiling(manager: EntityManager, user: AuthUser, row: NewRequestRow, receipt: NewNotice | null): Promise<Filed | null> {
-    const { entry, audit } = this.lifecycle.submission(asFiled(row), actorOf(user), { data: { dueAt: iso(row.dueAt) } });
+    // Whom it is filed for is on the timeline and in the audit trail by relation only, never by name.
+    const relation = row.details.onBehalfOf?.relation;
+    const { entry, audit } = this.lifecycle.submission(asFiled(row), actorOf(user), {
+      data: { dueAt: iso(row.dueAt), ...(relation && { onBehalfOf: relation }) },
+    });
     const written: FiledRow | null = await this.filings.insert(manager, { request: row, entry, audit, receipt });
     if (!written) return null;
     const { eventId, eventN, ...request } = written;
@@ -229,10 +256,8 @@ export class RequestsService {
       subjectRef: user.subjectRef,
       type: dto.type,
       policyVersion,
-      details: {
-        ...(dto.type === RequestType.WithdrawConsent && { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true }),
-        ...(dto.note !== undefined && { note: dto.note }),
-      },
+      details: detailsOf(dto),
+      represented: representedKey(dto.onBehalfOf),
       submittedAt,
       dueAt: this.deadlines.dueAt(dto.type, submittedAt),
       idempotencyKey: key,
@@ -289,10 +314,33 @@ export class RequestsService {
    * locked). With a deletion already open the answer is 409 whatever the password, which is then
    * neither tried nor counted: a 409 for a right password and a 403 for a wrong one would tell them apart.
    */
-  private async confirmPassword(user: AuthUser, password: string, clientAddress: string): Promise<void> {
-    const open = await this.repo.findOpenOfType(user.id, RequestType.DeleteAccount);
+  private async confirmPassword(user: AuthUser, dto: DeleteAccountRequestDto, clientAddress: string): Promise<void> {
+    const open = await this.repo.findOpenOfType(user.id, RequestType.DeleteAccount, representedKey(dto.onBehalfOf));
     if (open) throw duplicateOpenRequest(open.id, RequestType.DeleteAccount);
-    if (!(await this.stepUp.confirm(user, password, clientAddress))) throw passwordNotConfirmed();
+    if (!(await this.stepUp.confirm(user, dto.password, clientAddress))) throw passwordNotConfirmed();
+  }
+
+  /**
+   * What a body's shape cannot say and must hold before anything is written (422): who may file for
+   * whom, with what proof; and where a copy may be sent. An upload id that is not the filer's is
+   * found out when the filing takes it (404), in the filing's transaction.
+   */
+  private async assertFileable(dto: NewRequestDto, now: Date): Promise<void> {
+    const behalf = dto.onBehalfOf;
+    if (behalf) {
+      if (dto.type === RequestType.WithdrawConsent) throw onBehalfNotPossible(dto.type);
+      if (!behalf.evidence?.length) throw evidenceRequired(behalf.relation);
+      if (behalf.relation === OnBehalfRelation.Guardian) {
+        if (!behalf.dateOfBirth) throw dateOfBirthRequired();
+        const age = ageOn(behalf.dateOfBirth, now);
+        if (age < 0 || age >= CHILD_AGE_LIMIT) throw notAChild(age, CHILD_AGE_LIMIT);
+      }
+      if (behalf.relation === OnBehalfRelation.RelativeOfDeceased && !behalf.statement?.trim()) throw interestRequired();
+    }
+    if (dto.type === RequestType.CopyTransfer && dto.sendTo) {
+      const problem = await endpointProblem(dto.sendTo.endpoint);
+      if (problem) throw endpointNotAllowed(problem);
+    }
   }
 
   /** The request an Idempotency-Key made before; 422 if that key came with another body. */
@@ -308,6 +356,51 @@ export class RequestsService {
     if (!request) throw requestNotFound();
     return request;
   }
+}
+
+/**
+ * What a request keeps of its body besides its type (its `details`): what each type asks for, the
+ * subject's note, and whom it is filed for. Never the password.
+ */
+function detailsOf(dto: NewRequestDto): RequestDetails {
+  const own: RequestDetails = (() => {
+    switch (dto.type) {
+      case RequestType.WithdrawConsent:
+        return { purposes: dto.purposes, confirmFaceBasic: dto.confirmFaceBasic === true };
+      case RequestType.Correction:
+        return {
+          items: dto.items.map((i) => ({
+            category: i.category,
+            field: i.field,
+            ...(i.currentValue !== undefined && { currentValue: i.currentValue }),
+            correctedValue: i.correctedValue,
+            explanation: i.explanation,
+          })),
+        };
+      case RequestType.CopyTransfer:
+        return { format: dto.format, ...(dto.sendTo && { sendTo: { name: dto.sendTo.name, endpoint: dto.sendTo.endpoint } }) };
+      case RequestType.Explanation:
+        return { question: dto.question };
+      case RequestType.DeleteData:
+        return { categories: dto.categories };
+      default:
+        return {};
+    }
+  })();
+  const behalf = dto.onBehalfOf;
+  return {
+    ...own,
+    ...(dto.note !== undefined && { note: dto.note }),
+    ...(behalf && {
+      onBehalfOf: {
+        relation: behalf.relation,
+        name: behalf.name,
+        ...(behalf.dateOfBirth !== undefined && { dateOfBirth: behalf.dateOfBirth }),
+        ...(behalf.statement !== undefined && { statement: behalf.statement }),
+        evidence: behalf.evidence ?? [],
+      },
+    }),
+  };
 }
 
 /** A request as `insertIn` writes it, before any change: what its first timeline entry and audit event describe. */

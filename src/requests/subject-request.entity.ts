@@ -1,13 +1,33 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { RequestType } from '../policy/domain/policy.types';
+import { DataCategory, RequestType } from '../policy/domain/policy.types';
+import type { OnBehalfOf } from './domain/on-behalf';
 import { RequestStatus } from './domain/request-status';
 
-/** What a request carries besides its type: the purposes of a consent withdrawal. */
+/** One item of a correction: what the subject says is wrong, and what is right (PIPL Art. 46). */
+export interface CorrectionItem {
+  category: DataCategory;
+  field: string;
+  currentValue?: string;
+  correctedValue: string;
+  explanation: string;
+}
+
+/**
+ * What a request carries besides its type, as filed (personal data: never audited or logged): the
+ * purposes of a consent withdrawal, a correction's items, a copy's format and recipient, the
+ * question to explain, the categories to delete, the subject's note, and whom it is filed for.
+ */
 export interface RequestDetails {
   purposes?: string[];
   confirmFaceBasic?: boolean;
-  /** the subject's own words filed with the request (personal data: never audited or logged) */
+  items?: CorrectionItem[];
+  format?: 'json' | 'csv';
+  sendTo?: { name: string; endpoint: string };
+  question?: string;
+  categories?: DataCategory[];
+  /** the subject's own words filed with the request */
   note?: string;
+  onBehalfOf?: OnBehalfOf;
 }
 
 /** A request filed by a data subject (table `requests`, migration 1764403500000). */
@@ -39,6 +59,10 @@ export class SubjectRequest {
 
   @Column({ type: 'jsonb' })
   details: RequestDetails;
+
+  /** Whom the request is about when filed for someone else (representedKey); '' for the subject themselves. */
+  @Column({ type: 'text' })
+  represented: string;
 
   @Column({ name: 'submitted_at', type: 'timestamptz' })
   submittedAt: Date;

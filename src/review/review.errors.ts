@@ -19,6 +19,14 @@ export enum ReviewErrorCode {
   OwnRequest = 'own_request',
   ExtensionBeyondCeiling = 'extension_beyond_ceiling',
   ExtensionInPast = 'extension_in_past',
+  GroundNotApplicable = 'ground_not_applicable',
+  GroundLawRequired = 'ground_law_required',
+  ItemsRequired = 'items_required',
+  AnswerRequired = 'answer_required',
+  ClausesRequired = 'clauses_required',
+  TransferTermsRequired = 'transfer_terms_required',
+  TransferConditionsUnmet = 'transfer_conditions_unmet',
+  WithheldNotAsked = 'withheld_not_asked',
 }
 
 export const alreadyClaimed = (assigneeId: string) =>
@@ -60,8 +68,16 @@ export const holdsRequired = () =>
   );
 
 /** A field that has no meaning for this outcome (withheld on an approval, a ground on a partial answer). */
-export const notApplicable = (field: string, outcome: string) =>
-  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.NotApplicable, `\`${field}\` does not apply to a decision to ${outcome}`, { field, outcome });
+export const notApplicable = (field: string, outcome: string, hint?: string) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.NotApplicable,
+    `\`${field}\` does not apply to a decision to ${outcome} on this request${hint ? `: ${hint}` : ''}`,
+    {
+      field,
+      outcome,
+    },
+  );
 
 /** Four eyes: whoever proposed a refusal cannot be the one to confirm or replace it. */
 export const ownDecision = () =>
@@ -137,3 +153,72 @@ export const extensionInPast = () =>
   new AppError(ErrorKind.Unprocessable, ReviewErrorCode.ExtensionInPast, 'The new deadline must be in the future', {
     errors: [{ field: 'until', messages: ['until must be in the future'] }],
   });
+
+/** A ground that cannot be this request's (a relative's ground on a request the subject filed for themselves, say). */
+export const groundNotApplicable = (ground: string, why: string) =>
+  new AppError(ErrorKind.Unprocessable, ReviewErrorCode.GroundNotApplicable, `The ground ${ground} does not apply here: ${why}`, { field: 'ground', ground });
+
+/** A refusal cites the provision its ground rests on. */
+export const groundLawRequired = (ground: string, law: readonly string[]) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.GroundLawRequired,
+    `A refusal on the ground ${ground} must cite ${law.length > 1 ? `one of ${law.join(', ')}` : law[0]} in \`law\``,
+    { field: 'law', ground, justifyingLaw: law },
+  );
+
+/** A correction granted in part names the items it corrects: some of them, not none and not all. */
+export const itemsRequired = (count: number) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.ItemsRequired,
+    `A correction granted in part lists in \`items\` the positions (0 to ${count - 1}) of the items it corrects: at least one, not all (approve them all instead)`,
+    { field: 'items', count },
+  );
+
+/** An explanation is answered in words. */
+export const answerRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.AnswerRequired,
+    'An explanation is answered in writing: give the answer (`answer`), citing the clauses it relies on',
+    {
+      field: 'answer',
+    },
+  );
+
+/** An explanation cites the clauses of the policy it explains. */
+export const clausesRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.ClausesRequired,
+    'An explanation cites the clauses of the policy its answer relies on (`clauses`), so that the subject can read them',
+    { field: 'clauses' },
+  );
+
+/** A copy the subject asked to be sent elsewhere: the decision says how the conditions of NDSMR Art. 25 stand. */
+export const transferTermsRequired = () =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.TransferTermsRequired,
+    'The subject asked for the copy to be sent to another handler: say in `transfer` whether each condition of NDSMR Art. 25 is met (identityVerified, providedByConsentOrContract, technicallyFeasible, noHarmToOthers), and cite NDSMR.25',
+    { field: 'transfer', justifyingLaw: ['NDSMR.25'] },
+  );
+
+/** A transfer is approved only where every condition the regulator sets is met; otherwise the copy is given in part. */
+export const transferConditionsUnmet = (unmet: readonly string[]) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.TransferConditionsUnmet,
+    `The transfer cannot be approved: ${unmet.join(', ')} not met (NDSMR Art. 25). Decide \`partial\` to give the subject the copy and decline the transfer, citing NDSMR.25`,
+    { field: 'transfer', unmet },
+  );
+
+/** A partial deletion keeps only categories the subject asked to delete. */
+export const withheldNotAsked = (outside: readonly string[], asked: readonly string[]) =>
+  new AppError(
+    ErrorKind.Unprocessable,
+    ReviewErrorCode.WithheldNotAsked,
+    `\`withheld\` names categories the request did not ask to delete (${outside.join(', ')}); it asked for: ${asked.join(', ')}`,
+    { field: 'withheld', asked },
+  );

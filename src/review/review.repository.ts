@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestType } from '../policy/domain/policy.types';
-import { OPEN_STATUSES, OVERDUE_SQL, REQUEST_COLUMNS, RequestStatus, sqlList, SubjectRequest } from '../requests';
+import { OnBehalfRelation, OPEN_STATUSES, OVERDUE_SQL, REQUEST_COLUMNS, RequestStatus, sqlList, SubjectRequest } from '../requests';
 
 export interface QueueFilter {
   /** one status; absent: every open request */
@@ -12,6 +12,10 @@ export interface QueueFilter {
   overdue?: boolean;
   /** an account id, or null for unassigned requests */
   assigneeId?: string | null;
+  /** true: only requests filed on someone's behalf; false: only those filed by the subject for themselves */
+  onBehalf?: boolean;
+  /** only those filed in this relation (guardian, relative_of_deceased, agent) */
+  relation?: OnBehalfRelation;
 }
 
 /** A position in the queue: the exact due date (in microseconds since the epoch, as text) and id. */
@@ -97,6 +101,9 @@ export class ReviewRepository {
     if (filter.overdue) where.push(OVERDUE_SQL);
     else if (!filter.status) where.push(`status IN (${sqlList(OPEN_STATUSES)})`);
     if (filter.type) where.push(`type = ${param(filter.type)}`);
+    if (filter.relation) where.push(`represented LIKE ${param(`${filter.relation}:%`)}`);
+    else if (filter.onBehalf === true) where.push(`represented <> ''`);
+    if (filter.onBehalf === false) where.push(`represented = ''`);
     if (filter.assigneeId === null) where.push(`assignee_id IS NULL`);
     else if (filter.assigneeId !== undefined) where.push(`assignee_id = ${param(filter.assigneeId)}`);
     if (after) where.push(`(due_at, id) > ('epoch'::timestamptz + ${param(after.dueMicros)}::bigint * interval '1 microsecond', ${param(after.id)}::uuid)`);

@@ -8,7 +8,7 @@ import type { AuthUser } from '../kernel/auth-user';
 import { AppError, ErrorKind } from '../common/errors/app-error';
 import { NotificationData, NotificationKind } from '../notifications/notification-kind';
 import { NotificationsService } from '../notifications/notifications.service';
-import { OUTCOMES, Outcome, RequestType } from '../policy/domain/policy.types';
+import { OUTCOMES, Outcome } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { iso } from '../common/time/iso';
 import {
@@ -45,17 +45,13 @@ import {
   extensionNotLater,
   notHeld,
   notHolder,
-  groundRequired,
-  holdsRequired,
-  notApplicable,
   ownDecision,
   ownRequest,
   reasonRequired,
   takeReasonRequired,
-  withheldRequired,
 } from './review.errors';
 import { HoldsService } from '../holds';
-import { REFUSAL_GROUNDS } from '../kernel/rights-notice';
+import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
 type ReviewNotice = { [K in NotificationKind]: { kind: K; data: NotificationData<K>; userId?: string } }[NotificationKind];
@@ -95,7 +91,11 @@ export class ReviewService {
     const limit = query.limit ?? DEFAULT_QUEUE_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const assigneeId = query.assignee === 'me' ? user.id : query.assignee === 'none' ? null : query.assignee?.toLowerCase();
-    const rows = await this.repo.findQueuePage({ status: query.status, type: query.type, overdue: query.overdue === true, assigneeId }, limit, after);
+    const rows = await this.repo.findQueuePage(
+      { status: query.status, type: query.type, overdue: query.overdue === true, assigneeId, onBehalf: query.onBehalf, relation: query.relation },
+      limit,
+      after,
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(queueItem), nextCursor: rows.length > limit ? encodeCursor({ dueMicros: last.dueMicros, id: last.id }) : null };
@@ -265,7 +265,7 @@ export class ReviewService {
       law: proposed.law,
       reason: proposed.reason,
       note: dto.note ?? null,
-      data: { ...pick(proposed.data, ['withheld', 'ground', 'holds']), confirmedDecision: proposed.id },
+      data: { ...pick(proposed.data, DECISION_TERMS), confirmedDecision: proposed.id },
     };
     return this.transition(request, user, RequestAction.ConfirmDecision, {
       to: statusAfterDecision(proposed.outcome === 'reject' ? Outcome.Reject : Outcome.Partial),
@@ -324,24 +324,14 @@ export class ReviewService {
   private async decisionRecord(request: SubjectRequest, dto: DecisionDto): Promise<TransitionRecord> {
     const cited = await this.policy.assertJustified(request.policyVersion, request.type, dto.outcome, dto.clauses, dto.law);
     if (OUTCOMES_NEEDING_REASON.includes(dto.outcome) && !dto.reason?.trim()) throw reasonRequired(dto.outcome);
-    const partial = dto.outcome === Outcome.Partial;
-    if (!partial && dto.withheld !== undefined) throw notApplicable('withheld', dto.outcome);
-    if (dto.outcome !== Outcome.Reject && dto.ground !== undefined) throw notApplicable('ground', dto.outcome);
-    const deletion = partial && request.type === RequestType.DeleteAccount;
-    if (!deletion && dto.holds !== undefined) throw notApplicable('holds', dto.outcome);
-    if (partial && !dto.withheld?.length) throw withheldRequired();
-    if (dto.outcome === Outcome.Reject && !dto.ground) throw groundRequired(REFUSAL_GROUNDS);
-    if (deletion && !dto.holds?.length) throw holdsRequired();
+    const clauses = cited.clauses.map((c) => c.id);
+    const law = cited.law.map((p) => p.id);
     return {
       outcome: dto.outcome,
-      clauses: cited.clauses.map((c) => c.id),
-      law: cited.law.map((p) => p.id),
+      clauses,
+      law,
       reason: dto.reason ?? null,
-      data: {
-        ...(partial && { withheld: dto.withheld }),
-        ...(dto.ground && { ground: dto.ground }),
-        ...(deletion && { holds: dto.holds }),
-      },
+      data: decisionTerms(request, { ...dto, clauses, law }),
     };
   }
 
@@ -447,6 +437,7 @@ function queueItem(row: QueueRow): QueueItem {
     dueAt: iso(row.dueAt),
     clockPaused: row.awaitingSince !== null,
     extended: row.extendedAt !== null,
+    onBehalfOf: row.details.onBehalfOf?.relation ?? null,
     ...staff,
     // As the database saw it when the page was read, the same clock as the overdue filter.
     overdue: row.overdue,

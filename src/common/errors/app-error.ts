@@ -7,6 +7,11 @@ export enum ErrorKind {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  /** the thing existed and is gone for good (evidence erased at the end of its retention) */
+  Gone = 'gone',
+  PayloadTooLarge = 'payload_too_large',
+  /** content of a type the route does not take */
+  UnsupportedMediaType = 'unsupported_media_type',
   Unprocessable = 'unprocessable',
   TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',
@@ -18,6 +23,9 @@ export const STATUS_OF_KIND: Record<ErrorKind, HttpStatus> = {
   [ErrorKind.Forbidden]: HttpStatus.FORBIDDEN,
   [ErrorKind.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorKind.Conflict]: HttpStatus.CONFLICT,
+  [ErrorKind.Gone]: HttpStatus.GONE,
+  [ErrorKind.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorKind.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorKind.Unprocessable]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorKind.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorKind.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,

@@ -11,9 +11,11 @@ const logger = new Logger('Http');
  * a wrong charset, a body that is not what its Content-Encoding says) are answered in the API's
  * error shape instead of Express's HTML page, and never as a 500.
  *
- * Bodies are JSON only (api.md): no form or multipart parser is mounted, and any other declared
- * type is refused with 415 before a byte is read. Besides keeping one format, this takes away the
- * only kinds of body a page on another site can post without asking (forms and `text/plain`).
+ * Bodies are JSON (api.md), except on the routes that take a file (MULTIPART_ROUTES), where
+ * `multipart/form-data` is read by that route's own interceptor (multer, with its limits) and by
+ * nothing else: no form parser is mounted anywhere. Any other declared type is refused with 415
+ * before a byte is read. A page on another site can post a multipart form without asking; such a
+ * post carries the session cookie at most, and the cross-site check refuses it (cross-site.ts).
  *
  * These parsers run before Nest's own middleware, the request logger among them, so a body they
  * refuse never reaches it: configureApp assigns the request id before them, so that every refusal
@@ -30,6 +32,12 @@ const READABLE_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
 
 /** `application/json`, with or without parameters (`; charset=utf-8`); the parser checks the charset. */
 const isJson = (contentType: string): boolean => contentType.split(';')[0].trim().toLowerCase() === 'application/json';
+
+/** The routes that take a file, read by their own interceptor. */
+const MULTIPART_ROUTES = new Set(['POST /api/v1/uploads']);
+
+const isMultipartUpload = (req: Request, contentType: string): boolean =>
+  contentType.split(';')[0].trim().toLowerCase() === 'multipart/form-data' && MULTIPART_ROUTES.has(`${req.method} ${req.path}`);
 
 /** A body is on its way: a length above zero, or chunks of unknown length. */
 const carriesBytes = (req: Request): boolean =>
@@ -50,7 +58,7 @@ function refuseUnsupportedBodies(req: Request, res: Response, next: NextFunction
     });
   }
   const type = req.headers['content-type'];
-  if (type !== undefined ? !isJson(type) : carriesBytes(req)) {
+  if (type !== undefined ? !isJson(type) && !isMultipartUpload(req, type) : carriesBytes(req)) {
     return refuse(req, res, { statusCode: 415, error: errorName(415), message: 'The request body must be application/json', code: 'unsupported_media_type' });
   }
   next();

@@ -42,8 +42,9 @@ function originOf(url: string): string | null {
  * cross-origin write and a page cannot forge it, so the check needs no state, no token to hand
  * out, and nothing from the web portal but being served from PUBLIC_URL. A token would need a
  * per-session secret, an endpoint to fetch it and every form and script to echo it. It is one
- * of three layers: the cookie is SameSite=Lax, and bodies are JSON only, which a page on another
- * origin cannot send without a CORS preflight that only CORS_ORIGINS pass. Requests with a
+ * of three layers: the cookie is SameSite=Lax, and bodies are JSON (but for the one file upload),
+ * which a page on another origin cannot send without a CORS preflight that only CORS_ORIGINS pass.
+ * The upload's multipart form needs no preflight, so there this check is the one that counts. Requests with a
  * bearer token are not affected: a page cannot make a browser attach one.
  */
 export function refuseCrossSiteWrites(options: CrossSiteOptions): RequestHandler {

@@ -45,10 +45,11 @@ describe('the data categories (data-categories.yaml)', () => {
     }
   });
 
-  it('lets the subject correct the account’s display name, e-mail and phone; facial data is enrolled again instead', () => {
+  it('lets the subject correct the account’s display name, e-mail, phone, gender and date of birth; facial data is enrolled again instead', () => {
     const byId = new Map(loadBundledDataCategories().map((c) => [c.id, c]));
-    expect(byId.get(DataCategory.Account)?.correctableFields.map((f) => f.id)).toEqual(['display_name', 'email', 'phone']);
+    expect(byId.get(DataCategory.Account)?.correctableFields.map((f) => f.id)).toEqual(['display_name', 'email', 'phone', 'gender', 'birthday']);
     expect(byId.get(DataCategory.Account)?.correctableFields[1].label).toEqual({ 'zh-CN': '电子邮箱', en: 'E-mail address' });
+    expect(byId.get(DataCategory.Account)?.correctableFields[4].label).toEqual({ 'zh-CN': '生日', en: 'Date of birth' });
     for (const face of [DataCategory.FaceBasic, DataCategory.FaceAdditional]) {
       expect(byId.get(face)?.correctableFields).toEqual([]);
       expect(byId.get(face)?.correctionNote?.en).toContain('enrol your face again');

@@ -24,7 +24,7 @@ const EXPECTED_REQUEST_RULES: Record<RequestType, Record<Outcome, OutcomeRule | 
   [RequestType.Access]: {
     [Outcome.Approve]: rule(['1.a', '1.b', 'face.collect', 'face.collect.1', 'face.collect.2'], ['PIPL.45']),
     // 1.excl.* never alone: PIPL Art. 45 allows withholding only under Arts. 18(1) and 35.
-    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49'], true),
     [Outcome.Partial]: rule(['1.excl', '1.excl.a', '1.excl.b', '1.excl.c'], ['PIPL.18', 'PIPL.35'], true),
     [Outcome.Extend]: undefined,
   },
@@ -35,17 +35,46 @@ const EXPECTED_REQUEST_RULES: Record<RequestType, Record<Outcome, OutcomeRule | 
     [Outcome.Extend]: undefined,
   },
   [RequestType.DeleteAccount]: {
-    [Outcome.Approve]: rule(['face.retain.2', 'face.use.3'], ['PIPL.47']),
+    [Outcome.Approve]: rule(['face.retain.2', 'face.use.3'], ['PIPL.47', 'NDSMR.24']),
     // No longer on 3.c, face.transfer.3 or face.share.1.4: they permit a disclosure, not keeping an account.
-    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
-    [Outcome.Partial]: rule(['3.c', '3.e', '3.f'], ['PIPL.47', 'ECL.31', 'CSL.23'], true),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49'], true),
+    [Outcome.Partial]: rule(['3.c', '3.e', '3.f'], ['PIPL.47', 'NDSMR.24', 'ECL.31', 'CSL.23'], true),
     [Outcome.Extend]: undefined,
   },
   [RequestType.DisclosureLog]: {
     [Outcome.Approve]: rule(['3', '3.a', '3.b', '3.c', '3.d', '3.e', '3.f', '3.g'], ['PIPL.45', 'PIPL.44', 'PIPL.23']),
-    [Outcome.Reject]: rule([], ['GBT35273.8.7'], true),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49'], true),
     [Outcome.Partial]: rule(['3.c', 'face.share.1.4', 'face.transfer.3'], ['PIPL.18', 'PIPL.35'], true),
     [Outcome.Extend]: rule(['3.c'], ['GBT35273.8.7'], true),
+  },
+  [RequestType.Correction]: {
+    [Outcome.Approve]: rule(['1.a'], ['PIPL.46', 'NDSMR.23']),
+    // An item verified accurate, or another person's, is left as it is (Art. 46 asks to verify, then correct).
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.46', 'PIPL.49'], true),
+    [Outcome.Partial]: rule([], ['PIPL.46'], true),
+    [Outcome.Extend]: rule([], ['GBT35273.8.7'], true),
+  },
+  [RequestType.CopyTransfer]: {
+    // What the copy covers, as for access; a transfer to a named handler on NDSMR Art. 25's conditions.
+    [Outcome.Approve]: rule(['1.a', '1.b', 'face.collect', 'face.collect.1', 'face.collect.2'], ['PIPL.45', 'NDSMR.25']),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49'], true),
+    [Outcome.Partial]: rule([], ['PIPL.18', 'PIPL.35', 'NDSMR.25'], true),
+    [Outcome.Extend]: rule([], ['GBT35273.8.7'], true),
+  },
+  [RequestType.Explanation]: {
+    // No clause grants the explanation: the clauses it explains stand beside Art. 48 as context.
+    [Outcome.Approve]: rule([], ['PIPL.48', 'PIPL.44'], true),
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49'], true),
+    [Outcome.Partial]: rule([], ['PIPL.18', 'PIPL.35'], true),
+    [Outcome.Extend]: undefined,
+  },
+  [RequestType.DeleteData]: {
+    // No clause of version 1 deletes information while the account stays open (face.use.3, face.retain.2: on cancellation).
+    [Outcome.Approve]: rule([], ['PIPL.47', 'NDSMR.23']),
+    // PIPL.47: outside the cases of its para. 1, data still needed while the account stays open is kept.
+    [Outcome.Reject]: rule([], ['GBT35273.8.7', 'PIPL.49', 'PIPL.47'], true),
+    [Outcome.Partial]: rule(['3.c', '3.e', '3.f'], ['PIPL.47', 'NDSMR.24', 'ECL.31', 'CSL.23'], true),
+    [Outcome.Extend]: undefined,
   },
 };
 
@@ -106,6 +135,13 @@ describe('checkJustification on the rules of version 1', () => {
       it('is justified by no clause alone, even all of its own; a clause beside a provision is context', () => {
         expect(check(requestType, outcome, ALL_CLAUSES)).toMatchObject({ justified: false, needsLaw: true, justifyingLaw: listed.law });
         if (listed.clauses.length > 0) expect(check(requestType, outcome, [listed.clauses[0]], [listed.law[0]]).justified).toBe(true);
+        // Any clause of the version may stand beside a justifying provision, superseded ones included.
+        expect(ALL_CLAUSES.filter((id) => !check(requestType, outcome, [id], [listed.law[0]]).justified)).toEqual([]);
+      });
+    } else if (listed.clauses.length === 0) {
+      it('lists no clause, so no clause justifies it, not even all of them together', () => {
+        expect(check(requestType, outcome, ALL_CLAUSES)).toMatchObject({ justified: false, needsLaw: false, justifyingClauses: [] });
+        expect(check(requestType, outcome, ALL_CLAUSES, [listed.law[0]]).justified).toBe(true);
       });
     } else {
       it.each(listed.clauses)('is justified by the clause %s', (id) => {
@@ -144,6 +180,36 @@ describe('checkJustification on the rules of version 1', () => {
     });
   });
 
+  it('refuses a near relative of a deceased person on PIPL Art. 49 for every type they may file, withdrawal aside (it has no refusal)', () => {
+    const refusable = REQUEST_TYPES.filter((type) => check(type, Outcome.Reject, [], ['PIPL.49']).justified);
+    expect(refusable).toEqual(REQUEST_TYPES.filter((type) => type !== RequestType.WithdrawConsent));
+    expect(check(RequestType.Correction, Outcome.Reject, ['1.a'])).toMatchObject({ justified: false, needsLaw: true });
+  });
+
+  it('grants deleting some information while the account stays open on the law alone: the cancellation clauses do not reach it', () => {
+    for (const clause of ['face.use.3', 'face.retain.2']) {
+      expect(check(RequestType.DeleteAccount, Outcome.Approve, [clause]).justified).toBe(true);
+      expect(check(RequestType.DeleteData, Outcome.Approve, [clause]).justified).toBe(false);
+    }
+    expect(check(RequestType.DeleteData, Outcome.Approve, ['face.use.3'], ['PIPL.47']).justified).toBe(true);
+    // Keeping a category needs the storage-only provision, as for an account: a dispute (3.f) alone is context.
+    expect(check(RequestType.DeleteData, Outcome.Partial, ['3.f']).justified).toBe(false);
+    expect(check(RequestType.DeleteData, Outcome.Partial, ['3.f'], ['ECL.31']).justified).toBe(true);
+  });
+
+  it('explains under PIPL Art. 48 whatever clause the answer concerns, and never on a clause alone', () => {
+    expect(check(RequestType.Explanation, Outcome.Approve, ['face.retain.1'])).toMatchObject({ justified: false, needsLaw: true, justifyingClauses: [] });
+    expect(check(RequestType.Explanation, Outcome.Approve, ['face.retain.1', '4'], ['PIPL.48']).justified).toBe(true);
+    expect(check(RequestType.Explanation, Outcome.Approve, ['4'], ['PIPL.45']).justified).toBe(false);
+  });
+
+  it('transfers a copy on NDSMR Art. 25, and declines a transfer on it, but never declines a copy on a clause', () => {
+    expect(check(RequestType.CopyTransfer, Outcome.Approve, [], ['NDSMR.25']).justified).toBe(true);
+    expect(check(RequestType.CopyTransfer, Outcome.Partial, ['1.excl.a'], ['NDSMR.25']).justified).toBe(true);
+    expect(check(RequestType.CopyTransfer, Outcome.Partial, ['1.excl', '1.excl.a', '1.excl.b', '1.excl.c']).justified).toBe(false);
+    expect(check(RequestType.CopyTransfer, Outcome.Partial, [], ['PIPL.45']).justified).toBe(false);
+  });
+
   it('is not justified by an empty citation', () => {
     expect(check(RequestType.DeleteAccount, Outcome.Approve, []).justified).toBe(false);
   });
@@ -171,6 +237,12 @@ describe('checkJustification on the rules of version 1', () => {
       { requestType: RequestType.DisclosureLog, outcome: Outcome.Approve },
       { requestType: RequestType.DisclosureLog, outcome: Outcome.Partial },
       { requestType: RequestType.DisclosureLog, outcome: Outcome.Extend },
+      { requestType: RequestType.DeleteData, outcome: Outcome.Partial },
+    ]);
+    expect(outcomesJustifiedBy(rules, '1.a')).toEqual([
+      { requestType: RequestType.Access, outcome: Outcome.Approve },
+      { requestType: RequestType.Correction, outcome: Outcome.Approve },
+      { requestType: RequestType.CopyTransfer, outcome: Outcome.Approve },
     ]);
     expect(outcomesJustifiedBy(rules, '7.b')).toEqual([]);
   });

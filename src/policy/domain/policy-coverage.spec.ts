@@ -47,6 +47,16 @@ describe('the standing of every clause of version 1', () => {
       justifies: [{ requestType: RequestType.DeleteAccount, outcome: Outcome.Approve }],
     });
     expect(standingOf('3.e')).toMatchObject({ standing: 'rule', recipientKinds: ['complainant'] });
+    // The registration information is what a copy covers and what a subject usually corrects.
+    expect(standingOf('1.a')).toEqual({
+      id: '1.a',
+      standing: 'rule',
+      justifies: [
+        { requestType: RequestType.Access, outcome: Outcome.Approve },
+        { requestType: RequestType.Correction, outcome: Outcome.Approve },
+        { requestType: RequestType.CopyTransfer, outcome: Outcome.Approve },
+      ],
+    });
   });
 });
 

@@ -22,34 +22,38 @@ const MINIMAL_RULES = [
   '    approve: { clauses: [face.retain.2] }', // 7
   '  disclosure_log:', // 8
   '    approve: { clauses: [3] }', // 9
-  'disclosures:', // 10
-  '  consentBasedClauses: [3.a]', // 11
-  '  crossBorder:', // 12
-  '    homeCountry: CN', // 13
-  '    consent: cross_border', // 14
-  '    clause: face.retain.1', // 15
-  '  recipients:', // 16
-  '    authority:', // 17
-  '      basis: [3.c]', // 18
-  'consentPurposes:', // 19
-  '  face_basic: face.collect.1', // 20
-  '  face_additional: face.collect.2', // 21
-  '  marketing: 2.c', // 22
-  '  partner_marketing: 2.c', // 23
-  '  affiliate_sharing: face.share.2', // 24
-  '  personalised_ads: face.share.3', // 25
-  '  cross_border: face.retain.1', // 26
-  '  "new_purpose:*": face.use.6', // 27
-  'dataCategories:', // 28
-  '  account: [1.a]', // 29
-  '  device_access: [1.b]', // 30
-  '  face_basic: [face.collect.1]', // 31
-  '  face_additional: [face.collect.2]', // 32
-  '  consents: [face.use.3]', // 33
-  '  published_content: [1.excl.b]', // 34
-  '  transactions: [1.excl.b]', // 35
-  '  search_keywords: [1.excl.a]', // 36
-  '  violations: [1.excl.c]', // 37
+  '  correction: { approve: { clauses: [1.a], law: [PIPL.46] } }', // 10
+  '  copy_transfer: { approve: { law: [PIPL.45] } }', // 11
+  '  explanation: { approve: { law: [PIPL.48], needs: law } }', // 12
+  '  delete_data: { approve: { law: [PIPL.47] } }', // 13
+  'disclosures:', // 14
+  '  consentBasedClauses: [3.a]', // 15
+  '  crossBorder:', // 16
+  '    homeCountry: CN', // 17
+  '    consent: cross_border', // 18
+  '    clause: face.retain.1', // 19
+  '  recipients:', // 20
+  '    authority:', // 21
+  '      basis: [3.c]', // 22
+  'consentPurposes:', // 23
+  '  face_basic: face.collect.1', // 24
+  '  face_additional: face.collect.2', // 25
+  '  marketing: 2.c', // 26
+  '  partner_marketing: 2.c', // 27
+  '  affiliate_sharing: face.share.2', // 28
+  '  personalised_ads: face.share.3', // 29
+  '  cross_border: face.retain.1', // 30
+  '  "new_purpose:*": face.use.6', // 31
+  'dataCategories:', // 32
+  '  account: [1.a]', // 33
+  '  device_access: [1.b]', // 34
+  '  face_basic: [face.collect.1]', // 35
+  '  face_additional: [face.collect.2]', // 36
+  '  consents: [face.use.3]', // 37
+  '  published_content: [1.excl.b]', // 38
+  '  transactions: [1.excl.b]', // 39
+  '  search_keywords: [1.excl.a]', // 40
+  '  violations: [1.excl.c]', // 41
 ];
 
 /** The minimal rules with some lines replaced (1-based); `undefined` removes the line. */
@@ -81,6 +85,8 @@ describe('parsePolicyRules', () => {
     const rules = parsePolicyRules(MINIMAL_RULES.join('\n'), CLAUSE_IDS, LAW_IDS);
     expect(rules.requests.disclosure_log).toEqual({ approve: { clauses: ['3'], law: [], needsLaw: false } });
     expect(rules.requests.access).toEqual({ approve: { clauses: ['1.a'], law: ['PIPL.45'], needsLaw: false } });
+    expect(rules.requests.explanation).toEqual({ approve: { clauses: [], law: ['PIPL.48'], needsLaw: true } });
+    expect(rules.requests.delete_data).toEqual({ approve: { clauses: [], law: ['PIPL.47'], needsLaw: false } });
     expect(rules.disclosures.crossBorder).toEqual({ homeCountry: 'CN', consent: 'cross_border', clause: 'face.retain.1' });
     expect(rules.disclosures.recipients).toEqual({ authority: { basis: ['3.c'], consentRequired: {} } });
     expect(rules.consentPurposes['new_purpose:*']).toBe('face.use.6');
@@ -109,22 +115,29 @@ describe('parsePolicyRules', () => {
       rulesWith({
         4: '  withdraw:',
         7: '    approved: { clauses: [face.retain.2] }',
-        17: '    police:',
-        25: '  personalized_ads: face.share.3',
-        36: '  search_terms: [1.excl.a]',
+        21: '    police:',
+        29: '  personalized_ads: face.share.3',
+        40: '  search_terms: [1.excl.a]',
       }),
     );
-    expect(issues.map((issue) => issue.line)).toEqual([1, 4, 6, 7, 17, 19, 25, 28, 36]);
+    expect(issues.map((issue) => issue.line)).toEqual([1, 4, 6, 7, 21, 23, 29, 32, 40]);
     expect(issues.find((issue) => issue.line === 4)?.message).toContain('unknown request type "withdraw"');
     expect(issues.find((issue) => issue.line === 7)?.message).toContain('unknown outcome "approved"');
-    expect(issues.find((issue) => issue.line === 17)?.message).toContain('unknown recipient kind "police"');
-    expect(issues.find((issue) => issue.line === 25)?.message).toContain('unknown consent purpose "personalized_ads"');
-    expect(issues.find((issue) => issue.line === 36)?.message).toContain('unknown data category "search_terms"');
+    expect(issues.find((issue) => issue.line === 21)?.message).toContain('unknown recipient kind "police"');
+    expect(issues.find((issue) => issue.line === 29)?.message).toContain('unknown consent purpose "personalized_ads"');
+    expect(issues.find((issue) => issue.line === 40)?.message).toContain('unknown data category "search_terms"');
     // The misspelt entries also leave their real keys without a rule, reported at the section.
     expect(issues.find((issue) => issue.line === 1)?.message).toBe('requests has no entry for "withdraw_consent"');
     expect(issues.find((issue) => issue.line === 6)?.message).toContain('requests.delete_account names no outcome');
-    expect(issues.find((issue) => issue.line === 19)?.message).toBe('consentPurposes has no entry for "personalised_ads"');
-    expect(issues.find((issue) => issue.line === 28)?.message).toBe('dataCategories has no entry for "search_keywords"');
+    expect(issues.find((issue) => issue.line === 23)?.message).toBe('consentPurposes has no entry for "personalised_ads"');
+    expect(issues.find((issue) => issue.line === 32)?.message).toBe('dataCategories has no entry for "search_keywords"');
+  });
+
+  it('refuses a rule set that leaves a request type out, naming it, even one that has no clause of its own', () => {
+    expect(issuesOf(rulesWith({ 10: undefined, 13: undefined }))).toEqual([
+      { line: 1, message: 'requests has no entry for "correction"' },
+      { line: 1, message: 'requests has no entry for "delete_data"' },
+    ]);
   });
 
   it('refuses a duplicate key, at the line of the second one', () => {
@@ -138,34 +151,34 @@ describe('parsePolicyRules', () => {
     expect(issuesOf(rulesWith({ 5: '    approve: { clauses: [] }' }))).toEqual([
       { line: 5, message: 'requests.withdraw_consent.approve.clauses must not be empty (leave the entry out instead)' },
     ]);
-    expect(issuesOf(rulesWith({ 29: '  account: [1.a, 1.a]' }))).toEqual([{ line: 29, message: '"1.a" is listed twice in dataCategories.account' }]);
+    expect(issuesOf(rulesWith({ 33: '  account: [1.a, 1.a]' }))).toEqual([{ line: 33, message: '"1.a" is listed twice in dataCategories.account' }]);
   });
 
   it('refuses a consent-based basis that names no consent, and a consent for a clause not in the basis', () => {
-    expect(issuesOf(rulesWith({ 18: '      basis: [3.c, 3.a]' }))).toEqual([
+    expect(issuesOf(rulesWith({ 22: '      basis: [3.c, 3.a]' }))).toEqual([
       {
-        line: 18,
+        line: 22,
         message: 'disclosures.recipients.authority.basis lists the consent-based clause 3.a but consentRequired names no consent for it',
       },
     ]);
-    expect(issuesOf(rulesWith({ 18: '      basis: [3.c]\n      consentRequired:\n        3.a: [marketing]' }))).toEqual([
-      { line: 20, message: 'disclosures.recipients.authority.consentRequired names 3.a, which is not in the basis list above it' },
+    expect(issuesOf(rulesWith({ 22: '      basis: [3.c]\n      consentRequired:\n        3.a: [marketing]' }))).toEqual([
+      { line: 24, message: 'disclosures.recipients.authority.consentRequired names 3.a, which is not in the basis list above it' },
     ]);
   });
 
   it('refuses an unknown consent purpose in a consent requirement and a malformed home country', () => {
-    const issues = issuesOf(rulesWith({ 13: '    homeCountry: China', 18: '      basis: [3.a]\n      consentRequired:\n        3.a: [everything]' }));
+    const issues = issuesOf(rulesWith({ 17: '    homeCountry: China', 22: '      basis: [3.a]\n      consentRequired:\n        3.a: [everything]' }));
     expect(issues).toEqual([
-      { line: 13, message: 'disclosures.crossBorder.homeCountry must be an ISO 3166-1 alpha-2 code such as CN' },
-      { line: 20, message: 'unknown consent purpose "everything" in disclosures.recipients.authority.consentRequired.3.a' },
+      { line: 17, message: 'disclosures.crossBorder.homeCountry must be an ISO 3166-1 alpha-2 code such as CN' },
+      { line: 24, message: 'unknown consent purpose "everything" in disclosures.recipients.authority.consentRequired.3.a' },
     ]);
   });
 
   it('refuses unknown keys and missing sections', () => {
-    const issues = issuesOf(rulesWith({ 10: 'disclosure:' }));
+    const issues = issuesOf(rulesWith({ 14: 'disclosure:' }));
     expect(issues).toEqual([
       { line: 1, message: 'the rules file is missing "disclosures"' },
-      { line: 10, message: 'unknown key "disclosure" in the rules file (expected one of: requests, disclosures, consentPurposes, dataCategories)' },
+      { line: 14, message: 'unknown key "disclosure" in the rules file (expected one of: requests, disclosures, consentPurposes, dataCategories)' },
     ]);
   });
 

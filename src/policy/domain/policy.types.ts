@@ -9,6 +9,14 @@ export enum RequestType {
   WithdrawConsent = 'withdraw_consent',
   DeleteAccount = 'delete_account',
   DisclosureLog = 'disclosure_log',
+  /** PIPL Art. 46: inaccurate or incomplete information corrected */
+  Correction = 'correction',
+  /** PIPL Art. 45(3): a portable copy, optionally sent to another handler the subject names */
+  CopyTransfer = 'copy_transfer',
+  /** PIPL Art. 48: how the subject's information is handled, explained in writing */
+  Explanation = 'explanation',
+  /** PIPL Art. 47: chosen categories deleted without cancelling the account */
+  DeleteData = 'delete_data',
 }
 
 /** What a staff decision (or a deadline extension) does to a request. */
@@ -53,6 +61,9 @@ export enum DataCategory {
 }
 
 export const REQUEST_TYPES: readonly RequestType[] = Object.values(RequestType);
+
+/** Request types that erase data: the same legal-hold rules apply to what they keep (PIPL Art. 47 para. 2). */
+export const ERASURE_TYPES: readonly RequestType[] = [RequestType.DeleteAccount, RequestType.DeleteData];
 export const OUTCOMES: readonly Outcome[] = Object.values(Outcome);
 export const RECIPIENT_KINDS: readonly RecipientKind[] = Object.values(RecipientKind);
 export const CONSENT_PURPOSES: readonly ConsentPurpose[] = Object.values(ConsentPurpose);

@@ -13,6 +13,10 @@ export const DEADLINE_CEILINGS: Readonly<Record<RequestType, Readonly<DueRule>>>
   [RequestType.WithdrawConsent]: REQUEST_CEILING,
   [RequestType.DeleteAccount]: DELETION_REVIEW_CEILING,
   [RequestType.DisclosureLog]: REQUEST_CEILING,
+  [RequestType.Correction]: REQUEST_CEILING,
+  [RequestType.CopyTransfer]: REQUEST_CEILING,
+  [RequestType.Explanation]: REQUEST_CEILING,
+  [RequestType.DeleteData]: REQUEST_CEILING,
 });
 
 /** The latest a request of `type` submitted at `submittedAt` may ever be due. */

@@ -1,6 +1,6 @@
 import { ActorRole, SYSTEM } from '../../kernel/actor';
 import { Role } from '../../kernel/role';
-import { Outcome, RequestType } from '../../policy/domain/policy.types';
+import { Outcome, REQUEST_TYPES, RequestType } from '../../policy/domain/policy.types';
 import { RequestStatus } from './request-status';
 
 /** What someone does to a request; each is a row (or rows) of the transitions table below. */
@@ -38,7 +38,8 @@ export interface Transition {
 }
 
 const REVIEWERS = [Role.Staff, Role.Legal] as const;
-const STAFF_DECIDED_TYPES = [RequestType.Access, RequestType.DeleteAccount, RequestType.DisclosureLog] as const;
+/** Every type but the withdrawal of consent, which the system decides in the transaction that files it. */
+const STAFF_DECIDED_TYPES = REQUEST_TYPES.filter((t) => t !== RequestType.WithdrawConsent);
 const S = RequestStatus;
 
 /**

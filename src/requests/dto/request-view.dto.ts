@@ -45,6 +45,26 @@ export class TimelineEntry {
   data: Record<string, unknown>;
 }
 
+/** One item of a correction as filed, or as a decision approved it. */
+export class CorrectionItemView {
+  category: string;
+  field: string;
+  currentValue?: string;
+  correctedValue: string;
+  explanation?: string;
+}
+
+/** The subject asked for a copy to go to another handler: whether it goes, and on what. */
+export class TransferDecisionView {
+  /** true: the copy is sent to `to`; false: given to the subject only */
+  approved: boolean;
+  to?: { name: string; endpoint: string };
+  /** the conditions of NDSMR Art. 25 as the reviewer found them */
+  conditions?: Record<string, boolean>;
+  /** those not met, when the transfer was declined */
+  unmet?: string[];
+}
+
 export class DecisionView {
   outcome: Outcome;
   clauses: ClauseView[];
@@ -57,6 +77,54 @@ export class DecisionView {
   /** ISO-8601 */
   decidedAt: string;
   decidedByRole: string;
+  /** a correction: exactly what is to change (the items approved) */
+  corrections?: CorrectionItemView[];
+  /** an explanation: the written answer, which cites `clauses` */
+  answer?: string;
+  /** a copy the subject asked to be sent to another handler */
+  transfer?: TransferDecisionView;
+}
+
+/** A cited clause with where to read it. */
+export class LinkedClauseView extends ClauseView {
+  /** the clause in the version the request was filed under */
+  href: string;
+}
+
+/** What an explanation request results in: the written answer and the clauses and provisions it relies on, each linked to its text. */
+export class ExplanationResultView {
+  answer: string;
+  clauses: LinkedClauseView[];
+  law: (ProvisionCiteView & { href: string })[];
+}
+
+/** Whom a request is filed for, as the filer gave it. */
+export class OnBehalfOfView {
+  /** `guardian`, `relative_of_deceased` or `agent` */
+  relation: string;
+  /** the person's name (masked for staff) */
+  name: string;
+  /** the child's date of birth (the filer's view) */
+  dateOfBirth?: string;
+  /** the child's age in whole years when the request was filed (staff's view) */
+  ageAtFiling?: number;
+  statement?: string;
+  /** the proof: upload ids (the filer's view), or the files with where staff read them (audited) */
+  evidence: unknown[];
+}
+
+/** What the subject asked for, beyond the type: the part of the body each type has of its own. */
+export class AskedView {
+  /** correction */
+  items?: CorrectionItemView[];
+  /** copy_transfer: `json` or `csv` */
+  format?: string;
+  /** copy_transfer: the other handler */
+  sendTo?: { name: string; endpoint: string };
+  /** explanation */
+  question?: string;
+  /** delete_data */
+  categories?: string[];
 }
 
 export class ExtensionView {
@@ -102,8 +170,14 @@ export class RequestSummary {
 export class RequestView extends RequestSummary {
   /** the purposes of a consent withdrawal */
   purposes?: string[];
+  /** what a correction, copy, explanation or partial deletion asks for */
+  asked?: AskedView;
   /** the subject's own words filed with the request (`note`), or null */
   subjectNote: string | null;
+  @ApiNullableModel(OnBehalfOfView, 'whom the request is filed for, when not the filer themselves')
+  onBehalfOf: OnBehalfOfView | null;
+  @ApiNullableModel(ExplanationResultView, 'an explanation request: the answer, once it stands')
+  result?: ExplanationResultView | null;
   /** staff's open question, while awaiting the subject */
   question: string | null;
   @ApiNullableModel(ExtensionView, 'the extension of the deadline, once granted')
@@ -132,4 +206,4 @@ export class StaffRequestView extends RequestView {
 }
 
 /** The views that appear in answers only as "this, or null": a controller answering with a request lists them (`@ApiExtraModels`). */
-export const NULLABLE_VIEW_MODELS = [ExtensionView, DecisionView, AppealView];
+export const NULLABLE_VIEW_MODELS = [ExtensionView, DecisionView, AppealView, OnBehalfOfView, ExplanationResultView];

@@ -2,6 +2,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -13,12 +14,33 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { PG_INTEGER_MAX } from '../../common/http/validation';
 import { LawIds } from '../../law';
 import { ClauseIds } from '../../policy/dto/clause-ids.decorator';
 import { REFUSAL_GROUNDS, RefusalGround } from '../../kernel/rights-notice';
 import { DATA_CATEGORIES, DataCategory, Outcome } from '../../policy/domain/policy.types';
+
+/** NDSMR Art. 25: a transfer to the handler the subject names is provided where all four hold. */
+export class TransferConditionsDto {
+  /** (1) the requester's real identity can be verified */
+  @IsBoolean()
+  identityVerified: boolean;
+
+  /** (2) the information is what the subject consented to provide, or was collected on a contract */
+  @IsBoolean()
+  providedByConsentOrContract: boolean;
+
+  /** (3) the transfer is technically feasible */
+  @IsBoolean()
+  technicallyFeasible: boolean;
+
+  /** (4) the transfer does not harm the lawful rights and interests of others */
+  @IsBoolean()
+  noHarmToOthers: boolean;
+}
 
 export const DECISION_OUTCOMES = [Outcome.Approve, Outcome.Reject, Outcome.Partial] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
@@ -62,6 +84,29 @@ export class DecisionDto {
   @ArrayUnique()
   @IsUUID('all', { each: true, message: 'each value in holds must be a hold id' })
   holds?: string[];
+
+  /** a correction granted in part: the positions (from 0) of the items corrected; the others are not */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(19, { each: true })
+  items?: number[];
+
+  /** an explanation: the written answer the subject receives, which relies on the clauses cited */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(8000)
+  answer?: string;
+
+  /** a copy the subject asked to be sent to another handler: the conditions of NDSMR Art. 25 as you found them */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TransferConditionsDto)
+  transfer?: TransferConditionsDto;
 
   /** the `version` of the request you reviewed; 409 if it changed since */
   @IsOptional()

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { RequestType } from '../../policy/domain/policy.types';
-import { RequestStatus } from '../../requests';
+import { ON_BEHALF_RELATIONS, OnBehalfRelation, RequestStatus } from '../../requests';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value);
@@ -23,6 +23,17 @@ export class QueueQueryDto {
   @Transform(toBoolean)
   @IsBoolean({ message: 'overdue must be true or false' })
   overdue?: boolean;
+
+  /** `true`: only requests filed on someone's behalf (a guardian, a relative, an agent); `false`: only the subjects' own */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'onBehalf must be true or false' })
+  onBehalf?: boolean;
+
+  /** only requests filed in this relation: `guardian`, `relative_of_deceased` or `agent` */
+  @IsOptional()
+  @IsIn(ON_BEHALF_RELATIONS)
+  relation?: OnBehalfRelation;
 
   /** an account id, `me`, or `none` for unassigned requests */
   @IsOptional()

@@ -1,7 +1,7 @@
 import { IntersectionType, PickType } from '@nestjs/swagger';
-import { ClauseView, ProvisionCiteView, RequestSummary, StaffRequestView } from '../../requests';
+import { ClauseView, OnBehalfRelation, ProvisionCiteView, RequestSummary, StaffRequestView } from '../../requests';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
-import { ApiNullableModel } from '../../common/openapi';
+import { ApiNullableEnum, ApiNullableModel } from '../../common/openapi';
 
 /** One request in the review queue: its summary and what staff see of it, without its timeline. */
 export class QueueItem extends IntersectionType(
@@ -10,6 +10,8 @@ export class QueueItem extends IntersectionType(
 ) {
   /** its deadline was extended (once is the most) */
   extended: boolean;
+  @ApiNullableEnum(OnBehalfRelation, "filed on someone's behalf: the relation; null when filed by the subject for themselves")
+  onBehalfOf: OnBehalfRelation | null;
 }
 
 /** One page of the queue, sorted by due date; pass `nextCursor` back as `cursor` for the next. */
