@@ -17,6 +17,8 @@ import { QuestionClock1764660000000 } from './1764660000000-question-clock';
 import { AuditChainSealingOrder1764670000000 } from './1764670000000-audit-chain-sealing-order';
 import { EvidenceUploads1764680000000 } from './1764680000000-evidence-uploads';
 import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-everyone';
+import { Exports1764710000000 } from './1764710000000-exports';
+import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -36,4 +38,6 @@ export const MIGRATIONS = [
   AuditChainSealingOrder1764670000000,
   EvidenceUploads1764680000000,
   RightsForEveryone1764690000000,
+  IdentityLinks1764700000000,
+  Exports1764710000000,
 ];

@@ -16,9 +16,12 @@ import { PgClientErrors } from './database/pg-client-errors';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds';
+import { IdentityModule } from './identity';
+import { ExportsModule } from './exports';
 import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { installOperatorSchema, installOperatorSchemaAsSoleRole } from './operator-demo/operator-schema';
 import { ConsentsModule } from './consents/consents.module';
 import { EvidenceModule } from './evidence';
 import { FulfilmentModule } from './fulfilment';
@@ -40,7 +43,8 @@ import { SubjectsModule } from './subjects/subjects.module';
       useFactory: async (config: AppConfig) => {
         const { DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl } = config.env;
         // With an owner role, it migrates and grants before the portal's own role connects.
-        if (ownerUrl) await prepareDatabaseAsOwner(ownerUrl, url as string, [installJobsSchema]);
+        if (ownerUrl) await prepareDatabaseAsOwner(ownerUrl, url as string, [installJobsSchema, installOperatorSchema]);
+        else await installOperatorSchemaAsSoleRole(url as string);
         return { ...buildDataSourceOptions(url as string), autoLoadEntities: true, migrationsRun: !ownerUrl };
       },
     }),
@@ -59,6 +63,8 @@ import { SubjectsModule } from './subjects/subjects.module';
     ReviewModule,
     HoldsModule,
     EvidenceModule,
+    IdentityModule,
+    ExportsModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

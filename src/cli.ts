@@ -11,6 +11,7 @@ import { AuditService } from './audit/audit.service';
 import { ConfigurationError, validateEnvironment } from './config/environment';
 import { resolveDatabase } from './database/resolve-database';
 import { registerPolicyCommands } from './policy/policy.commands';
+import { registerDemoCommands } from './operator-demo/demo.commands';
 
 /** Boots the application without HTTP, runs `work`, and shuts down. */
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
@@ -151,6 +152,7 @@ export function buildCli(): Command {
     });
 
   registerPolicyCommands(program, withApp);
+  registerDemoCommands(program, withApp);
 
   return program;
 }

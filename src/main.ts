@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, validateEnvironment } from './config/environment';
 import { resolveDatabase } from './database/resolve-database';
+import { generateSampleDataAtStart } from './operator-demo/demo-startup';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
 
   if (env.NODE_ENV !== 'production' && env.DEMO_SEED) printDemoLogins(await app.get(DemoAccounts).seedIfEmpty());
+  await generateSampleDataAtStart(env, database.ownerUrl ?? database.url, say);
   await app.listen(env.PORT, env.HOST);
   const docs = env.API_DOCS ? ' (API docs at /api/docs)' : '';
   say(`The portal is listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}${docs}.`);

@@ -5,6 +5,7 @@ import { EvidenceService } from '../src/evidence';
 import { Role } from '../src/kernel/role';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { pdfFile, type UploadPart, uploaded } from './support/evidence-files';
+import { addAppUser, appEmail, ensureOperatorUsers, setPendingCode } from './support/identity-link';
 import { declaredRoutes, routeKey } from './support/route-walk';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -36,7 +37,9 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  *   longer awaiting legal). On a request's evidence, "own" and "other" are as on the request
  *   (held by the caller, or by another reviewer): any reviewer reads what a request carries. An
  *   upload belongs to no request yet: "other" tries to name the first subject in a form field
- *   beside the file, which is refused like any other field.
+ *   beside the file, which is refused like any other field. On the identity link, "own" is the
+ *   first subject proving an app account (its link, made by the harness, removed first), and "other"
+ *   tries to name the first subject in the body, refused like any other field.
  * - `admin`: operates the portal; is neither a subject nor a reviewer.
  * Policy, law and data-category routes concern no one's resource: `—` marks the "other" cells there.
  *
@@ -57,6 +60,7 @@ const MATRIX = {
   'POST /api/v1/requests/:id/cancel':                   ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/requests/:id/reply':                    ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/requests/:id/appeal':                   ['401',   '200',      '404',        '403',    '403',                 '403',    '403',                 '403'],
+  'GET /api/v1/requests/:id/export':                    ['401',   '200',      '404 export_not_found', '403', '403',            '403',    '403',                 '403'],
   'GET /api/v1/staff/requests':                         ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'GET /api/v1/staff/requests/:id':                     ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/claim':              ['401',   '403',      '403',        '200',    '409 already_claimed', '200',    '409 already_claimed', '403'],
@@ -77,6 +81,8 @@ const MATRIX = {
   'POST /api/v1/uploads':                               ['401',   '201',      '400 invalid_upload', '403', '403',              '403',    '403',                 '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/identity/link':                         ['401',   '202',      '400',        '403',    '403',                 '403',    '403',                 '403'],
+  'POST /api/v1/identity/link/confirm':                 ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
   'GET /api/v1/policy':                                 ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/policy/versions':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/policy/versions/:version':               ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
@@ -102,6 +108,7 @@ const COVERED_PREFIXES = [
   '/api/v1/data-categories',
   '/api/v1/legal/holds',
   '/api/v1/uploads',
+  '/api/v1/identity',
 ];
 
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
@@ -117,6 +124,8 @@ const REFUSAL = { outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground:
 /** Legal's own refusal in place of staff's: the same ground, in legal's words. */
 const REPLACEMENT = { ...REFUSAL, reason: '经复核：提交的身份证件与注册信息不一致 (matrix)' };
 const PROBE_PURPOSE = 'new_purpose:matrix-probe';
+/** The code the first subject's pending challenge is given, for the confirmation cells. */
+const LINK_CODE = '246810';
 
 type Whose = 'own' | 'other' | 'any';
 
@@ -468,6 +477,30 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(await lastEvent(fx)).toEqual({ action: 'replace_decision', actor_id: c.caller!.id, to_status: 'rejected' });
       },
     },
+    'GET /api/v1/requests/:id/export': {
+      // A copy ready for one of the first subject's requests, as the export job leaves it.
+      prepare: async () => {
+        const fx = await submitted('disclosure_log');
+        await t.dataSource.query(
+          `INSERT INTO exports (request_id, subject_id, status, files, ready_at, expires_at) VALUES ($1, $2, 'ready', '{export.json}', now(), now() + interval '1 day')`,
+          [fx.requestId, alice.id],
+        );
+        await t.dataSource.query(`INSERT INTO export_parts (request_id, file, n, data) VALUES ($1, 'export.json', 0, $2)`, [
+          fx.requestId,
+          Buffer.from('{"matrix":true}'),
+        ]);
+        return fx;
+      },
+      call: (_, fx) => ({ path: `/api/v1/requests/${fx.requestId}/export` }),
+      verify: async (res, c, fx) => {
+        expect(res.headers['content-disposition']).toBe(`attachment; filename="request-${fx.requestId}-export.json"`);
+        const [event] = await t.dataSource.query(
+          `SELECT actor_id, data FROM audit_events WHERE action = 'export.downloaded' AND entity_id = $1 ORDER BY n DESC LIMIT 1`,
+          [fx.requestId],
+        );
+        expect(event).toEqual({ actor_id: c.caller!.id, data: { file: 'export.json' } });
+      },
+    },
     'GET /api/v1/staff/requests/:id/evidence/:uploadId': {
       prepare: withEvidence,
       call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/evidence/${fx.uploadId}` }),
@@ -554,6 +587,43 @@ describe('access matrix: every role × own/other resource × every route of requ
     'POST /api/v1/consents/:purpose': {
       call: (c) => ({ path: '/api/v1/consents/marketing', body: c.whose === 'other' ? { state: 'granted', subjectId: alice.id } : { state: 'granted' } }),
       verify: (res) => expect(res.body).toMatchObject({ purpose: 'marketing', state: 'granted', clause: { id: '2.c' } }),
+    },
+    'POST /api/v1/identity/link': {
+      prepare: async (c) => {
+        if (c.caller === alice) await t.dataSource.query(`DELETE FROM identity_links WHERE subject_id = $1`, [alice.id]);
+        return {};
+      },
+      call: (c) => ({
+        path: '/api/v1/identity/link',
+        body:
+          c.whose === 'other'
+            ? { channel: 'email', address: 'nobody.matrix@demo.invalid', subjectId: alice.id }
+            : { channel: 'email', address: 'nobody.matrix@demo.invalid' },
+      }),
+      verify: async (res, c) => {
+        expect(res.body).toEqual({ status: 'sent_if_known', expiresAt: expect.any(String) });
+        const [row] = await t.dataSource.query(`SELECT channel, app_user_ref FROM identity_challenges WHERE subject_id = $1`, [c.caller!.id]);
+        expect(row).toEqual({ channel: 'email', app_user_ref: null });
+      },
+    },
+    'POST /api/v1/identity/link/confirm': {
+      // Own: a code sent to an app user's address, made known to the test; the others have none to confirm.
+      prepare: async (c) => {
+        if (c.caller !== alice) return {};
+        await ensureOperatorUsers(t);
+        const email = appEmail('matrix');
+        await addAppUser(t, { email });
+        await t.dataSource.query(`DELETE FROM identity_links WHERE subject_id = $1`, [alice.id]);
+        await ok(send('POST', '/api/v1/identity/link', alice, { channel: 'email', address: email }), 202);
+        await setPendingCode(t, alice.id, LINK_CODE);
+        return {};
+      },
+      call: (c) => ({ path: '/api/v1/identity/link/confirm', body: c.whose === 'other' ? { code: LINK_CODE, subjectId: alice.id } : { code: LINK_CODE } }),
+      verify: async (res, c) => {
+        expect(res.body).toEqual({ linked: true, linkedAt: expect.any(String) });
+        const [row] = await t.dataSource.query(`SELECT channel FROM identity_links WHERE subject_id = $1`, [c.caller!.id]);
+        expect(row).toEqual({ channel: 'email' });
+      },
     },
     'GET /api/v1/policy': {
       call: () => ({ path: '/api/v1/policy' }),

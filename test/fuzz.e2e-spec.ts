@@ -668,7 +668,9 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
     console.log(`fuzz: ${total} requests over ${routes.length} routes in ${Date.now() - started} ms (seed ${SEED}) fixtures ${fixtureMs} ms`);
     expect(failures).toEqual([]);
     expect((await t.dataSource.query(`SELECT max(version)::int AS v FROM policy_versions`))[0].v).toBe(policyBefore);
-  });
+    // Some two thousand calls over every route: a few tens of seconds alone, several times that on a
+    // busy machine. The limit only stops a hung run; speed is the benchmarks' business.
+  }, 300_000);
 
   const reviewerOrAdmin = (role: Role): TestUser => (role === Role.Admin ? team[Role.Admin]! : reviewer(role));
 });

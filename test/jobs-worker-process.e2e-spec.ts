@@ -59,6 +59,8 @@ describe('jobs: the separate worker process', () => {
       throw new Error(`${err.message}; worker output:\n${output}`);
     });
     expect(mail).toMatchObject({ to: [u.email], messageId: `<${id}@privacy.example.cn>` });
+    // The portal's own worker may deliver first while this one is still starting: wait for its word.
+    for (let i = 0; i < 120 && !output.includes('The worker is running'); i++) await new Promise((r) => setTimeout(r, 500));
     expect(output).toContain('The worker is running');
 
     // wait for the notice to be marked sent before stopping

@@ -111,7 +111,7 @@ describe('several portal processes behave as one', () => {
 
     // Writes through both processes; both run a sealer: one chain, each event linked once, in order.
     const tokenB = onB.body.accessToken as string;
-    expect((await call(b, 'POST', '/api/v1/requests', { type: 'access' }, tokenB)).status).toBe(201);
+    expect((await call(b, 'POST', '/api/v1/requests', { type: 'explanation', question: '我的信息会被如何使用？' }, tokenB)).status).toBe(201);
     expect((await call(a, 'POST', '/api/v1/requests', { type: 'disclosure_log' }, tokenB)).status).toBe(201);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();

@@ -259,6 +259,48 @@ describe('requests: every right, for everyone who may exercise it', () => {
     });
   });
 
+  describe('the data-map preview', () => {
+    it('shows staff which categories and systems a request will touch, and what it does to each, before they decide', async () => {
+      const { s, id } = await filedAndHeld({ type: 'delete_data', categories: ['transactions', 'device_access'] });
+      const hold = await t.http
+        .post('/api/v1/legal/holds')
+        .set(auth(legal))
+        .send({
+          subjectId: s.id,
+          categories: ['transactions'],
+          law: ['ECL.31'],
+          retention: '3 years after completion (ECL Art. 31)',
+          until: new Date(Date.now() + 400 * DAY).toISOString(),
+          note: '交易记录保存三年',
+        });
+      expect(hold.status).toBe(201);
+      const page = await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff));
+      expect(page.body.preview).toEqual([
+        {
+          category: 'transactions',
+          system: { id: 'app_db', connector: 'postgres', label: { 'zh-CN': '应用数据库', en: 'App database' } },
+          onAccess: null,
+          onErasure: 'delete',
+          onCorrection: null,
+          holds: [hold.body.id],
+        },
+        expect.objectContaining({ category: 'device_access', onErasure: 'delete', holds: [] }),
+      ]);
+
+      const { id: copyId } = await filedAndHeld({ type: 'access' });
+      const copy = await t.http.get(`/api/v1/staff/requests/${copyId}`).set(auth(staff));
+      expect(copy.body.preview).toHaveLength(9);
+      expect(copy.body.preview.find((e: { category: string }) => e.category === 'consents')).toEqual(
+        expect.objectContaining({ system: expect.objectContaining({ id: 'consent_ledger', connector: 'portal' }), onAccess: 'exported', onErasure: null }),
+      );
+      const { id: fixId } = await filedAndHeld(CORRECTION);
+      const fix = await t.http.get(`/api/v1/staff/requests/${fixId}`).set(auth(staff));
+      expect(fix.body.preview).toEqual([expect.objectContaining({ category: 'account', onCorrection: ['phone', 'display_name'], onErasure: null })]);
+      const { id: askId } = await filedAndHeld({ type: 'explanation', question: '?' });
+      expect((await t.http.get(`/api/v1/staff/requests/${askId}`).set(auth(staff))).body.preview).toEqual([]);
+    });
+  });
+
   describe('deciding', () => {
     it('approves a correction recording exactly what is to change, or in part the items listed (legal confirms)', async () => {
       const { s, id } = await filedAndHeld(CORRECTION);

@@ -7,6 +7,7 @@ import { PasswordHasher } from '../accounts/password-hasher';
 import { PRIVILEGED_ROLES, Role } from '../kernel/role';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
+import { IdentityService, IdentityStatus } from '../identity';
 import { actorOf, SYSTEM_ACTOR } from '../kernel/actor';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
@@ -59,6 +60,7 @@ export class AuthService {
     private readonly keys: SignInKeys,
     private readonly lockout: SignInLockout,
     private readonly unknownSignIns: UnknownSignInTally,
+    private readonly identity: IdentityService,
   ) {}
 
   async register(dto: RegisterDto): Promise<{ id: string; email: string; role: Role }> {
@@ -116,8 +118,10 @@ export class AuthService {
     return { loggedOut: true, [SET_COOKIE]: { name: SESSION_COOKIE, value: '', maxAgeSeconds: 0 } };
   }
 
-  async me(auth: AuthUser): Promise<AccountView> {
-    return toAccountView(await this.accounts.get(auth.id));
+  /** The account, and whether it is linked to the app's account (src/identity). */
+  async me(auth: AuthUser): Promise<AccountView & { identity: IdentityStatus }> {
+    const [user, identity] = await Promise.all([this.accounts.get(auth.id), this.identity.statusOf(auth.id)]);
+    return { ...toAccountView(user), identity };
   }
 
   /** Step one of enrolment: a new secret, not yet in force until a code from it is confirmed. */

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
   ValidateBy,
+  ValidateIf,
   ValidationError,
 } from 'class-validator';
 import {
@@ -30,6 +31,8 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export const WORKER_MODES = ['inline', 'off'] as const;
 export type WorkerMode = (typeof WORKER_MODES)[number];
+export const SMS_SENDERS = ['off', 'smtp-gateway', 'command'] as const;
+export type SmsSender = (typeof SMS_SENDERS)[number];
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value === 'boolean') return value;
@@ -77,6 +80,15 @@ export class Environment {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_OWNER_URL?: string;
+
+  /**
+   * The operator's database that the data map's `postgres` system reaches (src/fulfilment/data-map.yaml),
+   * as the account the portal uses there. Unset: the portal's own database (DATABASE_URL), where the
+   * sample operator schema `operator_app` lives.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'OPERATOR_DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  OPERATOR_DATABASE_URL?: string;
 
   @IsString()
   DATA_DIR = './.data';
@@ -191,6 +203,39 @@ export class Environment {
   @MaxLength(200)
   MAIL_FROM?: string;
 
+  /**
+   * How one-time codes reach a phone (src/identity): `off` (phone codes are not sent; the portal
+   * still answers as if they were), `smtp-gateway` (an e-mail to `<digits>@SMS_GATEWAY_DOMAIN`
+   * through SMTP_URL, whose body is the text message) or `command` (SMS_COMMAND is run, without a
+   * shell, with the phone number as its one argument and the text on its standard input).
+   */
+  @IsIn(SMS_SENDERS)
+  @ValidateBy({
+    name: 'smsGatewayNeedsSmtp',
+    validator: {
+      validate: (value: unknown, args) => value !== 'smtp-gateway' || Boolean((args?.object as Environment | undefined)?.SMTP_URL),
+      defaultMessage: () => 'SMS_SENDER: smtp-gateway sends through SMTP_URL; set SMTP_URL too',
+    },
+  })
+  SMS_SENDER: SmsSender = 'off';
+
+  /** The e-mail-to-SMS gateway's domain (`sms.example.net`): required with SMS_SENDER=smtp-gateway. */
+  @ValidateIf((env: Environment) => env.SMS_SENDER === 'smtp-gateway' || env.SMS_GATEWAY_DOMAIN !== undefined)
+  @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+    message: 'SMS_GATEWAY_DOMAIN must be a domain name such as sms.example.net (required with SMS_SENDER=smtp-gateway)',
+  })
+  SMS_GATEWAY_DOMAIN?: string;
+
+  /**
+   * The program that sends a text message (an absolute path, or a name found on PATH; no
+   * arguments: wrap it in a script if it needs some): required with SMS_SENDER=command. It gets
+   * the number (`+86…`) as its one argument and the text on standard input, must exit 0 within
+   * 10 seconds, and is never run through a shell.
+   */
+  @ValidateIf((env: Environment) => env.SMS_SENDER === 'command' || env.SMS_COMMAND !== undefined)
+  @Matches(/^[^\s]+$/, { message: 'SMS_COMMAND must be the path of a program, without arguments or spaces (required with SMS_SENDER=command)' })
+  SMS_COMMAND?: string;
+
   /** The portal's address as its users reach it; notices link to it. */
   @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
   PUBLIC_URL = 'http://localhost:3000';
@@ -243,6 +288,13 @@ export class Environment {
 
   @IsDueRule()
   REQUEST_DUE_DELETE_DATA = '15 days';
+
+  /** Days (1-90) the copy an access or copy_transfer request produced can be downloaded; then it is deleted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  EXPORT_DAYS = 14;
 
   /** Days a question may wait for the subject's answer; then the request lapses (it can be filed again). */
   @Transform(toInt)

@@ -4,3 +4,7 @@ export { ErasureSchedule } from './erasure-schedule';
 export { ERASE_JOB } from './erase.job';
 export { ErasureCause, ErasureStatus } from './erasure.types';
 export type { ScheduledErasure, ScheduleErasureInput } from './erasure.types';
+export { DataMapService } from './data-map.service';
+export type { PreviewEntry } from './data-map.service';
+export { ConnectorKind, ErasureAction } from './domain/data-map';
+export { OperatorDatabase } from './operator-database';

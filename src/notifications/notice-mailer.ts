@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
-import SMTPPool from 'nodemailer/lib/smtp-pool';
+import { SmtpSender } from '../common/mail/smtp-sender';
 import { AppConfig } from '../config/app-config';
 
 export interface OutgoingNotice {
@@ -17,48 +16,24 @@ export interface OutgoingNotice {
  */
 @Injectable()
 export class NoticeMailer implements OnApplicationShutdown {
-  private readonly transport: Transporter | null;
-  private readonly from: string;
-  private readonly messageIdHost: string;
+  // Bounded time-outs (SmtpSender), so that one attempt never outlives the lease on its notice.
+  private readonly sender: SmtpSender;
 
   constructor(config: AppConfig) {
     const { SMTP_URL, MAIL_FROM, PUBLIC_URL } = config.env;
-    this.messageIdHost = new URL(PUBLIC_URL).hostname;
-    this.from = MAIL_FROM ?? `no-reply@${this.messageIdHost}`;
-    this.transport = SMTP_URL
-      ? createTransport(
-          new SMTPPool({
-            pool: true,
-            url: SMTP_URL,
-            maxConnections: 3,
-            // Bounded, so that one attempt never outlives the lease on its notice.
-            connectionTimeout: 15_000,
-            greetingTimeout: 15_000,
-            socketTimeout: 30_000,
-            logger: false,
-          }),
-        )
-      : null;
+    this.sender = new SmtpSender({ url: SMTP_URL, from: MAIL_FROM, publicUrl: PUBLIC_URL, maxConnections: 3 });
   }
 
   get enabled(): boolean {
-    return this.transport !== null;
+    return this.sender.enabled;
   }
 
+  /** The notice's id makes the Message-ID: the same on every attempt. */
   async send(notice: OutgoingNotice): Promise<void> {
-    if (!this.transport) throw new Error('notice delivery is off: SMTP_URL is not set');
-    await this.transport.sendMail({
-      from: this.from,
-      to: notice.to,
-      subject: notice.subject,
-      text: notice.text,
-      messageId: `<${notice.id}@${this.messageIdHost}>`,
-      // RFC 3834: an automatic message; auto-responders should not answer it.
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
+    await this.sender.send({ to: notice.to, subject: notice.subject, text: notice.text, id: notice.id });
   }
 
   onApplicationShutdown(): void {
-    this.transport?.close();
+    this.sender.close();
   }
 }

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuthModule } from '../auth/auth.module';
 import { ConsentsModule } from '../consents/consents.module';
 import { EvidenceModule } from '../evidence';
+import { IdentityModule } from '../identity';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
@@ -22,7 +23,7 @@ import { SubjectRequest } from './subject-request.entity';
  * state), the read port and the deadlines, which review and fulfilment build on (see index.ts).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, AuthModule, ConsentsModule, EvidenceModule, PolicyModule],
+  imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, AuthModule, ConsentsModule, EvidenceModule, IdentityModule, PolicyModule],
   controllers: [RequestsController],
   providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService, LapseScanner],
   exports: [RequestLifecycle, RequestReader, RequestDeadlines],

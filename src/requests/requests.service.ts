@@ -18,6 +18,7 @@ import { DeleteAccountRequestDto, NewRequestDto, WithdrawConsentRequestDto } fro
 import { ageOn, CHILD_AGE_LIMIT, OnBehalfRelation, representedKey } from './domain/on-behalf';
 import { endpointProblem } from './domain/transfer-endpoint';
 import { EvidenceService } from '../evidence';
+import { IdentityService, identityNotVerified } from '../identity';
 import { RequestSummary, RequestView } from './dto/request-view.dto';
 import { AppealDto, ReplyDto } from './dto/subject-actions.dto';
 import { APPEAL_WINDOW_DAYS, appealDeadline } from './domain/appeal-window';
@@ -60,6 +61,15 @@ interface Filed {
 /** Filings in a row that may find a newer policy version in force than the one they were pinned to. */
 const MAX_FILING_ATTEMPTS = 3;
 
+/** The request types that copy, change or erase data: filed only with a verified link to the app account. */
+const LINK_REQUIRED: readonly RequestType[] = [
+  RequestType.Access,
+  RequestType.CopyTransfer,
+  RequestType.Correction,
+  RequestType.DeleteData,
+  RequestType.DeleteAccount,
+];
+
 /** How many of their own requests a subject's list shows. */
 const OWN_LIST_LIMIT = 200;
 
@@ -87,6 +97,7 @@ export class RequestsService {
     private readonly notifications: NotificationsService,
     private readonly stepUp: PasswordStepUp,
     private readonly evidence: EvidenceService,
+    private readonly identity: IdentityService,
   ) {}
 
   /**
@@ -99,7 +110,7 @@ export class RequestsService {
       const earlier = await this.replay(user, idempotencyKey, fingerprint as string);
       if (earlier) return earlier;
     }
-    await this.assertFileable(dto, new Date());
+    await this.assertFileable(user, dto, new Date());
     if (dto.type === RequestType.DeleteAccount) await this.confirmPassword(user, dto, clientAddress);
     try {
       const filed = await this.file(user, dto, idempotencyKey ?? null, fingerprint);
@@ -325,8 +336,12 @@ export class RequestsService {
    * whom, with what proof; and where a copy may be sent. An upload id that is not the filer's is
    * found out when the filing takes it (404), in the filing's transaction.
    */
-  private async assertFileable(dto: NewRequestDto, now: Date): Promise<void> {
+  private async assertFileable(user: AuthUser, dto: NewRequestDto, now: Date): Promise<void> {
     const behalf = dto.onBehalfOf;
+    // Data is copied, changed or erased only for the app user the subject proved to be (a one-time
+    // code to the contact the operator's records hold). Filed for someone else, the proof of the
+    // relation is weighed by staff instead, and the person's app account is found by them.
+    if (!behalf && LINK_REQUIRED.includes(dto.type) && !(await this.identity.linkOf(user.id))) throw identityNotVerified();
     if (behalf) {
       if (dto.type === RequestType.WithdrawConsent) throw onBehalfNotPossible(dto.type);
       if (!behalf.evidence?.length) throw evidenceRequired(behalf.relation);

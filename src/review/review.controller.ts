@@ -10,13 +10,13 @@ import { NULLABLE_VIEW_MODELS, StaffRequestView } from '../requests';
 import { MaskedSubjectDto } from '../subjects/dto/masked-subject.dto';
 import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { QueueQueryDto } from './dto/queue-query.dto';
-import { QueuePage, StaffRequestPage } from './dto/review-view.dto';
+import { QueuePage, StaffRequestPage, ExportFailureDto, ExportStatusDto } from './dto/review-view.dto';
 import { ReviewService } from './review.service';
 
 /** The review queue and the staff workflow on one request. Appeals are legal's alone. */
 @ApiTags('review')
 @ApiBearerAuth()
-@ApiExtraModels(...NULLABLE_VIEW_MODELS, MaskedSubjectDto)
+@ApiExtraModels(...NULLABLE_VIEW_MODELS, MaskedSubjectDto, ExportStatusDto, ExportFailureDto)
 @Controller('api/v1/staff/requests')
 export class ReviewController {
   constructor(

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ExportsModule } from '../exports';
+import { FulfilmentModule } from '../fulfilment';
 import { HoldsModule } from '../holds';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestsModule } from '../requests';
@@ -12,7 +14,7 @@ import { ReviewService } from './review.service';
 
 /** The staff workflow over requests: its own queries, and the lifecycle and read port RequestsModule exports. */
 @Module({
-  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule],
+  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule],
   controllers: [ReviewController, LegalReviewController],
   providers: [ReviewRepository, ReviewService, OverdueScanner],
   exports: [OverdueScanner],

@@ -31,7 +31,7 @@ import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
 import { AskDto, AssignDto, ConfirmDecisionDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
-import { DecisionLawOptions, DecisionOptions, LawOption, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
+import { DecisionLawOptions, DecisionOptions, LawOption, PreviewEntryView, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
 import { QueueRow, ReviewRepository } from './review.repository';
 import {
@@ -51,6 +51,8 @@ import {
   takeReasonRequired,
 } from './review.errors';
 import { HoldsService } from '../holds';
+import { DataMapService } from '../fulfilment';
+import { ExportsService } from '../exports';
 import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
@@ -85,6 +87,8 @@ export class ReviewService {
     private readonly accounts: AccountsRepository,
     private readonly deadlines: RequestDeadlines,
     private readonly holds: HoldsService,
+    private readonly dataMap: DataMapService,
+    private readonly exports: ExportsService,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -108,6 +112,8 @@ export class ReviewService {
       ...(await this.requests.staffView(request)),
       subject: await this.maskedSubject(request.subjectId),
       ...(await this.options(request)),
+      preview: await this.preview(request),
+      export: await this.exports.statusOf(request.id),
     };
   }
 
@@ -341,6 +347,8 @@ export class ReviewService {
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
       await before?.(manager);
       const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
+      // An approval that stands starts its fulfilment in the same transaction (a copy, for now).
+      if (result.request.status === RequestStatus.Approved) await this.exports.startIfCopy(manager, result.request);
       for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;
     });
@@ -374,6 +382,14 @@ export class ReviewService {
       options: Object.fromEntries(entries.map(([outcome, j]) => [outcome, j.clauses.map(({ id, text }) => ({ id, text }))])) as Record<Outcome, ClauseView[]>,
       lawOptions: Object.fromEntries(entries.map(([outcome, j]) => [outcome, { provisions: j.law, needsLaw: j.needsLaw }])) as Record<Outcome, LawOption>,
     };
+  }
+
+  /** What the request will touch, category by category (the data map), with the active holds that keep each. */
+  private async preview(request: SubjectRequest): Promise<PreviewEntryView[]> {
+    const entries = this.dataMap.preview(request.type, request.details);
+    if (entries.length === 0) return [];
+    const holds = await this.holds.activeHolds(request.subjectId);
+    return entries.map((e) => ({ ...e, holds: holds.filter((h) => h.categories.includes(e.category)).map((h) => h.id) }));
   }
 
   /** The subject masked; null once the account is gone (the request record outlives it). */

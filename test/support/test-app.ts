@@ -39,7 +39,15 @@ export interface TestApp {
   /** A connection pool as the owner (closed with the app), for running a migration's down() and up(). */
   owner(): Promise<DataSource>;
   /** A fresh account of this role, signed in (its bearer token in `token`). */
-  user(role?: Role, overrides?: { email?: string; password?: string; displayName?: string; phone?: string }): Promise<TestUser>;
+  /**
+   * A fresh account of this role, signed in. A subject is linked to an app account (identity_links),
+   * as requests that copy, change or erase data need: to `appUser` (an id of operator_app.users)
+   * when given, else to a made-up one; `linked: false` leaves it unlinked.
+   */
+  user(
+    role?: Role,
+    overrides?: { email?: string; password?: string; displayName?: string; phone?: string; linked?: boolean; appUser?: string },
+  ): Promise<TestUser>;
   login(email: string, password: string): Promise<string>;
   /**
    * Row counts of every table: take one before a refused call and compare after. The audit chain
@@ -126,9 +134,16 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     owner: ownerDataSource,
     login,
     async user(role = Role.Subject, overrides = {}) {
-      const email = overrides.email ?? `${role}.${randomBytes(5).toString('hex')}@example.com`;
-      const password = overrides.password ?? `pw-${randomBytes(8).toString('hex')}`;
-      const created = await app.get(AccountsService).create({ ...overrides, email, password, role }, SYSTEM_ACTOR);
+      const { linked = true, appUser, ...account } = overrides;
+      const email = account.email ?? `${role}.${randomBytes(5).toString('hex')}@example.com`;
+      const password = account.password ?? `pw-${randomBytes(8).toString('hex')}`;
+      const created = await app.get(AccountsService).create({ ...account, email, password, role }, SYSTEM_ACTOR);
+      if (role === Role.Subject && linked) {
+        await dataSource.query(`INSERT INTO identity_links (subject_id, app_user_ref, channel) VALUES ($1, $2, 'email')`, [
+          created.id,
+          appUser ?? `test-${randomBytes(8).toString('hex')}`,
+        ]);
+      }
       return { id: created.id, email, password, role, subjectRef: created.subjectRef, token: await login(email, password) };
     },
     async tableCounts() {

@@ -95,7 +95,8 @@ function readFields(reader: PolicyYamlReader, { key, value }: YamlEntry, where: 
   return fields;
 }
 
-function readLocalised(reader: PolicyYamlReader, { key, value }: YamlEntry, where: string): LocalisedText | undefined {
+/** A `{ zh-CN, en }` map, both non-empty; problems reported with their lines. */
+export function readLocalised(reader: PolicyYamlReader, { key, value }: YamlEntry, where: string): LocalisedText | undefined {
   const entries = reader.entries(value, where, key.line);
   reader.refuseUnknownKeys(entries, LANGUAGES, where);
   const texts = LANGUAGES.map((language) => {

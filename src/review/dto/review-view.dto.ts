@@ -1,4 +1,4 @@
-import { IntersectionType, PickType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, PickType } from '@nestjs/swagger';
 import { ClauseView, OnBehalfRelation, ProvisionCiteView, RequestSummary, StaffRequestView } from '../../requests';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
 import { ApiNullableEnum, ApiNullableModel } from '../../common/openapi';
@@ -45,9 +45,57 @@ export class DecisionLawOptions {
 }
 
 /** A request's page for staff: the request, its subject masked, and what each outcome could cite. */
+export class ExportFailureDto {
+  /** `find` (the subject's records), `export` (reading a system) */
+  step: string;
+  @ApiProperty({ type: String, nullable: true })
+  system: string | null;
+  /** a code: `identity_not_verified`, `connection_failed`, `database_error_<sqlstate>`, … */
+  reason: string;
+  at: string;
+}
+
+export class ExportStatusDto {
+  /** `running`, `ready` or `failed` */
+  status: string;
+  files: string[];
+  @ApiProperty({ type: String, nullable: true })
+  expiresAt: string | null;
+  @ApiNullableModel(ExportFailureDto, 'why the copy failed, while it is failed')
+  failure: ExportFailureDto | null;
+}
+
+export class PreviewSystemView {
+  id: string;
+  /** `postgres`, `portal`, `manual` */
+  connector: string;
+  label: { 'zh-CN': string; en: string };
+}
+
+/** What the request will do to one category of personal information, in the system that holds it (the data map). */
+export class PreviewEntryView {
+  category: string;
+  system: PreviewSystemView;
+  /** `exported`: a copy takes it */
+  @ApiProperty({ type: String, nullable: true, enum: ['exported', null] })
+  onAccess: 'exported' | null;
+  /** erasure deletes, anonymises or keeps it */
+  @ApiProperty({ type: String, nullable: true, enum: ['delete', 'anonymise', 'keep', null] })
+  onErasure: string | null;
+  /** a correction changes these fields */
+  @ApiProperty({ type: [String], nullable: true })
+  onCorrection: string[] | null;
+  /** the active legal holds on the subject that keep this category (storage only, until they end) */
+  holds: string[];
+}
+
 export class StaffRequestPage extends StaffRequestView {
   @ApiNullableModel(MaskedSubjectDto, "null once the subject's account is gone (the request record outlives it)")
   subject: MaskedSubjectDto | null;
   options: DecisionOptions;
   lawOptions: DecisionLawOptions;
+  /** which categories and systems the request will touch once approved, before anyone decides (the data map) */
+  preview: PreviewEntryView[];
+  @ApiNullableModel(ExportStatusDto, 'the copy an approved access or copy_transfer request makes: running, ready or failed (which step, which system, why)')
+  export: ExportStatusDto | null;
 }

@@ -1,0 +1,270 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ConsentsService } from '../consents/consents.service';
+import { ConnectorKind, DataMapService, OperatorDatabase } from '../fulfilment';
+import { IdentityService } from '../identity';
+import { JobsService } from '../jobs/jobs.service';
+import type { AuthUser } from '../kernel/auth-user';
+import { SYSTEM_ACTOR } from '../kernel/actor';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { loadBundledDataCategories } from '../policy/domain/data-categories';
+import { DATA_CATEGORIES, DataCategory, RequestType } from '../policy/domain/policy.types';
+import { PolicyService } from '../policy/policy.service';
+import { iso } from '../common/time/iso';
+import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+import { ChunkedFile, csvField, escapeHtml, jsonValue } from './chunked-file';
+import { ExportsRepository } from './exports.repository';
+
+export const EXPORT_JOB = 'fulfilment.export';
+const EXPIRE_JOB = 'fulfilment.export-expiry';
+
+/** One category as the copy lists it. */
+interface CategorySummary {
+  category: DataCategory;
+  system: string;
+  clauses: string[];
+  rows: number;
+}
+
+/** Why a copy could not be made: which step, which system, and a code (never personal data). */
+export class ExportStepFailed extends Error {
+  constructor(
+    readonly step: string,
+    readonly system: string | null,
+    readonly reason: string,
+  ) {
+    super(`${step}${system ? ` (${system})` : ''}: ${reason}`);
+    this.name = 'ExportStepFailed';
+  }
+}
+
+/**
+ * Makes the copy an approved access or copy_transfer request asks for (product.md, "Access and
+ * copy"): every category of the data map but those the decision withheld, found through the
+ * subject's verified link to the app account, streamed from each system into a JSON document (per
+ * category: the rows, the system they came from, the clauses the category is held under), a page
+ * people read in Chinese and English, and for a copy in CSV one file per category. Memory holds one
+ * batch of rows and one part of each file at a time. Then the request is completed and the subject
+ * told until when the copy can be downloaded (EXPORT_DAYS).
+ *
+ * Idempotent and resumable: a run starts by moving the request to `fulfilling` (once: a second
+ * worker loses the conditional update) and by discarding what an interrupted run wrote; it ends by
+ * completing the request in the transaction that marks the copy ready.
+ */
+@Injectable()
+export class ExportJob implements OnModuleInit {
+  private readonly logger = new Logger(ExportJob.name);
+  private readonly labels = new Map(loadBundledDataCategories().map((d) => [d.id, d.label]));
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly requests: RequestReader,
+    private readonly lifecycle: RequestLifecycle,
+    private readonly identity: IdentityService,
+    private readonly dataMap: DataMapService,
+    private readonly operator: OperatorDatabase,
+    private readonly consents: ConsentsService,
+    private readonly policy: PolicyService,
+    private readonly notifications: NotificationsService,
+    private readonly repo: ExportsRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ requestId: string }>(EXPORT_JOB, (data) => this.run(data.requestId), { retryLimit: 2, retryDelaySeconds: 30, retryBackoff: true });
+    // Copies past their EXPORT_DAYS go, with their parts.
+    this.jobs.register(EXPIRE_JOB, () => this.repo.deleteExpired().then(() => undefined), { schedule: '17 * * * *' });
+  }
+
+  /** One run per request at a time across every process: another run finds the lock held and leaves it to the first. */
+  async run(requestId: string): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('fulfilment.export'), hashtext($1)) AS locked`, [requestId])) as {
+        locked: boolean;
+      }[];
+      if (!locked) return;
+      try {
+        await this.runLocked(requestId);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('fulfilment.export'), hashtext($1))`, [requestId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runLocked(requestId: string): Promise<void> {
+    let request = await this.requests.find(requestId);
+    if (!request || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
+    if (request.status === RequestStatus.Approved) {
+      const approved = request;
+      request = (
+        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
+      ).request;
+    }
+    try {
+      await this.export(request);
+    } catch (err) {
+      const failed = err instanceof ExportStepFailed ? err : new ExportStepFailed('export', null, 'unexpected_error');
+      // Ids and codes only: the log never names the subject or shows their data.
+      this.logger.warn({ requestId, step: failed.step, system: failed.system, reason: failed.reason }, 'export step failed');
+      await this.repo.markFailed(requestId, request.subjectId, { step: failed.step, system: failed.system, reason: failed.reason, at: iso(new Date()) });
+      if (!(err instanceof ExportStepFailed)) throw err;
+    }
+  }
+
+  private async export(request: SubjectRequest): Promise<void> {
+    // Filed for someone else, the filer's own link points at the wrong person: staff identify the
+    // represented person's app account (not built yet), and the step waits for them.
+    if (request.details.onBehalfOf) throw new ExportStepFailed('find', null, 'represented_person_not_linked');
+    const link = await this.identity.linkOf(request.subjectId);
+    if (!link) throw new ExportStepFailed('find', null, 'identity_not_verified');
+    const view = await this.requests.staffView(request);
+    const withheld = new Set(view.decision?.withheld ?? []);
+    const categories = DATA_CATEGORIES.filter((c) => !withheld.has(c));
+    const clauses = await this.policy.dataCategoryClauses();
+    const csv = request.type === RequestType.CopyTransfer && request.details.format === 'csv';
+
+    await this.repo.start(request.id, request.subjectId);
+    const file = (name: string) => new ChunkedFile(name, (n, data) => this.repo.insertPart(request.id, name, n, data));
+    const json = file('export.json');
+    const html = file('export.html');
+    const csvFiles: string[] = [];
+    const summaries: CategorySummary[] = [];
+
+    await json.write(
+      `{"request":${JSON.stringify({ id: request.id, type: request.type, policyVersion: request.policyVersion, generatedAt: iso(new Date()) })},"categories":[`,
+    );
+    await html.write(htmlHead(request));
+    for (const [i, category] of categories.entries()) {
+      const mapping = this.dataMap.mapping(category);
+      const label = this.labels.get(category);
+      const summary: CategorySummary = { category, system: mapping.system.id, clauses: clauses[category] ?? [], rows: 0 };
+      await json.write(
+        `${i > 0 ? ',' : ''}{"category":${JSON.stringify(category)},"label":${JSON.stringify(label)},"system":${JSON.stringify(mapping.system.id)},"clauses":${JSON.stringify(summary.clauses)},"rows":[`,
+      );
+      await html.write(
+        `<section><h2>${escapeHtml(label?.['zh-CN'])} / ${escapeHtml(label?.en)}</h2><p>${escapeHtml(mapping.system.label['zh-CN'])} / ${escapeHtml(mapping.system.label.en)} · ${escapeHtml(summary.clauses.join(', '))}</p>`,
+      );
+      const table = new TableWriter(html);
+      const sheet = csv ? file(`${category}.csv`) : null;
+      for await (const rows of this.rowsOf(category, link.appUserId, request.subjectId)) {
+        for (const row of rows) {
+          const values = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonValue(v)]));
+          await json.write(`${summary.rows > 0 ? ',' : ''}${JSON.stringify(values)}`);
+          await table.row(values);
+          if (sheet) {
+            if (summary.rows === 0) await sheet.write(`${Object.keys(values).map(csvField).join(',')}\r\n`);
+            await sheet.write(`${Object.values(values).map(csvField).join(',')}\r\n`);
+          }
+          summary.rows += 1;
+        }
+      }
+      await json.write(']}');
+      await table.close(summary.rows);
+      await html.write('</section>');
+      if (sheet) {
+        await sheet.close();
+        csvFiles.push(sheet.name);
+      }
+      summaries.push(summary);
+    }
+    const withheldList = [...withheld].map((category) => ({
+      category,
+      law: view.decision?.law.map((p) => p.id) ?? [],
+      clauses: view.decision?.clauses.map((c) => c.id) ?? [],
+    }));
+    await json.write(`],"withheld":${JSON.stringify(withheldList)}}`);
+    await html.write(htmlWithheld(withheldList));
+    await html.write('</body></html>');
+    await json.close();
+    await html.close();
+
+    const files = [json.name, html.name, ...csvFiles];
+    await this.dataSource.transaction(async (manager) => {
+      const expiresAt = await this.repo.markReady(manager, request.id, files, { categories: summaries, withheld: [...withheld] }, this.config.env.EXPORT_DAYS);
+      const current = await this.requests.find(request.id);
+      if (!current || current.status !== RequestStatus.Fulfilling) return;
+      await this.lifecycle.apply(manager, {
+        request: current,
+        action: RequestAction.Complete,
+        actor: SYSTEM_ACTOR,
+        record: { data: { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) } } },
+      });
+      await this.notifications.enqueue(manager, {
+        userId: request.subjectId,
+        kind: NotificationKind.RequestCompleted,
+        data: { requestId: request.id, requestType: request.type, availableUntil: iso(expiresAt) },
+      });
+    });
+  }
+
+  /** The subject's rows of one category, in batches, from the system the data map names. */
+  private async *rowsOf(category: DataCategory, appUserId: string, subjectId: string): AsyncGenerator<Record<string, unknown>[]> {
+    const mapping = this.dataMap.mapping(category);
+    if (mapping.system.connector === ConnectorKind.Portal) {
+      // The portal's own consent ledger: the subject's current state for every purpose.
+      const views = await this.consents.list({ id: subjectId } as AuthUser);
+      yield views.map((v) => ({ purpose: v.purpose, state: v.state, changedAt: v.changedAt, clause: v.clause.id }));
+      return;
+    }
+    if (!mapping.accessSql) throw new ExportStepFailed('export', mapping.system.id, 'no_access_statement');
+    try {
+      yield* this.operator.stream(mapping.accessSql, [appUserId]);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new ExportStepFailed('export', mapping.system.id, code ? `database_error_${code}` : 'connection_failed');
+    }
+  }
+}
+
+/** An HTML table written row by row; its header from the first row's keys. */
+class TableWriter {
+  private open = false;
+
+  constructor(private readonly html: ChunkedFile) {}
+
+  async row(values: Record<string, unknown>): Promise<void> {
+    if (!this.open) {
+      await this.html.write(
+        `<table><thead><tr>${Object.keys(values)
+          .map((k) => `<th>${escapeHtml(k)}</th>`)
+          .join('')}</tr></thead><tbody>`,
+      );
+      this.open = true;
+    }
+    await this.html.write(
+      `<tr>${Object.values(values)
+        .map((v) => `<td>${escapeHtml(typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | boolean | null | undefined))}</td>`)
+        .join('')}</tr>`,
+    );
+  }
+
+  async close(rows: number): Promise<void> {
+    if (this.open) await this.html.write('</tbody></table>');
+    await this.html.write(`<p>${rows} 条记录 / ${rows} record${rows === 1 ? '' : 's'}</p>`);
+  }
+}
+
+function htmlHead(request: SubjectRequest): string {
+  return (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>个人信息副本 / Copy of your personal information</title>' +
+    '<style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}</style>' +
+    `</head><body><h1>个人信息副本 / Copy of your personal information</h1><p>申请 / Request ${escapeHtml(request.id)} · ${escapeHtml(request.type)} · ${escapeHtml(iso(new Date()))}</p>`
+  );
+}
+
+function htmlWithheld(withheld: { category: string; law: string[]; clauses: string[] }[]): string {
+  if (withheld.length === 0) return '<section><h2>未提供的信息 / Withheld</h2><p>无 / None</p></section>';
+  return (
+    '<section><h2>未提供的信息 / Withheld</h2><ul>' +
+    withheld.map((w) => `<li>${escapeHtml(w.category)}: ${escapeHtml([...w.law, ...w.clauses].join(', '))}</li>`).join('') +
+    '</ul></section>'
+  );
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export enum ExportStatus {
+  Running = 'running',
+  Ready = 'ready',
+  Failed = 'failed',
+}
+
+export interface ExportRow {
+  requestId: string;
+  subjectId: string;
+  status: ExportStatus;
+  files: string[];
+  summary: Record<string, unknown>;
+  failure: Record<string, unknown> | null;
+  readyAt: Date | null;
+  expiresAt: Date | null;
+}
+
+const COLUMNS = `request_id AS "requestId", subject_id AS "subjectId", status, files, summary, failure, ready_at AS "readyAt", expires_at AS "expiresAt"`;
+
+/** The copies requests produce (`exports`) and their files in chunks (`export_parts`). */
+@Injectable()
+export class ExportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A copy starts (again): its row running, any part an interrupted run left behind gone. */
+  async start(requestId: string, subjectId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO exports (request_id, subject_id, status) VALUES ($1, $2, 'running')
+         ON CONFLICT (request_id) DO UPDATE SET status = 'running', files = '{}', summary = '{}', failure = NULL, ready_at = NULL, expires_at = NULL, started_at = now()`,
+        [requestId, subjectId],
+      );
+      await manager.query(`DELETE FROM export_parts WHERE request_id = $1`, [requestId]);
+    });
+  }
+
+  async insertPart(requestId: string, file: string, n: number, data: Buffer): Promise<void> {
+    await this.dataSource.query(`INSERT INTO export_parts (request_id, file, n, data) VALUES ($1, $2, $3, $4)`, [requestId, file, n, data]);
+  }
+
+  /** Ready to download until `expiresAt`, in the transaction that completes the request. */
+  async markReady(manager: EntityManager, requestId: string, files: string[], summary: Record<string, unknown>, days: number): Promise<Date> {
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [[row]]: [{ expiresAt: Date }[], number] = await manager.query(
+      `UPDATE exports SET status = 'ready', files = $2, summary = $3, ready_at = now(), expires_at = now() + make_interval(days => $4)
+       WHERE request_id = $1 RETURNING expires_at AS "expiresAt"`,
+      [requestId, files, JSON.stringify(summary), days],
+    );
+    return row.expiresAt;
+  }
+
+  /** A failed step, shown on the request; the row is made if the step failed before the copy began. */
+  async markFailed(requestId: string, subjectId: string, failure: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO exports (request_id, subject_id, status, failure) VALUES ($1, $2, 'failed', $3)
+       ON CONFLICT (request_id) DO UPDATE SET status = 'failed', failure = $3, ready_at = NULL, expires_at = NULL`,
+      [requestId, subjectId, JSON.stringify(failure)],
+    );
+  }
+
+  async find(requestId: string): Promise<ExportRow | null> {
+    const [row]: ExportRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM exports WHERE request_id = $1`, [requestId]);
+    return row ?? null;
+  }
+
+  /** One file's chunks in order, a few at a time. */
+  async *parts(requestId: string, file: string): AsyncGenerator<Buffer> {
+    for (let from = 0; ; from += PARTS_PER_READ) {
+      const rows: { data: Buffer }[] = await this.dataSource.query(
+        `SELECT data FROM export_parts WHERE request_id = $1 AND file = $2 AND n >= $3 ORDER BY n LIMIT ${PARTS_PER_READ}`,
+        [requestId, file, from],
+      );
+      for (const row of rows) yield row.data;
+      if (rows.length < PARTS_PER_READ) return;
+    }
+  }
+
+  /** Copies past their days, with their parts; answers how many went. */
+  async deleteExpired(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const expired: { request_id: string }[] = await manager.query(`DELETE FROM exports WHERE expires_at < now() RETURNING request_id`);
+      if (expired.length > 0) await manager.query(`DELETE FROM export_parts WHERE request_id = ANY($1)`, [expired.map((e) => e.request_id)]);
+      return expired.length;
+    });
+  }
+}
+
+const PARTS_PER_READ = 4;

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Node } from 'yaml';
+import { DataCategoryDescription, LocalisedText, readLocalised } from '../../policy/domain/data-categories';
+import { PolicyYamlReader, YamlEntry } from '../../policy/domain/policy-yaml.reader';
+import { DATA_CATEGORIES, DataCategory, isEnumValue } from '../../policy/domain/policy.types';
+
+/** How the portal reaches a system. */
+export enum ConnectorKind {
+  /** parameterised SQL against the operator's PostgreSQL */
+  Postgres = 'postgres',
+  /** the portal's own records (the consent ledger) */
+  Portal = 'portal',
+  /** no connector reaches it: a named person confirms each step */
+  Manual = 'manual',
+}
+
+export const CONNECTOR_KINDS: readonly ConnectorKind[] = Object.values(ConnectorKind);
+
+/** What erasure does to a category. */
+export enum ErasureAction {
+  Delete = 'delete',
+  Anonymise = 'anonymise',
+  /** kept (the reason says why); a legal hold keeps any category besides, until it ends */
+  Keep = 'keep',
+}
+
+export const ERASURE_ACTIONS: readonly ErasureAction[] = Object.values(ErasureAction);
+
+export interface DataSystem {
+  id: string;
+  connector: ConnectorKind;
+  label: LocalisedText;
+}
+
+export interface CategoryMapping {
+  category: DataCategory;
+  system: DataSystem;
+  /** how the subject's records are found: through the verified link to the app account */
+  find: 'app_user';
+  /** postgres: the SELECT of the subject's rows ($1: the app user); absent for the portal's own records */
+  accessSql?: string;
+  /** postgres: correctable field → its UPDATE ($1: the app user, $2: the value) */
+  correct: Record<string, string>;
+  erase: { action: ErasureAction; sql?: string; reason?: string };
+}
+
+export interface DataMap {
+  systems: DataSystem[];
+  categories: Record<DataCategory, CategoryMapping>;
+}
+
+const SOURCE = 'data-map.yaml';
+const TOP_KEYS = ['systems', 'categories'];
+const SYSTEM_KEYS = ['connector', 'label'];
+const CATEGORY_KEYS = ['system', 'find', 'access', 'correct', 'erase'];
+const FINDS = ['app_user'];
+
+/** One statement with its parameters named as the map's header says: `$1` always, `$2` where a value or a batch size goes in. */
+function checkSql(reader: PolicyYamlReader, sql: string, where: string, line: number, params: number): void {
+  const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  for (let n = 1; n <= params; n++) if (!used.has(n)) reader.report(line, `${where} must use $${n}`);
+  for (const n of used) if (n > params) reader.report(line, `${where} uses $${n}; it is given only ${params === 1 ? '$1' : `$1 to $${params}`}`);
+  if (sql.includes(';')) reader.report(line, `${where} must be one statement, without ";"`);
+}
+
+/**
+ * Reads and checks the data map against the categories the portal declares (data-categories.yaml)
+ * and their correctable fields; every problem is reported with its line (PolicyParseError), and
+ * nothing is answered unless the whole map holds.
+ */
+export function parseDataMap(text: string, declared: readonly DataCategoryDescription[]): DataMap {
+  const reader = new PolicyYamlReader(text, SOURCE);
+  const top = reader.entries(reader.root, 'the data map', 1);
+  reader.refuseUnknownKeys(top, TOP_KEYS, 'the data map');
+  const systems = new Map<string, DataSystem>();
+  const systemsEntry = top.find((e) => e.key.value === 'systems');
+  if (!systemsEntry) reader.report(1, 'the data map has no systems');
+  for (const { key, value } of systemsEntry ? reader.entries(systemsEntry.value, 'systems', systemsEntry.key.line) : []) {
+    const system = readSystem(reader, key.value, value, key.line);
+    if (system) systems.set(system.id, system);
+  }
+
+  const categories = new Map<DataCategory, CategoryMapping>();
+  const named = new Set<string>();
+  const categoriesEntry = top.find((e) => e.key.value === 'categories');
+  if (!categoriesEntry) reader.report(1, 'the data map has no categories');
+  for (const entry of categoriesEntry ? reader.entries(categoriesEntry.value, 'categories', categoriesEntry.key.line) : []) {
+    const id = entry.key.value;
+    if (!isEnumValue(DATA_CATEGORIES, id)) {
+      reader.report(entry.key.line, `undeclared category "${id}": the categories are declared in data-categories.yaml (${DATA_CATEGORIES.join(', ')})`);
+      continue;
+    }
+    named.add(id);
+    const description = declared.find((d) => d.id === id);
+    const mapping = readCategory(reader, id, entry, systems, description?.correctableFields.map((f) => f.id) ?? []);
+    if (mapping) categories.set(id, mapping);
+  }
+  const missing = DATA_CATEGORIES.filter((id) => !named.has(id));
+  if (missing.length > 0 && categoriesEntry) reader.report(categoriesEntry.key.line, `no system is mapped for: ${missing.join(', ')}`);
+  reader.throwIfIssues();
+  return { systems: [...systems.values()], categories: Object.fromEntries(categories) as Record<DataCategory, CategoryMapping> };
+}
+
+function readSystem(reader: PolicyYamlReader, id: string, node: Node | null, line: number): DataSystem | undefined {
+  const entries = reader.entries(node, `systems.${id}`, line);
+  reader.refuseUnknownKeys(entries, SYSTEM_KEYS, `systems.${id}`);
+  const connectorEntry = entries.find((e) => e.key.value === 'connector');
+  const connector = connectorEntry ? reader.string(connectorEntry.value, `systems.${id}.connector`, connectorEntry.key.line) : undefined;
+  if (!connectorEntry) reader.report(line, `systems.${id} names no connector`);
+  if (connector && !isEnumValue(CONNECTOR_KINDS, connector.value)) {
+    reader.report(connector.line, `systems.${id}: unknown connector "${connector.value}" (expected one of: ${CONNECTOR_KINDS.join(', ')})`);
+    return undefined;
+  }
+  const labelEntry = entries.find((e) => e.key.value === 'label');
+  if (!labelEntry) reader.report(line, `systems.${id}.label is missing`);
+  const label = labelEntry ? readLocalised(reader, labelEntry, `systems.${id}.label`) : undefined;
+  return connector && label ? { id, connector: connector.value as ConnectorKind, label } : undefined;
+}
+
+function readCategory(
+  reader: PolicyYamlReader,
+  id: DataCategory,
+  { key, value }: YamlEntry,
+  systems: Map<string, DataSystem>,
+  correctable: string[],
+): CategoryMapping | undefined {
+  const where = `categories.${id}`;
+  const entries = reader.entries(value, where, key.line);
+  reader.refuseUnknownKeys(entries, CATEGORY_KEYS, where);
+  const get = (k: string) => entries.find((e) => e.key.value === k);
+
+  const systemEntry = get('system');
+  const systemId = systemEntry ? reader.string(systemEntry.value, `${where}.system`, systemEntry.key.line) : undefined;
+  if (!systemEntry) reader.report(key.line, `${where} names no system: every category needs one that holds it`);
+  const system = systemId ? systems.get(systemId.value) : undefined;
+  if (systemId && !system) reader.report(systemId.line, `${where}: unknown system "${systemId.value}" (expected one of: ${[...systems.keys()].join(', ')})`);
+
+  const findEntry = get('find');
+  const find = findEntry ? reader.string(findEntry.value, `${where}.find`, findEntry.key.line) : undefined;
+  if (!findEntry) reader.report(key.line, `${where}.find is missing (app_user: records are found through the verified link)`);
+  if (find && !FINDS.includes(find.value)) reader.report(find.line, `${where}.find must be one of: ${FINDS.join(', ')}`);
+
+  const postgres = system?.connector === ConnectorKind.Postgres;
+  const accessEntry = get('access');
+  let accessSql: string | undefined;
+  if (accessEntry) {
+    const access = reader.entries(accessEntry.value, `${where}.access`, accessEntry.key.line);
+    reader.refuseUnknownKeys(access, ['sql'], `${where}.access`);
+    const sqlEntry = access.find((e) => e.key.value === 'sql');
+    accessSql = sqlEntry ? reader.string(sqlEntry.value, `${where}.access.sql`, sqlEntry.key.line)?.value : undefined;
+    if (accessSql && sqlEntry) checkSql(reader, accessSql, `${where}.access.sql`, sqlEntry.key.line, 1);
+  }
+  if (postgres && !accessSql) reader.report(key.line, `${where}.access.sql is missing: a copy must be able to export the category`);
+
+  const correct: Record<string, string> = {};
+  const correctEntry = get('correct');
+  for (const field of correctEntry ? reader.entries(correctEntry.value, `${where}.correct`, correctEntry.key.line) : []) {
+    if (!correctable.includes(field.key.value)) {
+      reader.report(
+        field.key.line,
+        `${where}.correct.${field.key.value}: not a correctable field of ${id} (data-categories.yaml lists: ${correctable.join(', ') || 'none'})`,
+      );
+      continue;
+    }
+    const sql = reader.string(field.value, `${where}.correct.${field.key.value}`, field.key.line);
+    if (sql) {
+      checkSql(reader, sql.value, `${where}.correct.${field.key.value}`, field.key.line, 2);
+      correct[field.key.value] = sql.value;
+    }
+  }
+  if (postgres) {
+    const unmapped = correctable.filter((f) => !(f in correct));
+    if (unmapped.length > 0) reader.report(key.line, `${where}.correct has no statement for the correctable field(s): ${unmapped.join(', ')}`);
+  }
+
+  const eraseEntry = get('erase');
+  if (!eraseEntry) reader.report(key.line, `${where}.erase is missing: say what erasure does (delete, anonymise or keep)`);
+  const erase = eraseEntry ? readErase(reader, eraseEntry, `${where}.erase`, postgres) : undefined;
+
+  if (!system || !find || !erase) return undefined;
+  return { category: id, system, find: 'app_user', ...(accessSql && { accessSql }), correct, erase };
+}
+
+function readErase(reader: PolicyYamlReader, { key, value }: YamlEntry, where: string, postgres: boolean): CategoryMapping['erase'] | undefined {
+  const entries = reader.entries(value, where, key.line);
+  reader.refuseUnknownKeys(entries, ['action', 'sql', 'reason'], where);
+  const get = (k: string) => entries.find((e) => e.key.value === k);
+  const actionEntry = get('action');
+  const action = actionEntry ? reader.string(actionEntry.value, `${where}.action`, actionEntry.key.line) : undefined;
+  if (!actionEntry) reader.report(key.line, `${where}.action is missing`);
+  if (action && !isEnumValue(ERASURE_ACTIONS, action.value)) {
+    reader.report(action.line, `${where}.action must be one of: ${ERASURE_ACTIONS.join(', ')}`);
+    return undefined;
+  }
+  const sqlEntry = get('sql');
+  const sql = sqlEntry ? reader.string(sqlEntry.value, `${where}.sql`, sqlEntry.key.line)?.value : undefined;
+  const reasonEntry = get('reason');
+  const reason = reasonEntry ? reader.string(reasonEntry.value, `${where}.reason`, reasonEntry.key.line)?.value : undefined;
+  if (!action) return undefined;
+  const kind = action.value as ErasureAction;
+  if (kind === ErasureAction.Keep) {
+    if (!reason) reader.report(action.line, `${where}: keeping a category needs a reason`);
+    if (sqlEntry) reader.report(sqlEntry.key.line, `${where}: a kept category runs no statement`);
+  } else if (postgres) {
+    if (!sql) reader.report(action.line, `${where}.sql is missing: ${action.value} runs a statement in batches`);
+    // anonymise updates the one row ($1); delete removes up to $2 rows per batch.
+    if (sql && sqlEntry) checkSql(reader, sql, `${where}.sql`, sqlEntry.key.line, kind === ErasureAction.Delete ? 2 : 1);
+  }
+  return { action: kind, ...(sql && { sql }), ...(reason && { reason }) };
+}
+
+/** The map shipped with the code (src/fulfilment/data-map.yaml; copied beside the compiled code: nest-cli.json assets). */
+export function loadBundledDataMap(declared: readonly DataCategoryDescription[]): DataMap {
+  return parseDataMap(readFileSync(path.join(__dirname, '..', SOURCE), 'utf8'), declared);
+}

@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { LinkChannel } from './link-rules';
+
+/** An app user as the operator's records hold them: their id, and the contacts a code may go to. */
+export interface AppUserContact {
+  appUserId: string;
+  email: string | null;
+  phone: string | null;
+}
+
+/**
+ * The operator's records of app users, as the link proof needs them: who, if anyone, has this
+ * contact. A port, so that the records may live elsewhere than beside the portal's tables.
+ */
+export interface AppDirectory {
+  findByContact(channel: LinkChannel, address: string): Promise<AppUserContact | null>;
+}
+
+/** The injection token of the AppDirectory in use. */
+export const APP_DIRECTORY = Symbol('AppDirectory');
+
+/** Each query names its column: a channel never becomes SQL text of its own. */
+const QUERIES: Record<LinkChannel, string> = {
+  email: `SELECT id::text AS "appUserId", email, phone FROM operator_app.users WHERE email = lower($1) AND disabled_at IS NULL`,
+  phone: `SELECT id::text AS "appUserId", email, phone FROM operator_app.users WHERE phone = $1 AND disabled_at IS NULL`,
+};
+
+/**
+ * SQLSTATEs meaning the records are not there to read: no such table or schema (42P01, 3F000),
+ * or the portal's role may not read them (42501).
+ */
+const RECORDS_MISSING = new Set(['42P01', '3F000', '42501']);
+
+/**
+ * The operator's app users in the schema `operator_app` of the portal's own database, read as the
+ * portal's role (which needs USAGE on the schema and SELECT on `operator_app.users`). A disabled
+ * app user has no contact to prove.
+ *
+ * When the records cannot be read (the schema is not there yet, or the role lacks the grant), no
+ * one matches and a warning says why: the subject's answer must stay the same whether or not an
+ * app user exists, and a 500 only for some answers would undo that.
+ */
+@Injectable()
+export class SqlAppDirectory implements AppDirectory {
+  private readonly logger = new Logger(SqlAppDirectory.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findByContact(channel: LinkChannel, address: string): Promise<AppUserContact | null> {
+    try {
+      const [row]: AppUserContact[] = await this.dataSource.query(QUERIES[channel], [address]);
+      return row ?? null;
+    } catch (err) {
+      const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
+      if (code === undefined || !RECORDS_MISSING.has(code)) throw err;
+      this.logger.warn({ sqlstate: code }, "the operator's app users (operator_app.users) cannot be read; no app user matches");
+      return null;
+    }
+  }
+}
