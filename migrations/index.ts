@@ -18,6 +18,7 @@ import { AuditChainSealingOrder1764670000000 } from './1764670000000-audit-chain
 import { EvidenceUploads1764680000000 } from './1764680000000-evidence-uploads';
 import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-everyone';
 import { Exports1764710000000 } from './1764710000000-exports';
+import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
 import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
 
 export const MIGRATIONS = [
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   RightsForEveryone1764690000000,
   IdentityLinks1764700000000,
   Exports1764710000000,
+  RequestErasures1764720000000,
 ];

@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds';
 import { IdentityModule } from './identity';
 import { ExportsModule } from './exports';
+import { ErasureModule } from './erasure';
 import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -65,6 +66,7 @@ import { SubjectsModule } from './subjects/subjects.module';
     EvidenceModule,
     IdentityModule,
     ExportsModule,
+    ErasureModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ErasureModule } from '../erasure';
 import { ExportsModule } from '../exports';
 import { FulfilmentModule } from '../fulfilment';
 import { HoldsModule } from '../holds';
@@ -14,7 +15,7 @@ import { ReviewService } from './review.service';
 
 /** The staff workflow over requests: its own queries, and the lifecycle and read port RequestsModule exports. */
 @Module({
-  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule],
+  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule, ErasureModule],
   controllers: [ReviewController, LegalReviewController],
   providers: [ReviewRepository, ReviewService, OverdueScanner],
   exports: [OverdueScanner],

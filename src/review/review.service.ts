@@ -53,6 +53,7 @@ import {
 import { HoldsService } from '../holds';
 import { DataMapService } from '../fulfilment';
 import { ExportsService } from '../exports';
+import { ErasureJob, ErasureStepsRepository } from '../erasure';
 import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
@@ -89,6 +90,8 @@ export class ReviewService {
     private readonly holds: HoldsService,
     private readonly dataMap: DataMapService,
     private readonly exports: ExportsService,
+    private readonly erasure: ErasureJob,
+    private readonly erasureSteps: ErasureStepsRepository,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -114,6 +117,7 @@ export class ReviewService {
       ...(await this.options(request)),
       preview: await this.preview(request),
       export: await this.exports.statusOf(request.id),
+      erasure: (await this.erasureSteps.ofRequest(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
     };
   }
 
@@ -347,8 +351,11 @@ export class ReviewService {
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
       await before?.(manager);
       const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
-      // An approval that stands starts its fulfilment in the same transaction (a copy, for now).
-      if (result.request.status === RequestStatus.Approved) await this.exports.startIfCopy(manager, result.request);
+      // An approval that stands starts its fulfilment in the same transaction: a copy, or an erasure.
+      if (result.request.status === RequestStatus.Approved) {
+        await this.exports.startIfCopy(manager, result.request);
+        await this.erasure.startIfErasure(manager, result.request);
+      }
       for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;
     });

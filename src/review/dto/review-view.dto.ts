@@ -55,6 +55,19 @@ export class ExportFailureDto {
   at: string;
 }
 
+/** One category of an erasure: done (rows changed), kept (by a legal hold or the data map) or failed (which system, why). */
+export class ErasureStepDto {
+  category: string;
+  /** `done`, `kept` or `failed` */
+  status: string;
+  /** `delete`, `anonymise` or `keep` (the data map's) */
+  action: string;
+  rows: number;
+  /** the holds that keep it and until when, or the failed step's system and reason */
+  detail: Record<string, unknown>;
+  at: string;
+}
+
 export class ExportStatusDto {
   /** `running`, `ready` or `failed` */
   status: string;
@@ -98,4 +111,6 @@ export class StaffRequestPage extends StaffRequestView {
   preview: PreviewEntryView[];
   @ApiNullableModel(ExportStatusDto, 'the copy an approved access or copy_transfer request makes: running, ready or failed (which step, which system, why)')
   export: ExportStatusDto | null;
+  /** what the erasure an approved deletion runs has done, category by category (empty before it runs) */
+  erasure: ErasureStepDto[];
 }

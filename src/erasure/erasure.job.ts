@@ -1,0 +1,188 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { iso } from '../common/time/iso';
+import { DataMapService, ErasureAction, OperatorDatabase } from '../fulfilment';
+import { HoldsService } from '../holds';
+import { IdentityService } from '../identity';
+import { JobsService } from '../jobs/jobs.service';
+import { SYSTEM_ACTOR } from '../kernel/actor';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
+import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+import { ErasureStepsRepository } from './erasure-steps.repository';
+
+export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
+
+/** Rows one statement deletes: each batch is its own short transaction, so no lock is held for long. */
+export const ERASE_BATCH_ROWS = 1000;
+
+/**
+ * Carries out the erasure an approved delete_data or delete_account request decided (product.md,
+ * "Correction and deletion"): for each category (the ones delete_data asked for and the decision
+ * did not keep; every one for an account), what the data map says, in the system it names, for the
+ * app user the subject proved to be: `delete` in batches of ERASE_BATCH_ROWS until none is left,
+ * `anonymise` once, `keep` nothing. A category an active legal hold keeps is left, storage only,
+ * and recorded as kept with the hold. Each category's outcome is recorded (`erasure_steps`);
+ * a run after a crash skips what is done, and every statement is idempotent, so running it again
+ * changes nothing more. When every category is done or kept the request completes, once.
+ */
+@Injectable()
+export class ErasureJob implements OnModuleInit {
+  private readonly logger = new Logger(ErasureJob.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly requests: RequestReader,
+    private readonly lifecycle: RequestLifecycle,
+    private readonly identity: IdentityService,
+    private readonly dataMap: DataMapService,
+    private readonly operator: OperatorDatabase,
+    private readonly holds: HoldsService,
+    private readonly steps: ErasureStepsRepository,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ requestId: string }>(ERASE_REQUEST_JOB, (data) => this.run(data.requestId), {
+      retryLimit: 2,
+      retryDelaySeconds: 30,
+      retryBackoff: true,
+    });
+  }
+
+  /** In the transaction that approves the request: the erasure runs if and only if the approval commits. */
+  async startIfErasure(manager: EntityManager, request: SubjectRequest): Promise<void> {
+    if (!ERASURE_TYPES.includes(request.type)) return;
+    await this.jobs.send(ERASE_REQUEST_JOB, { requestId: request.id }, { manager });
+  }
+
+  /** One run per request at a time across every process. */
+  async run(requestId: string): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('fulfilment.erase'), hashtext($1)) AS locked`, [requestId])) as {
+        locked: boolean;
+      }[];
+      if (!locked) return;
+      try {
+        await this.runLocked(requestId);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('fulfilment.erase'), hashtext($1))`, [requestId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runLocked(requestId: string): Promise<void> {
+    let request = await this.requests.find(requestId);
+    if (!request || !ERASURE_TYPES.includes(request.type) || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
+    if (request.status === RequestStatus.Approved) {
+      const approved = request;
+      request = (
+        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
+      ).request;
+    }
+    const categories = await this.categoriesOf(request);
+    const done = new Map((await this.steps.ofRequest(request.id)).map((s) => [s.category, s]));
+    // Filed for someone else, the filer's own link points at the wrong person: staff identify the
+    // represented person's app account first (not built yet).
+    const link = request.details.onBehalfOf ? null : await this.identity.linkOf(request.subjectId);
+    const holds = await this.holds.activeHolds(request.subjectId);
+    let failed = false;
+    for (const category of categories) {
+      if (done.get(category)?.status === 'done') continue;
+      const mapping = this.dataMap.mapping(category);
+      const keptBy = holds.filter((h) => h.categories.includes(category));
+      if (keptBy.length > 0) {
+        // Storage only until the hold ends (PIPL Art. 47 para. 2); a later run erases it then.
+        await this.steps.record(request.id, {
+          category,
+          status: 'kept',
+          action: mapping.erase.action,
+          rows: 0,
+          detail: { holds: keptBy.map((h) => h.id), until: keptBy.map((h) => h.until) },
+        });
+        continue;
+      }
+      if (mapping.erase.action === ErasureAction.Keep) {
+        await this.steps.record(request.id, { category, status: 'kept', action: ErasureAction.Keep, rows: 0, detail: { reason: 'data_map' } });
+        continue;
+      }
+      if (!link) {
+        failed = true;
+        await this.steps.record(request.id, {
+          category,
+          status: 'failed',
+          action: mapping.erase.action,
+          rows: 0,
+          detail: { step: 'find', reason: request.details.onBehalfOf ? 'represented_person_not_linked' : 'identity_not_verified' },
+        });
+        continue;
+      }
+      try {
+        const rows = await this.erase(mapping.erase.action, mapping.erase.sql as string, link.appUserId);
+        await this.steps.record(request.id, { category, status: 'done', action: mapping.erase.action, rows, detail: { system: mapping.system.id } });
+      } catch (err) {
+        failed = true;
+        const code = (err as { code?: string }).code;
+        // Codes only: the log never names the subject.
+        this.logger.warn({ requestId, category, system: mapping.system.id, code }, 'erasure step failed');
+        await this.steps.record(request.id, {
+          category,
+          status: 'failed',
+          action: mapping.erase.action,
+          rows: 0,
+          detail: { step: 'erase', system: mapping.system.id, reason: code ? `database_error_${code}` : 'connection_failed' },
+        });
+      }
+    }
+    const steps = await this.steps.ofRequest(request.id);
+    if (failed || steps.some((s) => s.status === 'failed')) return;
+    const kept = steps.filter((s) => s.status === 'kept' && Array.isArray(s.detail.holds));
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.requests.find(request.id);
+      if (!current || current.status !== RequestStatus.Fulfilling) return;
+      await this.lifecycle.apply(manager, {
+        request: current,
+        action: RequestAction.Complete,
+        actor: SYSTEM_ACTOR,
+        record: {
+          data: {
+            erased: steps.filter((s) => s.status === 'done').map((s) => ({ category: s.category, action: s.action, rows: s.rows })),
+            keptUnderHolds: kept.map((s) => s.category),
+            completedAt: iso(new Date()),
+          },
+        },
+      });
+      await this.notifications.enqueue(manager, {
+        userId: current.subjectId,
+        kind: NotificationKind.RequestCompleted,
+        data: { requestId: current.id, requestType: current.type },
+      });
+    });
+  }
+
+  /** delete: batch after batch until a batch finds nothing; anonymise: once. Answers the rows changed. */
+  private async erase(action: ErasureAction, sql: string, appUserId: string): Promise<number> {
+    if (action === ErasureAction.Anonymise) return this.operator.run(sql, [appUserId]);
+    let total = 0;
+    for (;;) {
+      const rows = await this.operator.run(sql, [appUserId, ERASE_BATCH_ROWS]);
+      total += rows;
+      if (rows === 0) return total;
+    }
+  }
+
+  /** What the approval erases: the asked categories the decision did not keep, or every one for an account. */
+  private async categoriesOf(request: SubjectRequest): Promise<DataCategory[]> {
+    if (request.type === RequestType.DeleteAccount) return [...DATA_CATEGORIES];
+    const view = await this.requests.staffView(request);
+    const kept = new Set(view.decision?.withheld ?? []);
+    return (request.details.categories ?? []).filter((c) => !kept.has(c));
+  }
+}
