@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { whileLocked } from '../database/advisory-lock';
 import { DataSource, EntityManager } from 'typeorm';
 import { iso } from '../common/time/iso';
 import { DataMapService, ErasureAction, OperatorDatabase } from '../fulfilment';
@@ -61,21 +62,7 @@ export class ErasureJob implements OnModuleInit {
 
   /** One run per request at a time across every process. */
   async run(requestId: string): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('fulfilment.erase'), hashtext($1)) AS locked`, [requestId])) as {
-        locked: boolean;
-      }[];
-      if (!locked) return;
-      try {
-        await this.runLocked(requestId);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('fulfilment.erase'), hashtext($1))`, [requestId]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await whileLocked(this.dataSource, 'fulfilment.erase', requestId, () => this.runLocked(requestId));
   }
 
   private async runLocked(requestId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { whileLocked } from '../database/advisory-lock';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConsentsService } from '../consents/consents.service';
@@ -82,21 +83,7 @@ export class ExportJob implements OnModuleInit {
 
   /** One run per request at a time across every process: another run finds the lock held and leaves it to the first. */
   async run(requestId: string): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('fulfilment.export'), hashtext($1)) AS locked`, [requestId])) as {
-        locked: boolean;
-      }[];
-      if (!locked) return;
-      try {
-        await this.runLocked(requestId);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('fulfilment.export'), hashtext($1))`, [requestId]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await whileLocked(this.dataSource, 'fulfilment.export', requestId, () => this.runLocked(requestId));
   }
 
   private async runLocked(requestId: string): Promise<void> {
