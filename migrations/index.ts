@@ -19,6 +19,7 @@ import { EvidenceUploads1764680000000 } from './1764680000000-evidence-uploads';
 import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-everyone';
 import { Exports1764710000000 } from './1764710000000-exports';
 import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
+import { CorrectionSteps1764730000000 } from './1764730000000-correction-steps';
 import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
 
 export const MIGRATIONS = [
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   IdentityLinks1764700000000,
   Exports1764710000000,
   RequestErasures1764720000000,
+  CorrectionSteps1764730000000,
 ];

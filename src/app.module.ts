@@ -19,6 +19,7 @@ import { HoldsModule } from './holds';
 import { IdentityModule } from './identity';
 import { ExportsModule } from './exports';
 import { ErasureModule } from './erasure';
+import { CorrectionsModule } from './corrections';
 import { installJobsSchema } from './jobs/jobs-schema';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -67,6 +68,7 @@ import { SubjectsModule } from './subjects/subjects.module';
     IdentityModule,
     ExportsModule,
     ErasureModule,
+    CorrectionsModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

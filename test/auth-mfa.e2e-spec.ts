@@ -32,6 +32,10 @@ describe('TOTP second factor (HTTP, real PostgreSQL)', () => {
   async function enrol(u: TestUser): Promise<string> {
     const start = await t.http.post('/api/v1/auth/mfa/enrol').set(bearer(u.token));
     expect(start.status).toBe(201);
+    // The previous step's code is two steps old once a step boundary passes before the server checks
+    // it: start well inside a step, so that a slow machine cannot turn it into a refusal.
+    const intoStep = Date.now() % 30_000;
+    if (intoStep > 25_000) await new Promise((r) => setTimeout(r, 30_500 - intoStep));
     const confirm = await t.http
       .post('/api/v1/auth/mfa/enrol/confirm')
       .set(bearer(u.token))

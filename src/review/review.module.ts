@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { CorrectionsModule } from '../corrections';
 import { ErasureModule } from '../erasure';
 import { ExportsModule } from '../exports';
 import { FulfilmentModule } from '../fulfilment';
@@ -15,7 +16,7 @@ import { ReviewService } from './review.service';
 
 /** The staff workflow over requests: its own queries, and the lifecycle and read port RequestsModule exports. */
 @Module({
-  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule, ErasureModule],
+  imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule, ErasureModule, CorrectionsModule],
   controllers: [ReviewController, LegalReviewController],
   providers: [ReviewRepository, ReviewService, OverdueScanner],
   exports: [OverdueScanner],

@@ -54,6 +54,7 @@ import { HoldsService } from '../holds';
 import { DataMapService } from '../fulfilment';
 import { ExportsService } from '../exports';
 import { ErasureJob, ErasureStepsRepository } from '../erasure';
+import { CorrectionJob } from '../corrections';
 import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
@@ -92,6 +93,7 @@ export class ReviewService {
     private readonly exports: ExportsService,
     private readonly erasure: ErasureJob,
     private readonly erasureSteps: ErasureStepsRepository,
+    private readonly corrections: CorrectionJob,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -118,6 +120,7 @@ export class ReviewService {
       preview: await this.preview(request),
       export: await this.exports.statusOf(request.id),
       erasure: (await this.erasureSteps.ofRequest(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
+      corrections: (await this.corrections.steps(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
     };
   }
 
@@ -355,6 +358,7 @@ export class ReviewService {
       if (result.request.status === RequestStatus.Approved) {
         await this.exports.startIfCopy(manager, result.request);
         await this.erasure.startIfErasure(manager, result.request);
+        await this.corrections.startIfCorrection(manager, result.request);
       }
       for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;

@@ -68,6 +68,17 @@ export class ErasureStepDto {
   at: string;
 }
 
+/** One item of an approved correction: applied and read back as corrected (`done`), or `failed` (which step, which system, why). */
+export class CorrectionStepDto {
+  /** its position among the approved corrections */
+  item: number;
+  category: string;
+  field: string;
+  status: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
 export class ExportStatusDto {
   /** `running`, `ready` or `failed` */
   status: string;
@@ -113,4 +124,6 @@ export class StaffRequestPage extends StaffRequestView {
   export: ExportStatusDto | null;
   /** what the erasure an approved deletion runs has done, category by category (empty before it runs) */
   erasure: ErasureStepDto[];
+  /** what applying an approved correction has done, item by item (empty before it runs) */
+  corrections: CorrectionStepDto[];
 }

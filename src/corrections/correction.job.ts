@@ -1,0 +1,146 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { whileLocked } from '../database/advisory-lock';
+import { DataSource, EntityManager } from 'typeorm';
+import { DataMapService, OperatorDatabase } from '../fulfilment';
+import { IdentityService } from '../identity';
+import { JobsService } from '../jobs/jobs.service';
+import { SYSTEM_ACTOR } from '../kernel/actor';
+import { NotificationKind } from '../notifications/notification-kind';
+import { NotificationsService } from '../notifications/notifications.service';
+import { DataCategory, RequestType } from '../policy/domain/policy.types';
+import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+
+export const CORRECT_JOB = 'fulfilment.correct';
+
+/** One correction as the decision approved it. */
+interface ApprovedCorrection {
+  category: DataCategory;
+  field: string;
+  correctedValue: string;
+}
+
+export interface CorrectionStep {
+  item: number;
+  category: string;
+  field: string;
+  status: 'done' | 'failed';
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * Applies an approved correction (PIPL Art. 46) in the operator's systems: each item the decision
+ * approved (its `corrections`), through the statement the data map gives that field, for the app
+ * user the subject proved to be, then read back through the category's copy statement to confirm
+ * the system now holds the corrected value. Each item's outcome is recorded (`correction_steps`);
+ * a failed item (refused by the system, or not read back as corrected) leaves the request
+ * `fulfilling`, and the next run applies only what is not done. Then the request completes, once.
+ */
+@Injectable()
+export class CorrectionJob implements OnModuleInit {
+  private readonly logger = new Logger(CorrectionJob.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly requests: RequestReader,
+    private readonly lifecycle: RequestLifecycle,
+    private readonly identity: IdentityService,
+    private readonly dataMap: DataMapService,
+    private readonly operator: OperatorDatabase,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ requestId: string }>(CORRECT_JOB, (data) => this.run(data.requestId), { retryLimit: 2, retryDelaySeconds: 30, retryBackoff: true });
+  }
+
+  /** In the transaction that approves the request: applied if and only if the approval commits. */
+  async startIfCorrection(manager: EntityManager, request: SubjectRequest): Promise<void> {
+    if (request.type !== RequestType.Correction) return;
+    await this.jobs.send(CORRECT_JOB, { requestId: request.id }, { manager });
+  }
+
+  async run(requestId: string): Promise<void> {
+    await whileLocked(this.dataSource, CORRECT_JOB, requestId, () => this.runLocked(requestId));
+  }
+
+  async steps(requestId: string): Promise<CorrectionStep[]> {
+    return this.dataSource.query(`SELECT item, category, field, status, detail, at FROM correction_steps WHERE request_id = $1 ORDER BY item`, [requestId]);
+  }
+
+  private async runLocked(requestId: string): Promise<void> {
+    let request = await this.requests.find(requestId);
+    if (!request || request.type !== RequestType.Correction || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
+    if (request.status === RequestStatus.Approved) {
+      const approved = request;
+      request = (
+        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
+      ).request;
+    }
+    const view = await this.requests.staffView(request);
+    const approved = (view.decision?.corrections ?? []) as ApprovedCorrection[];
+    const done = new Set((await this.steps(request.id)).filter((s) => s.status === 'done').map((s) => s.item));
+    const link = request.details.onBehalfOf ? null : await this.identity.linkOf(request.subjectId);
+    for (const [item, correction] of approved.entries()) {
+      if (done.has(item)) continue;
+      const detail = link
+        ? await this.apply(correction, link.appUserId)
+        : { step: 'find', reason: request.details.onBehalfOf ? 'represented_person_not_linked' : 'identity_not_verified' };
+      await this.record(request.id, item, correction, detail);
+    }
+    const steps = await this.steps(request.id);
+    if (steps.length < approved.length || steps.some((s) => s.status === 'failed')) return;
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.requests.find(request.id);
+      if (!current || current.status !== RequestStatus.Fulfilling) return;
+      await this.lifecycle.apply(manager, {
+        request: current,
+        action: RequestAction.Complete,
+        actor: SYSTEM_ACTOR,
+        record: { data: { corrected: approved.map(({ category, field }) => ({ category, field })) } },
+      });
+      await this.notifications.enqueue(manager, {
+        userId: current.subjectId,
+        kind: NotificationKind.RequestCompleted,
+        data: { requestId: current.id, requestType: current.type },
+      });
+    });
+  }
+
+  /** The UPDATE, then the read-back; answers the step's detail (`ok: true` when the system holds the corrected value). */
+  private async apply(correction: ApprovedCorrection, appUserId: string): Promise<Record<string, unknown>> {
+    const mapping = this.dataMap.mapping(correction.category);
+    const statement = mapping.correct[correction.field];
+    if (!statement || !mapping.accessSql) return { step: 'correct', system: mapping.system.id, reason: 'no_statement' };
+    try {
+      const changed = await this.operator.run(statement, [appUserId, correction.correctedValue]);
+      if (changed === 0) return { step: 'correct', system: mapping.system.id, reason: 'no_record' };
+      let held: unknown;
+      for await (const rows of this.operator.stream(mapping.accessSql, [appUserId])) held ??= rows[0]?.[correction.field];
+      if (!sameValue(held, correction.correctedValue)) return { step: 'read_back', system: mapping.system.id, reason: 'value_differs' };
+      return { ok: true, system: mapping.system.id };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // Codes only: the log never shows the value or names the subject.
+      this.logger.warn({ category: correction.category, field: correction.field, code }, 'correction step failed');
+      return { step: 'correct', system: mapping.system.id, reason: code ? `database_error_${code}` : 'connection_failed' };
+    }
+  }
+
+  private async record(requestId: string, item: number, c: ApprovedCorrection, detail: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO correction_steps (request_id, item, category, field, status, detail) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (request_id, item) DO UPDATE SET status = $5, detail = $6, at = now()`,
+      [requestId, item, c.category, c.field, detail.ok === true ? 'done' : 'failed', JSON.stringify(detail)],
+    );
+  }
+}
+
+/** What the system holds equals what was asked: dates by their calendar day, e-mail addresses whatever their case. */
+function sameValue(held: unknown, asked: string): boolean {
+  if (held instanceof Date) return held.toISOString().slice(0, 10) === asked || held.toISOString() === asked;
+  if (typeof held !== 'string') return false;
+  return held === asked || (asked.includes('@') && held.toLowerCase() === asked.toLowerCase());
+}
