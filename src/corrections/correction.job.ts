@@ -5,11 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DataMapService, OperatorDatabase } from '../fulfilment';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
-import { SYSTEM_ACTOR } from '../kernel/actor';
-import { NotificationKind } from '../notifications/notification-kind';
-import { NotificationsService } from '../notifications/notifications.service';
 import { DataCategory, RequestType } from '../policy/domain/policy.types';
-import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
 
 export const CORRECT_JOB = 'fulfilment.correct';
 
@@ -45,11 +42,10 @@ export class CorrectionJob implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly requests: RequestReader,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
     private readonly dataMap: DataMapService,
     private readonly operator: OperatorDatabase,
-    private readonly notifications: NotificationsService,
   ) {}
 
   onModuleInit(): void {
@@ -71,14 +67,8 @@ export class CorrectionJob implements OnModuleInit {
   }
 
   private async runLocked(requestId: string): Promise<void> {
-    let request = await this.requests.find(requestId);
-    if (!request || request.type !== RequestType.Correction || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
-    if (request.status === RequestStatus.Approved) {
-      const approved = request;
-      request = (
-        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
-      ).request;
-    }
+    const request = await this.progress.begin(requestId, [RequestType.Correction]);
+    if (!request) return;
     const view = await this.requests.staffView(request);
     const approved = (view.decision?.corrections ?? []) as ApprovedCorrection[];
     const done = new Set((await this.steps(request.id)).filter((s) => s.status === 'done').map((s) => s.item));
@@ -92,21 +82,7 @@ export class CorrectionJob implements OnModuleInit {
     }
     const steps = await this.steps(request.id);
     if (steps.length < approved.length || steps.some((s) => s.status === 'failed')) return;
-    await this.dataSource.transaction(async (manager) => {
-      const current = await this.requests.find(request.id);
-      if (!current || current.status !== RequestStatus.Fulfilling) return;
-      await this.lifecycle.apply(manager, {
-        request: current,
-        action: RequestAction.Complete,
-        actor: SYSTEM_ACTOR,
-        record: { data: { corrected: approved.map(({ category, field }) => ({ category, field })) } },
-      });
-      await this.notifications.enqueue(manager, {
-        userId: current.subjectId,
-        kind: NotificationKind.RequestCompleted,
-        data: { requestId: current.id, requestType: current.type },
-      });
-    });
+    await this.progress.complete(request.id, { corrected: approved.map(({ category, field }) => ({ category, field })) });
   }
 
   /** The UPDATE, then the read-back; answers the step's detail (`ok: true` when the system holds the corrected value). */

@@ -2,16 +2,12 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { whileLocked } from '../database/advisory-lock';
 import { DataSource, EntityManager } from 'typeorm';
-import { iso } from '../common/time/iso';
 import { DataMapService, ErasureAction, OperatorDatabase } from '../fulfilment';
 import { HoldsService } from '../holds';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
-import { SYSTEM_ACTOR } from '../kernel/actor';
-import { NotificationKind } from '../notifications/notification-kind';
-import { NotificationsService } from '../notifications/notifications.service';
 import { DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
-import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
 import { ErasureStepsRepository } from './erasure-steps.repository';
 
 export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
@@ -37,13 +33,12 @@ export class ErasureJob implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly requests: RequestReader,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
     private readonly dataMap: DataMapService,
     private readonly operator: OperatorDatabase,
     private readonly holds: HoldsService,
     private readonly steps: ErasureStepsRepository,
-    private readonly notifications: NotificationsService,
   ) {}
 
   onModuleInit(): void {
@@ -66,14 +61,8 @@ export class ErasureJob implements OnModuleInit {
   }
 
   private async runLocked(requestId: string): Promise<void> {
-    let request = await this.requests.find(requestId);
-    if (!request || !ERASURE_TYPES.includes(request.type) || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
-    if (request.status === RequestStatus.Approved) {
-      const approved = request;
-      request = (
-        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
-      ).request;
-    }
+    const request = await this.progress.begin(requestId, ERASURE_TYPES);
+    if (!request) return;
     const categories = await this.categoriesOf(request);
     const done = new Map((await this.steps.ofRequest(request.id)).map((s) => [s.category, s]));
     // Filed for someone else, the filer's own link points at the wrong person: staff identify the
@@ -131,26 +120,9 @@ export class ErasureJob implements OnModuleInit {
     const steps = await this.steps.ofRequest(request.id);
     if (failed || steps.some((s) => s.status === 'failed')) return;
     const kept = steps.filter((s) => s.status === 'kept' && Array.isArray(s.detail.holds));
-    await this.dataSource.transaction(async (manager) => {
-      const current = await this.requests.find(request.id);
-      if (!current || current.status !== RequestStatus.Fulfilling) return;
-      await this.lifecycle.apply(manager, {
-        request: current,
-        action: RequestAction.Complete,
-        actor: SYSTEM_ACTOR,
-        record: {
-          data: {
-            erased: steps.filter((s) => s.status === 'done').map((s) => ({ category: s.category, action: s.action, rows: s.rows })),
-            keptUnderHolds: kept.map((s) => s.category),
-            completedAt: iso(new Date()),
-          },
-        },
-      });
-      await this.notifications.enqueue(manager, {
-        userId: current.subjectId,
-        kind: NotificationKind.RequestCompleted,
-        data: { requestId: current.id, requestType: current.type },
-      });
+    await this.progress.complete(request.id, {
+      erased: steps.filter((s) => s.status === 'done').map((s) => ({ category: s.category, action: s.action, rows: s.rows })),
+      keptUnderHolds: kept.map((s) => s.category),
     });
   }
 

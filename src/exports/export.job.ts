@@ -8,18 +8,18 @@ import { ConnectorKind, DataMapService, OperatorDatabase } from '../fulfilment';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import type { AuthUser } from '../kernel/auth-user';
-import { SYSTEM_ACTOR } from '../kernel/actor';
-import { NotificationKind } from '../notifications/notification-kind';
-import { NotificationsService } from '../notifications/notifications.service';
 import { loadBundledDataCategories } from '../policy/domain/data-categories';
 import { DATA_CATEGORIES, DataCategory, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { iso } from '../common/time/iso';
-import { RequestAction, RequestLifecycle, RequestReader, RequestStatus, SubjectRequest } from '../requests';
+import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
 import { ChunkedFile, csvField, escapeHtml, jsonValue } from './chunked-file';
 import { ExportsRepository } from './exports.repository';
 
 export const EXPORT_JOB = 'fulfilment.export';
+
+/** The request types whose approval makes a copy. */
+export const COPY_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer];
 const EXPIRE_JOB = 'fulfilment.export-expiry';
 
 /** One category as the copy lists it. */
@@ -64,13 +64,12 @@ export class ExportJob implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly requests: RequestReader,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
     private readonly dataMap: DataMapService,
     private readonly operator: OperatorDatabase,
     private readonly consents: ConsentsService,
     private readonly policy: PolicyService,
-    private readonly notifications: NotificationsService,
     private readonly repo: ExportsRepository,
     private readonly config: AppConfig,
   ) {}
@@ -87,14 +86,8 @@ export class ExportJob implements OnModuleInit {
   }
 
   private async runLocked(requestId: string): Promise<void> {
-    let request = await this.requests.find(requestId);
-    if (!request || ![RequestStatus.Approved, RequestStatus.Fulfilling].includes(request.status)) return;
-    if (request.status === RequestStatus.Approved) {
-      const approved = request;
-      request = (
-        await this.dataSource.transaction((m) => this.lifecycle.apply(m, { request: approved, action: RequestAction.StartFulfilment, actor: SYSTEM_ACTOR }))
-      ).request;
-    }
+    const request = await this.progress.begin(requestId, COPY_TYPES);
+    if (!request) return;
     try {
       await this.export(request);
     } catch (err) {
@@ -174,22 +167,14 @@ export class ExportJob implements OnModuleInit {
     await html.close();
 
     const files = [json.name, html.name, ...csvFiles];
-    await this.dataSource.transaction(async (manager) => {
-      const expiresAt = await this.repo.markReady(manager, request.id, files, { categories: summaries, withheld: [...withheld] }, this.config.env.EXPORT_DAYS);
-      const current = await this.requests.find(request.id);
-      if (!current || current.status !== RequestStatus.Fulfilling) return;
-      await this.lifecycle.apply(manager, {
-        request: current,
-        action: RequestAction.Complete,
-        actor: SYSTEM_ACTOR,
-        record: { data: { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) } } },
-      });
-      await this.notifications.enqueue(manager, {
-        userId: request.subjectId,
-        kind: NotificationKind.RequestCompleted,
-        data: { requestId: request.id, requestType: request.type, availableUntil: iso(expiresAt) },
-      });
-    });
+    const expiresAt = new Date(Date.now() + this.config.env.EXPORT_DAYS * 86_400_000);
+    const summary = { categories: summaries, withheld: [...withheld] };
+    await this.progress.complete(
+      request.id,
+      { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) } },
+      { availableUntil: iso(expiresAt) },
+      (manager) => this.repo.markReady(manager, request.id, files, summary, expiresAt),
+    );
   }
 
   /** The subject's rows of one category, in batches, from the system the data map names. */

@@ -43,14 +43,13 @@ export class ExportsRepository {
   }
 
   /** Ready to download until `expiresAt`, in the transaction that completes the request. */
-  async markReady(manager: EntityManager, requestId: string, files: string[], summary: Record<string, unknown>, days: number): Promise<Date> {
-    // An UPDATE answers [rows, count] through TypeORM.
-    const [[row]]: [{ expiresAt: Date }[], number] = await manager.query(
-      `UPDATE exports SET status = 'ready', files = $2, summary = $3, ready_at = now(), expires_at = now() + make_interval(days => $4)
-       WHERE request_id = $1 RETURNING expires_at AS "expiresAt"`,
-      [requestId, files, JSON.stringify(summary), days],
-    );
-    return row.expiresAt;
+  async markReady(manager: EntityManager, requestId: string, files: string[], summary: Record<string, unknown>, expiresAt: Date): Promise<void> {
+    await manager.query(`UPDATE exports SET status = 'ready', files = $2, summary = $3, ready_at = now(), expires_at = $4 WHERE request_id = $1`, [
+      requestId,
+      files,
+      JSON.stringify(summary),
+      expiresAt,
+    ]);
   }
 
   /** A failed step, shown on the request; the row is made if the step failed before the copy began. */

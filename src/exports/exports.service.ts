@@ -6,15 +6,11 @@ import { iso } from '../common/time/iso';
 import { JobsService } from '../jobs/jobs.service';
 import { actorOf } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
-import { RequestType } from '../policy/domain/policy.types';
 import { RequestReader, SubjectRequest } from '../requests';
 import { ExportFormat } from './dto/export-query.dto';
-import { EXPORT_JOB } from './export.job';
+import { COPY_TYPES, EXPORT_JOB } from './export.job';
 import { categoryRequired, exportExpired, exportNotFound } from './exports.errors';
 import { ExportStatus, ExportsRepository } from './exports.repository';
-
-/** The request types whose approval makes a copy. */
-export const COPY_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer];
 
 const MEDIA_TYPES: Record<ExportFormat, string> = { json: 'application/json', html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8' };
 

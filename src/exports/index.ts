@@ -1,6 +1,6 @@
 // The door of the exports capability: review starts a copy when it approves a request; the job and
 // the download stay inside.
 export { ExportsModule } from './exports.module';
-export { ExportsService, COPY_TYPES } from './exports.service';
+export { ExportsService } from './exports.service';
 export type { ExportStatusView } from './exports.service';
-export { EXPORT_JOB, ExportJob } from './export.job';
+export { COPY_TYPES, EXPORT_JOB, ExportJob } from './export.job';

@@ -9,6 +9,7 @@ import { PolicyModule } from '../policy/policy.module';
 import { RequestDeadlines } from './request-deadlines';
 import { RequestEvent } from './request-event.entity';
 import { FilingRepository } from './filing.repository';
+import { FulfilmentProgress } from './fulfilment-progress';
 import { LapseScanner } from './lapse-scanner';
 import { RequestLifecycle } from './request-lifecycle.service';
 import { RequestReader } from './request-reader';
@@ -25,7 +26,17 @@ import { SubjectRequest } from './subject-request.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([SubjectRequest, RequestEvent]), AccountsModule, AuthModule, ConsentsModule, EvidenceModule, IdentityModule, PolicyModule],
   controllers: [RequestsController],
-  providers: [RequestsRepository, FilingRepository, RequestLifecycle, RequestViews, RequestReader, RequestDeadlines, RequestsService, LapseScanner],
-  exports: [RequestLifecycle, RequestReader, RequestDeadlines],
+  providers: [
+    RequestsRepository,
+    FilingRepository,
+    RequestLifecycle,
+    RequestViews,
+    RequestReader,
+    RequestDeadlines,
+    RequestsService,
+    LapseScanner,
+    FulfilmentProgress,
+  ],
+  exports: [RequestLifecycle, RequestReader, RequestDeadlines, FulfilmentProgress],
 })
 export class RequestsModule {}
