@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { EvidenceService } from '../src/evidence';
 import { Role } from '../src/kernel/role';
+import { FulfilmentProgress } from '../src/requests';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { pdfFile, type UploadPart, uploaded } from './support/evidence-files';
 import { addAppUser, appEmail, ensureOperatorUsers, setPendingCode } from './support/identity-link';
@@ -69,6 +70,7 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/decision':           ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
+  'POST /api/v1/staff/requests/:id/retry':              ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
   'POST /api/v1/legal/requests/:id/confirm':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
   'POST /api/v1/legal/requests/:id/replace':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
@@ -261,6 +263,8 @@ describe('access matrix: every role × own/other resource × every route of requ
         else if (holder !== legal2.id) await staffPost(legal2, r.id, 'take');
         await staffPost(legal2, r.id, 'appeal/decision', REFUSAL);
       } else if (r.status === 'awaiting_legal') await legalPost(confirmer, r.id, 'confirm');
+      else if (r.status === 'fulfilling')
+        await t.app.get(FulfilmentProgress).complete(r.id, {}); // as its job would
       else throw new Error(`a cell left request ${r.id} ${r.status}; allowed cells must end in a state that can be closed`);
     }
   };
@@ -446,6 +450,24 @@ describe('access matrix: every role × own/other resource × every route of requ
       verify: async (res, _, fx) => {
         expect(res.body.status).toBe('awaiting_subject');
         expect(await statusOf(fx)).toBe('awaiting_subject');
+      },
+    },
+    'POST /api/v1/staff/requests/:id/retry': {
+      // A request whose fulfilment began (approved, then `fulfilling`): any reviewer may run it again.
+      prepare: async (c) => {
+        const fx = await inReview('disclosure_log', c.holder);
+        await staffPost(c.holder, fx.requestId!, 'decision', { outcome: 'approve', clauses: ['3'] });
+        await t.app.get(FulfilmentProgress).begin(fx.requestId!, ['disclosure_log' as never]);
+        return fx;
+      },
+      call: (_, fx) => ({ path: `/api/v1/staff/requests/${fx.requestId}/retry` }),
+      verify: async (res, c, fx) => {
+        expect(res.body.status).toBe('fulfilling');
+        const [event] = await t.dataSource.query(
+          `SELECT actor_id FROM audit_events WHERE action = 'request.fulfilment_retried' AND entity_id = $1 ORDER BY n DESC LIMIT 1`,
+          [fx.requestId],
+        );
+        expect(event).toEqual({ actor_id: c.caller!.id });
       },
     },
     'POST /api/v1/staff/requests/:id/appeal/decision': {

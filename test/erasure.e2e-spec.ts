@@ -139,6 +139,21 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
     ]);
     expect(await count('search_history', mine)).toBe(2);
 
+    // Staff run it again: audited, the job sent; what is done is not redone.
+    const other = await t.user(Role.Subject);
+    expect((await staffPost(other, id, 'retry')).status).toBe(403);
+    const retried = await staffPost(staff, id, 'retry');
+    expect([retried.status, retried.body.status]).toEqual([200, 'fulfilling']);
+    const [{ n: sent }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'fulfilment.erase-request' AND data->>'requestId' = $1`,
+      [id],
+    );
+    expect(sent).toBe(2);
+    const [{ n: audited }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.fulfilment_retried' AND entity_id = $1`,
+      [id],
+    );
+    expect(audited).toBe(1);
     await t.app.get(ErasureJob).run(id);
     expect(await count('search_history', mine)).toBe(0);
     const after = (await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff))).body;
@@ -146,5 +161,7 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
     // The step done before the failure was not run again.
     expect(after.erasure.find((x: { category: string }) => x.category === 'device_access')).toEqual(expect.objectContaining({ rows: 30 }));
     expect(await completions(id)).toBe(1);
+    const again = await staffPost(staff, id, 'retry');
+    expect([again.status, again.body.code]).toEqual([409, 'nothing_to_retry']);
   });
 });

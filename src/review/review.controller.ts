@@ -80,6 +80,14 @@ export class ReviewController {
     return this.review.ask(user, id, dto);
   }
 
+  /** Runs the fulfilment of a request stuck in `fulfilling` again (a failed step: the staff page says which); what is done is not redone. */
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  retry(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown): Promise<StaffRequestView> {
+    return this.review.retry(user, id);
+  }
+
   @Post(':id/appeal/decision')
   @HttpCode(200)
   @Roles(Role.Legal)

@@ -27,6 +27,7 @@ export enum ReviewErrorCode {
   TransferTermsRequired = 'transfer_terms_required',
   TransferConditionsUnmet = 'transfer_conditions_unmet',
   WithheldNotAsked = 'withheld_not_asked',
+  NothingToRetry = 'nothing_to_retry',
 }
 
 export const alreadyClaimed = (assigneeId: string) =>
@@ -222,3 +223,7 @@ export const withheldNotAsked = (outside: readonly string[], asked: readonly str
     `\`withheld\` names categories the request did not ask to delete (${outside.join(', ')}); it asked for: ${asked.join(', ')}`,
     { field: 'withheld', asked },
   );
+
+/** Only a request whose fulfilment has begun and not completed can be run again. */
+export const nothingToRetry = (status: string) =>
+  new AppError(ErrorKind.Conflict, ReviewErrorCode.NothingToRetry, `Only a request being fulfilled can be run again; this one is ${status}`, { status });

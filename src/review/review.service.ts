@@ -44,6 +44,7 @@ import {
   extensionInPast,
   extensionNotLater,
   notHeld,
+  nothingToRetry,
   notHolder,
   ownDecision,
   ownRequest,
@@ -55,6 +56,7 @@ import { DataMapService } from '../fulfilment';
 import { ExportsService } from '../exports';
 import { ErasureJob, ErasureStepsRepository } from '../erasure';
 import { CorrectionJob } from '../corrections';
+import { AuditService } from '../audit/audit.service';
 import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
 
 /** A notice of any kind with its own data; to the subject unless `userId` names another account. */
@@ -94,6 +96,7 @@ export class ReviewService {
     private readonly erasure: ErasureJob,
     private readonly erasureSteps: ErasureStepsRepository,
     private readonly corrections: CorrectionJob,
+    private readonly audit: AuditService,
   ) {}
 
   async queue(user: AuthUser, query: QueueQueryDto): Promise<QueuePage> {
@@ -179,6 +182,29 @@ export class ReviewService {
 
   async decide(user: AuthUser, id: string, dto: DecisionDto): Promise<StaffRequestView> {
     return this.decideAs(RequestAction.Decide, user, id, dto);
+  }
+
+  /**
+   * Sends the request's fulfilment job again, for a request stuck in `fulfilling` (a step failed:
+   * the page shows which, in which system, why): the job skips what is done. Audited
+   * (`request.fulfilment_retried`), with the job sent in the same transaction.
+   */
+  async retry(user: AuthUser, id: string): Promise<StaffRequestView> {
+    const request = await this.find(id);
+    if (request.subjectId === user.id) throw ownRequest();
+    if (request.status !== RequestStatus.Fulfilling) throw nothingToRetry(request.status);
+    await this.dataSource.transaction(async (manager) => {
+      await this.audit.record(manager, {
+        action: 'request.fulfilment_retried',
+        actor: actorOf(user),
+        entityType: 'request',
+        entityId: request.id,
+        subjectRef: request.subjectRef,
+        data: {},
+      });
+      await this.startFulfilment(manager, request);
+    });
+    return this.requests.staffView(request);
   }
 
   /** Legal's decision on an appeal: the same check, the same rules, a decision of its own on the timeline. */
@@ -348,18 +374,21 @@ export class ReviewService {
     };
   }
 
+  /** The job that carries out an approved request of its type (a copy, an erasure, a correction), sent in the caller's transaction. */
+  private async startFulfilment(manager: EntityManager, request: SubjectRequest): Promise<void> {
+    await this.exports.startIfCopy(manager, request);
+    await this.erasure.startIfErasure(manager, request);
+    await this.corrections.startIfCorrection(manager, request);
+  }
+
   /** One transition in one transaction, with the subject's notice when there is one. */
   private async transition(request: SubjectRequest, user: AuthUser, action: RequestAction, opts: ReviewTransition): Promise<StaffRequestView> {
     const { notices, before, ...rest } = opts;
     const { request: updated } = await this.dataSource.transaction(async (manager) => {
       await before?.(manager);
       const result = await this.lifecycle.apply(manager, { ...rest, request, action, actor: actorOf(user) });
-      // An approval that stands starts its fulfilment in the same transaction: a copy, or an erasure.
-      if (result.request.status === RequestStatus.Approved) {
-        await this.exports.startIfCopy(manager, result.request);
-        await this.erasure.startIfErasure(manager, result.request);
-        await this.corrections.startIfCorrection(manager, result.request);
-      }
+      // An approval that stands starts its fulfilment in the same transaction.
+      if (result.request.status === RequestStatus.Approved) await this.startFulfilment(manager, result.request);
       for (const notice of notices?.(result.request) ?? []) await this.notifications.enqueue(manager, { userId: request.subjectId, ...notice });
       return result;
     });
