@@ -9,7 +9,7 @@ import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import type { AuthUser } from '../kernel/auth-user';
 import { loadBundledDataCategories } from '../policy/domain/data-categories';
-import { DATA_CATEGORIES, DataCategory, RequestType } from '../policy/domain/policy.types';
+import { COPY_TYPES, DATA_CATEGORIES, DataCategory, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { iso } from '../common/time/iso';
 import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
@@ -17,9 +17,6 @@ import { ChunkedFile, csvField, escapeHtml, jsonValue } from './chunked-file';
 import { ExportsRepository } from './exports.repository';
 
 export const EXPORT_JOB = 'fulfilment.export';
-
-/** The request types whose approval makes a copy. */
-export const COPY_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer];
 const EXPIRE_JOB = 'fulfilment.export-expiry';
 
 /** One category as the copy lists it. */

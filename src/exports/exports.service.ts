@@ -8,7 +8,8 @@ import { actorOf } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
 import { RequestReader, SubjectRequest } from '../requests';
 import { ExportFormat } from './dto/export-query.dto';
-import { COPY_TYPES, EXPORT_JOB } from './export.job';
+import { EXPORT_JOB } from './export.job';
+import { COPY_TYPES } from '../policy/domain/policy.types';
 import { categoryRequired, exportExpired, exportNotFound } from './exports.errors';
 import { ExportStatus, ExportsRepository } from './exports.repository';
 

@@ -3,4 +3,4 @@
 export { ExportsModule } from './exports.module';
 export { ExportsService } from './exports.service';
 export type { ExportStatusView } from './exports.service';
-export { COPY_TYPES, EXPORT_JOB, ExportJob } from './export.job';
+export { EXPORT_JOB, ExportJob } from './export.job';

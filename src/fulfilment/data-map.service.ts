@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { loadBundledDataCategories } from '../policy/domain/data-categories';
-import { DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
+import { COPY_TYPES, DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
 import { CategoryMapping, DataMap, ErasureAction, loadBundledDataMap } from './domain/data-map';
 
 /** What a request will do to one category, in one system, as staff see it before deciding. */
@@ -14,9 +14,6 @@ export interface PreviewEntry {
   /** a correction changes these fields of it */
   onCorrection: string[] | null;
 }
-
-/** Types whose copy exports every category. */
-const COPY_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer];
 
 /**
  * The data map (src/fulfilment/data-map.yaml), read and checked once when the process starts: a

@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { resolveAppSecret } from '../config/app-secret';
 
 /** Digits of a code. */
 export const CODE_DIGITS = 6;
-
-/**
- * The HKDF info of this key. AppConfig.key() names the purposes of config/app-secret.ts; this one
- * is derived the same way (HKDF-SHA256 of APP_SECRET, salt `dsr-portal`) under a purpose of its
- * own, so that it is independent of every other key.
- */
-const KEY_PURPOSE = 'identity-link-codes';
 
 /**
  * One-time codes of the link proof: drawn with crypto.randomInt, kept only as an HMAC-SHA256 under
@@ -23,8 +15,8 @@ export class LinkCodes {
   private readonly key: Buffer;
 
   constructor(config: AppConfig) {
-    const secret = resolveAppSecret(config.env.APP_SECRET, config.env.DATA_DIR);
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'dsr-portal', KEY_PURPOSE, 32));
+    // A key of its own (HKDF of APP_SECRET under this purpose), independent of every other key.
+    this.key = config.key('identity-link-codes');
   }
 
   /** A fresh code, `000000` to `999999`. */

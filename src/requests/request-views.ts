@@ -24,6 +24,7 @@ import {
 } from './dto/request-view.dto';
 import { EvidenceService } from '../evidence';
 import { ageOn } from './domain/on-behalf';
+import { maskName } from '../common/text/masking';
 import { RequestEvent } from './request-event.entity';
 import { RequestsRepository } from './requests.repository';
 import { SubjectRequest } from './subject-request.entity';
@@ -179,7 +180,7 @@ export class RequestViews {
     const files = await this.evidence.forRequest(request.id);
     return {
       ...common,
-      name: maskName(behalf.name),
+      name: maskName(behalf.name) ?? '',
       ...(behalf.dateOfBirth && { ageAtFiling: ageOn(behalf.dateOfBirth, request.submittedAt) }),
       evidence: files.map((f) => ({ ...f, href: `/api/v1/staff/requests/${request.id}/evidence/${f.id}` })),
     };
@@ -227,12 +228,6 @@ function askedOf(request: SubjectRequest): AskedView | undefined {
     ...(categories && { categories }),
   };
   return Object.keys(asked).length > 0 ? asked : undefined;
-}
-
-/** A name as staff see it before they open the proof: its first character, the rest starred (王** , J***). */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 8))}`;
 }
 
 /** The actions whose decision stands once taken (staff's refusal only via legal's confirmation). */

@@ -10,7 +10,7 @@ import { ConsentsService } from '../consents/consents.service';
 import { NotificationKind } from '../notifications/notification-kind';
 import { NewNotice } from '../notifications/notifications.repository';
 import { NotificationsService } from '../notifications/notifications.service';
-import { ConsentPurposeKey, Outcome, RequestType } from '../policy/domain/policy.types';
+import { ConsentPurposeKey, COPY_TYPES, ERASURE_TYPES, Outcome, RequestType } from '../policy/domain/policy.types';
 import { PolicyService } from '../policy/policy.service';
 import { RequestAction } from './domain/request-lifecycle';
 import { RequestStatus } from './domain/request-status';
@@ -62,13 +62,7 @@ interface Filed {
 const MAX_FILING_ATTEMPTS = 3;
 
 /** The request types that copy, change or erase data: filed only with a verified link to the app account. */
-const LINK_REQUIRED: readonly RequestType[] = [
-  RequestType.Access,
-  RequestType.CopyTransfer,
-  RequestType.Correction,
-  RequestType.DeleteData,
-  RequestType.DeleteAccount,
-];
+const LINK_REQUIRED: readonly RequestType[] = [...COPY_TYPES, RequestType.Correction, ...ERASURE_TYPES];
 
 /** How many of their own requests a subject's list shows. */
 const OWN_LIST_LIMIT = 200;

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../kernel/auth-user';
 import { RevealSubjectFieldDto } from './dto/reveal.dto';
-import { maskEmail, maskName, maskPhone } from './masking';
+import { maskEmail, maskName, maskPhone } from '../common/text/masking';
 import { MaskedSubjectDto } from './dto/masked-subject.dto';
 import { RevealableField, RevealedField } from './subject.types';
 import { subjectNotFound } from './subjects.errors';

@@ -109,6 +109,10 @@ export function readLocalised(reader: PolicyYamlReader, { key, value }: YamlEntr
 }
 
 /** The descriptions shipped with the code (src/policy/data-categories.yaml; copied beside the compiled code: nest-cli.json assets). */
-export function loadBundledDataCategories(): DataCategoryDescription[] {
-  return parseDataCategories(readFileSync(path.join(__dirname, '..', SOURCE), 'utf8'));
+export function loadBundledDataCategories(): readonly DataCategoryDescription[] {
+  // Read and checked once per process: the filing's validation, the data map, the copy and the API all ask.
+  bundled ??= Object.freeze(parseDataCategories(readFileSync(path.join(__dirname, '..', SOURCE), 'utf8')));
+  return bundled;
 }
+
+let bundled: readonly DataCategoryDescription[] | undefined;

@@ -62,6 +62,9 @@ export enum DataCategory {
 
 export const REQUEST_TYPES: readonly RequestType[] = Object.values(RequestType);
 
+/** Request types whose approval makes a copy of the subject's data (PIPL Art. 45). */
+export const COPY_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer];
+
 /** Request types that erase data: the same legal-hold rules apply to what they keep (PIPL Art. 47 para. 2). */
 export const ERASURE_TYPES: readonly RequestType[] = [RequestType.DeleteAccount, RequestType.DeleteData];
 export const OUTCOMES: readonly Outcome[] = Object.values(Outcome);
