@@ -11,6 +11,7 @@ import { JobsService } from '../src/jobs/jobs.service';
 import { Role } from '../src/kernel/role';
 import { TEST_ENV, withAdminClient } from './setup/test-cluster';
 import request from 'supertest';
+import { sealAll } from './support/audit-sealing';
 import { builtEntry, PROJECT_ROOT } from './support/run-ts';
 import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
 import { freePort } from './setup/free-port';
@@ -80,6 +81,7 @@ describe('least privilege in the database', () => {
     const subject = await t.user(Role.Subject);
     const filed = await t.http.post('/api/v1/requests').set('Authorization', `Bearer ${subject.token}`).send({ type: 'access' });
     expect(filed.status).toBe(201);
+    await sealAll(t);
     expect(await t.app.get(AuditService).verify()).toMatchObject({ ok: true, events: expect.any(Number) });
     expect(
       await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE e.entity_id = $1`, [filed.body.id]),
