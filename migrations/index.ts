@@ -20,6 +20,8 @@ import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-every
 import { Exports1764710000000 } from './1764710000000-exports';
 import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
 import { CorrectionSteps1764730000000 } from './1764730000000-correction-steps';
+import { AccountClosure1764760000000 } from './1764760000000-account-closure';
+import { FulfilmentFailures1764770000000 } from './1764770000000-fulfilment-failures';
 import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
 
 export const MIGRATIONS = [
@@ -44,4 +46,6 @@ export const MIGRATIONS = [
   Exports1764710000000,
   RequestErasures1764720000000,
   CorrectionSteps1764730000000,
+  AccountClosure1764760000000,
+  FulfilmentFailures1764770000000,
 ];

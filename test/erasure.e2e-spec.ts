@@ -138,6 +138,14 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
       expect.objectContaining({ category: 'search_keywords', status: 'failed', detail: { step: 'erase', system: 'app_db', reason: 'database_error_42501' } }),
     ]);
     expect(await count('search_history', mine)).toBe(2);
+    // Counted on the queue, and listed by its filter.
+    const failing = await t.http.get('/api/v1/staff/requests?failing=true').set(auth(staff));
+    expect(failing.body.items).toEqual([expect.objectContaining({ id, status: 'fulfilling', failedSteps: 1 })]);
+    expect(failing.body.failing).toBe(1);
+    const whole = await t.http.get('/api/v1/staff/requests').set(auth(staff));
+    expect(whole.body.failing).toBe(1);
+    expect(whole.body.items.filter((i: { failedSteps: number }) => i.failedSteps > 0).map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await t.http.get('/api/v1/staff/requests?failing=maybe').set(auth(staff))).status).toBe(400);
 
     // Staff run it again: audited, the job sent; what is done is not redone.
     const other = await t.user(Role.Subject);
@@ -161,6 +169,8 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
     // The step done before the failure was not run again.
     expect(after.erasure.find((x: { category: string }) => x.category === 'device_access')).toEqual(expect.objectContaining({ rows: 30 }));
     expect(await completions(id)).toBe(1);
+    const cleared = await t.http.get('/api/v1/staff/requests?failing=true').set(auth(staff));
+    expect([cleared.body.items, cleared.body.failing]).toEqual([[], 0]);
     const again = await staffPost(staff, id, 'retry');
     expect([again.status, again.body.code]).toEqual([409, 'nothing_to_retry']);
   });

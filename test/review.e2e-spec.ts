@@ -233,12 +233,14 @@ describe('review: the staff workflow (HTTP)', () => {
       expect(res.body.allowedFrom).toEqual(['in_review']);
     });
 
-    it('approves with a justifying clause: the subject sees the decision with the clause text, is notified, and it is audited', async () => {
+    it('approves with a justifying clause: the decision carries the clause text, the subject is notified, and it is audited', async () => {
       const { s, id } = await filed('delete_account', staff);
       const res = await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: ['face.retain.2'], reason: '符合注销条件' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'approved', version: 3 });
-      const view = await subjectView(s, id);
+      // An approved account deletion closes the account at once: the subject learns of it by notice.
+      expect((await t.http.get(`/api/v1/requests/${id}`).set(auth(s))).status).toBe(401);
+      const view = res.body;
       expect(view.decision).toMatchObject({ outcome: 'approve', reason: '符合注销条件', decidedByRole: 'staff' });
       expect(view.decision.clauses).toEqual([{ id: 'face.retain.2', text: expect.stringContaining('48') }]);
       expect(view.decision.law).toEqual([]);

@@ -117,6 +117,29 @@ export class AccountsRepository {
   }
 
   /** Ends every session of the account (after a password reset, say). */
+  /** Closes the account once (answers false when it was closed already). */
+  async close(manager: EntityManager, userId: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await manager.query(`UPDATE users SET closed_at = now(), updated_at = now() WHERE id = $1 AND closed_at IS NULL`, [
+      userId,
+    ]);
+    return count === 1;
+  }
+
+  /**
+   * Replaces what identifies the person on a closed account by the pseudonym, once: the address
+   * becomes one that can never be delivered to or signed in with (the `.invalid` domain, RFC 2606),
+   * the password a hash no password matches, the second factor and its replay guard gone.
+   */
+  async pseudonymise(manager: EntityManager, userId: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await manager.query(
+      `UPDATE users SET email = 'closed-' || subject_ref || '@closed.invalid', display_name = NULL, phone = NULL,
+              password_hash = '!closed', mfa_secret = NULL, mfa_enabled_at = NULL, mfa_last_step = NULL, pseudonymised_at = now(), updated_at = now()
+       WHERE id = $1 AND closed_at IS NOT NULL AND pseudonymised_at IS NULL`,
+      [userId],
+    );
+    return count === 1;
+  }
+
   async revokeAllSessions(manager: EntityManager, userId: string): Promise<void> {
     await manager.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
   }

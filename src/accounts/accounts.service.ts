@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { actorOf, Actor } from '../kernel/actor';
+import { actorOf, Actor, SYSTEM_ACTOR } from '../kernel/actor';
 import { isUniqueViolation } from '../common/errors/database-errors';
 import { accountNotFound, cannotChangeOwnRole, emailTaken, unacceptablePassword } from './accounts.errors';
 import { AccountsRepository, NewUser } from './accounts.repository';
@@ -143,5 +143,48 @@ export class AccountsService {
       user.role = role;
       return user;
     });
+  }
+
+  /**
+   * Closes a subject's account in the caller's transaction (an approved account deletion): it
+   * signs in no more and every session ends now. Audited once (`account.closed`); closing a closed
+   * account changes nothing.
+   */
+  async close(manager: EntityManager, userId: string, cause: { requestId: string }): Promise<void> {
+    const user = await this.repo.findById(userId, manager);
+    if (!user || !(await this.repo.close(manager, userId))) return;
+    await this.repo.revokeAllSessions(manager, userId);
+    await this.audit.record(manager, {
+      action: 'account.closed',
+      actor: SYSTEM_ACTOR,
+      entityType: 'user',
+      entityId: userId,
+      subjectRef: user.subjectRef,
+      data: { requestId: cause.requestId },
+    });
+  }
+
+  /**
+   * Replaces what identifies the person on a closed account (email, name, phone, password, second
+   * factor) by the pseudonym, in the caller's transaction; the row stays, so the request records
+   * and the audit trail keep their references. Audited once (`account.pseudonymised`).
+   */
+  async pseudonymise(manager: EntityManager, userId: string, cause: { requestId: string }): Promise<boolean> {
+    const user = await this.repo.findById(userId, manager);
+    if (!user || !(await this.repo.pseudonymise(manager, userId))) return false;
+    await this.audit.record(manager, {
+      action: 'account.pseudonymised',
+      actor: SYSTEM_ACTOR,
+      entityType: 'user',
+      entityId: userId,
+      subjectRef: user.subjectRef,
+      data: { requestId: cause.requestId },
+    });
+    return true;
+  }
+
+  async isPseudonymised(userId: string, manager?: EntityManager): Promise<boolean> {
+    const user = await this.repo.findById(userId, manager);
+    return (user?.pseudonymisedAt ?? null) !== null;
   }
 }

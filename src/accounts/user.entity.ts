@@ -39,6 +39,14 @@ export class User {
   @Column({ name: 'mfa_enabled_at', type: 'timestamptz', nullable: true })
   mfaEnabledAt: Date | null;
 
+  /** When the subject's account deletion was approved: no sign-in, no session, from then on. */
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  /** When what identified the person (email, name, phone, password, second factor) was replaced by the pseudonym. */
+  @Column({ name: 'pseudonymised_at', type: 'timestamptz', nullable: true })
+  pseudonymisedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

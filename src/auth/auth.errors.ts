@@ -9,6 +9,7 @@ export enum AuthErrorCode {
   MfaNotStarted = 'mfa_not_started',
   MfaAlreadyEnabled = 'mfa_already_enabled',
   NoAccessRule = 'no_access_rule',
+  AccountClosed = 'account_closed',
 }
 
 /**
@@ -35,3 +36,11 @@ export const mfaAlreadyEnabled = () => new AppError(ErrorKind.Conflict, AuthErro
 export const mfaNotStarted = () => new AppError(ErrorKind.Conflict, AuthErrorCode.MfaNotStarted, 'Start enrolment first');
 /** A route that declares neither @Public() nor @Roles(): refused, never opened by default. */
 export const noAccessRule = () => new AppError(ErrorKind.Forbidden, AuthErrorCode.NoAccessRule, 'This route declares no access rule');
+
+/** Told only to whoever gives the account's password: the account was closed at its holder's request. */
+export const accountClosed = () =>
+  new AppError(
+    ErrorKind.Forbidden,
+    AuthErrorCode.AccountClosed,
+    "This account was closed at its holder's request (account deletion); it can no longer be used",
+  );

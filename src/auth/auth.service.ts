@@ -11,7 +11,7 @@ import { IdentityService, IdentityStatus } from '../identity';
 import { actorOf, SYSTEM_ACTOR } from '../kernel/actor';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
-import { invalidCredentials, invalidMfaCode, mfaAlreadyEnabled, mfaCodeNotConfirmed, mfaNotStarted, notAuthenticated } from './auth.errors';
+import { accountClosed, invalidCredentials, invalidMfaCode, mfaAlreadyEnabled, mfaCodeNotConfirmed, mfaNotStarted, notAuthenticated } from './auth.errors';
 import type { AuthUser } from '../kernel/auth-user';
 import { LoginDto, MfaLoginDto, RegisterDto } from './dto/auth.dto';
 import { MfaSecrets } from './mfa-secrets';
@@ -85,6 +85,7 @@ export class AuthService {
     const [passwordOk, locked] = await Promise.all([this.hasher.verify(user.passwordHash, dto.password), this.lockout.isLocked(user.id, client)]);
     if (locked) return this.refuse(user, client, 'account_locked', invalidCredentials());
     if (!passwordOk) return this.refuse(user, client, 'wrong_password', invalidCredentials());
+    if (user.closedAt) throw accountClosed();
     if (user.mfaEnabledAt) return { mfaRequired: true, mfaToken: this.tokens.signMfaChallenge(user.id) };
     return this.openSession(user, kind, client);
   }
@@ -93,6 +94,7 @@ export class AuthService {
     const claims = this.tokens.verify(dto.mfaToken, 'mfa');
     const user = claims ? await this.accountsRepo.findById(claims.sub) : null;
     if (!user || !user.mfaSecret || !user.mfaEnabledAt) throw notAuthenticated();
+    if (user.closedAt) throw accountClosed();
     const client = this.keys.client(clientAddress);
     if (await this.lockout.isLocked(user.id, client)) return this.refuse(user, client, 'account_locked', invalidCredentials());
     // Wrong codes are counted for the account, whatever the client (see ANY_CLIENT).

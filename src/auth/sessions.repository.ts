@@ -24,12 +24,12 @@ export class SessionsRepository {
     return row.id;
   }
 
-  /** The session with its account, if it is neither revoked nor expired. Role is read fresh every time. */
+  /** The session with its account, if it is neither revoked nor expired and the account is not closed. Role is read fresh every time. */
   async findLive(sessionId: string, userId: string): Promise<LiveSession | null> {
     const rows: LiveSession[] = await this.dataSource.query(
       `SELECT s.id AS "sessionId", u.id AS "userId", u.role, u.subject_ref AS "subjectRef", (u.mfa_enabled_at IS NOT NULL) AS "mfaEnabled"
        FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+       WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.closed_at IS NULL`,
       [sessionId, userId],
     );
     return rows[0] ?? null;

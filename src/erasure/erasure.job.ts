@@ -8,9 +8,13 @@ import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import { DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
 import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
+import { AccountClosure } from './account-closure';
 import { ErasureStepsRepository } from './erasure-steps.repository';
 
 export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
+
+/** The advisory lock under which one request's erasure runs (also HeldErasures, for the categories holds kept). */
+export const ERASURE_LOCK_SCOPE = 'fulfilment.erase';
 
 /** Rows one statement deletes: each batch is its own short transaction, so no lock is held for long. */
 export const ERASE_BATCH_ROWS = 1000;
@@ -39,6 +43,7 @@ export class ErasureJob implements OnModuleInit {
     private readonly operator: OperatorDatabase,
     private readonly holds: HoldsService,
     private readonly steps: ErasureStepsRepository,
+    private readonly closure: AccountClosure,
   ) {}
 
   onModuleInit(): void {
@@ -49,15 +54,19 @@ export class ErasureJob implements OnModuleInit {
     });
   }
 
-  /** In the transaction that approves the request: the erasure runs if and only if the approval commits. */
+  /**
+   * In the transaction that approves the request: the erasure runs if and only if the approval
+   * commits; an account being deleted is closed at once (AccountClosure).
+   */
   async startIfErasure(manager: EntityManager, request: SubjectRequest): Promise<void> {
     if (!ERASURE_TYPES.includes(request.type)) return;
+    await this.closure.onApproval(manager, request);
     await this.jobs.send(ERASE_REQUEST_JOB, { requestId: request.id }, { manager });
   }
 
   /** One run per request at a time across every process. */
   async run(requestId: string): Promise<void> {
-    await whileLocked(this.dataSource, 'fulfilment.erase', requestId, () => this.runLocked(requestId));
+    await whileLocked(this.dataSource, ERASURE_LOCK_SCOPE, requestId, () => this.runLocked(requestId));
   }
 
   private async runLocked(requestId: string): Promise<void> {
@@ -101,7 +110,7 @@ export class ErasureJob implements OnModuleInit {
         continue;
       }
       try {
-        const rows = await this.erase(mapping.erase.action, mapping.erase.sql as string, link.appUserId);
+        const rows = await this.eraseCategory(category, link.appUserId);
         await this.steps.record(request.id, { category, status: 'done', action: mapping.erase.action, rows, detail: { system: mapping.system.id } });
       } catch (err) {
         failed = true;
@@ -120,10 +129,25 @@ export class ErasureJob implements OnModuleInit {
     const steps = await this.steps.ofRequest(request.id);
     if (failed || steps.some((s) => s.status === 'failed')) return;
     const kept = steps.filter((s) => s.status === 'kept' && Array.isArray(s.detail.holds));
-    await this.progress.complete(request.id, {
-      erased: steps.filter((s) => s.status === 'done').map((s) => ({ category: s.category, action: s.action, rows: s.rows })),
-      keptUnderHolds: kept.map((s) => s.category),
-    });
+    await this.progress.complete(
+      request.id,
+      {
+        erased: steps.filter((s) => s.status === 'done').map((s) => ({ category: s.category, action: s.action, rows: s.rows })),
+        keptUnderHolds: kept.map((s) => s.category),
+      },
+      {},
+      (manager) => this.closure.onCompletion(manager, request),
+    );
+  }
+
+  /**
+   * What the data map says erasure does to `category`, for one app user: delete batch after batch
+   * until a batch finds nothing, anonymise once. Answers the rows changed. Also for a category a
+   * legal hold kept, once the hold ends (HeldErasures).
+   */
+  async eraseCategory(category: DataCategory, appUserId: string): Promise<number> {
+    const { action, sql } = this.dataMap.mapping(category).erase;
+    return this.erase(action, sql as string, appUserId);
   }
 
   /** delete: batch after batch until a batch finds nothing; anonymise: once. Answers the rows changed. */

@@ -3,3 +3,5 @@ export { ErasureModule } from './erasure.module';
 export { ErasureJob, ERASE_REQUEST_JOB, ERASE_BATCH_ROWS } from './erasure.job';
 export { ErasureStepsRepository } from './erasure-steps.repository';
 export type { ErasureStep } from './erasure-steps.repository';
+export { AccountClosure, PSEUDONYMISE_ACCOUNT_JOB, PSEUDONYMISE_AFTER_SECONDS } from './account-closure';
+export { HeldErasures, HELD_ERASURES_JOB } from './held-erasures';

@@ -54,6 +54,13 @@ export class IdentityRepository {
     return row ?? null;
   }
 
+  /** Removes the link and any pending code of a closed account; answers whether there was a link. */
+  async forget(manager: EntityManager, subjectId: string): Promise<boolean> {
+    await manager.query(`DELETE FROM identity_challenges WHERE subject_id = $1`, [subjectId]);
+    const [, count]: [unknown, number] = await manager.query(`DELETE FROM identity_links WHERE subject_id = $1`, [subjectId]);
+    return count === 1;
+  }
+
   /**
    * Stores a new code, replacing the pending one, and counts the send: one statement, so that
    * concurrent sends of one account queue on its row and none passes the allowance. The wrong

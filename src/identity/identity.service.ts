@@ -51,6 +51,14 @@ export class IdentityService {
     return this.repo.findLink(subjectId, manager);
   }
 
+  /**
+   * Forgets the link of a closed, pseudonymised account once nothing is left to erase through it
+   * (in the caller's transaction), and the code waiting to be confirmed if any.
+   */
+  forget(manager: EntityManager, subjectId: string): Promise<boolean> {
+    return this.repo.forget(manager, subjectId);
+  }
+
   /** Whether an account is linked, as GET /api/v1/me shows it. */
   async statusOf(accountId: string): Promise<IdentityStatus> {
     const link = await this.repo.findLink(accountId);

@@ -6,6 +6,7 @@ export { RequestLifecycle } from './request-lifecycle.service';
 export type { TransitionInput, TransitionRecord, TransitionResult } from './request-lifecycle.service';
 export { RequestReader } from './request-reader';
 export { FulfilmentProgress } from './fulfilment-progress';
+export { RequestRecords } from './request-records';
 export { RequestDeadlines } from './request-deadlines';
 export { staffFields } from './request-views';
 export { RequestAction, statusAfterDecision } from './domain/request-lifecycle';

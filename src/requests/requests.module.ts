@@ -12,6 +12,7 @@ import { FilingRepository } from './filing.repository';
 import { FulfilmentProgress } from './fulfilment-progress';
 import { LapseScanner } from './lapse-scanner';
 import { RequestLifecycle } from './request-lifecycle.service';
+import { RequestRecords } from './request-records';
 import { RequestReader } from './request-reader';
 import { RequestViews } from './request-views';
 import { RequestsController } from './requests.controller';
@@ -36,7 +37,8 @@ import { SubjectRequest } from './subject-request.entity';
     RequestsService,
     LapseScanner,
     FulfilmentProgress,
+    RequestRecords,
   ],
-  exports: [RequestLifecycle, RequestReader, RequestDeadlines, FulfilmentProgress],
+  exports: [RequestLifecycle, RequestReader, RequestDeadlines, FulfilmentProgress, RequestRecords],
 })
 export class RequestsModule {}

@@ -16,6 +16,8 @@ export interface QueueFilter {
   onBehalf?: boolean;
   /** only those filed in this relation (guardian, relative_of_deceased, agent) */
   relation?: OnBehalfRelation;
+  /** only requests in fulfilment with a failed step */
+  failing?: boolean;
 }
 
 /** A position in the queue: the exact due date (in microseconds since the epoch, as text) and id. */
@@ -27,7 +29,11 @@ export interface QueuePosition {
 export interface QueueRow extends SubjectRequest {
   dueMicros: string;
   overdue: boolean;
+  failedSteps: number;
 }
+
+/** A request's failed fulfilment steps (the fulfilment_failures view); only a fulfilling request has any. */
+const FAILED_STEPS_SQL = `CASE WHEN status = 'fulfilling' THEN (SELECT count(*)::int FROM fulfilment_failures f WHERE f.request_id = requests.id) ELSE 0 END`;
 
 /** Requests flagged overdue by one scan, with what their notices need. */
 export interface FlaggedOverdue {
@@ -104,19 +110,29 @@ export class ReviewRepository {
     if (filter.relation) where.push(`represented LIKE ${param(`${filter.relation}:%`)}`);
     else if (filter.onBehalf === true) where.push(`represented <> ''`);
     if (filter.onBehalf === false) where.push(`represented = ''`);
+    if (filter.failing) where.push(`status = 'fulfilling' AND EXISTS (SELECT 1 FROM fulfilment_failures f WHERE f.request_id = requests.id)`);
     if (filter.assigneeId === null) where.push(`assignee_id IS NULL`);
     else if (filter.assigneeId !== undefined) where.push(`assignee_id = ${param(filter.assigneeId)}`);
     if (after) where.push(`(due_at, id) > ('epoch'::timestamptz + ${param(after.dueMicros)}::bigint * interval '1 microsecond', ${param(after.id)}::uuid)`);
     return this.dataSource.query(
       `SELECT ${REQUEST_COLUMNS},
               (extract(epoch FROM due_at) * 1000000)::bigint::text AS "dueMicros",
-              ${OVERDUE_SQL} AS overdue
+              ${OVERDUE_SQL} AS overdue,
+              ${FAILED_STEPS_SQL} AS "failedSteps"
        FROM requests
        WHERE ${where.join(' AND ')}
        ORDER BY due_at, id
        LIMIT ${param(limit + 1)}`,
       params,
     );
+  }
+
+  /** How many requests wait in fulfilment with a failed step (fulfilling ones are few: ix_requests_status_queue). */
+  async countFailing(): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM requests WHERE status = 'fulfilling' AND EXISTS (SELECT 1 FROM fulfilment_failures f WHERE f.request_id = requests.id)`,
+    );
+    return n;
   }
 
   /**

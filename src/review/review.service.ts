@@ -104,13 +104,25 @@ export class ReviewService {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const assigneeId = query.assignee === 'me' ? user.id : query.assignee === 'none' ? null : query.assignee?.toLowerCase();
     const rows = await this.repo.findQueuePage(
-      { status: query.status, type: query.type, overdue: query.overdue === true, assigneeId, onBehalf: query.onBehalf, relation: query.relation },
+      {
+        status: query.status,
+        type: query.type,
+        overdue: query.overdue === true,
+        assigneeId,
+        onBehalf: query.onBehalf,
+        relation: query.relation,
+        failing: query.failing === true,
+      },
       limit,
       after,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(queueItem), nextCursor: rows.length > limit ? encodeCursor({ dueMicros: last.dueMicros, id: last.id }) : null };
+    return {
+      items: page.map(queueItem),
+      nextCursor: rows.length > limit ? encodeCursor({ dueMicros: last.dueMicros, id: last.id }) : null,
+      failing: await this.repo.countFailing(),
+    };
   }
 
   /** The request, its subject (masked), and the clauses that could justify each outcome for its type. */
@@ -494,6 +506,7 @@ function queueItem(row: QueueRow): QueueItem {
     clockPaused: row.awaitingSince !== null,
     extended: row.extendedAt !== null,
     onBehalfOf: row.details.onBehalfOf?.relation ?? null,
+    failedSteps: row.failedSteps,
     ...staff,
     // As the database saw it when the page was read, the same clock as the overdue filter.
     overdue: row.overdue,

@@ -35,6 +35,12 @@ export class QueueQueryDto {
   @IsIn(ON_BEHALF_RELATIONS)
   relation?: OnBehalfRelation;
 
+  /** `true`: only requests whose fulfilment has a failed step (a copy, an erasure step, a correction item), to retry */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'failing must be true or false' })
+  failing?: boolean;
+
   /** an account id, `me`, or `none` for unassigned requests */
   @IsOptional()
   @IsString()

@@ -12,6 +12,8 @@ export class QueueItem extends IntersectionType(
   extended: boolean;
   @ApiNullableEnum(OnBehalfRelation, "filed on someone's behalf: the relation; null when filed by the subject for themselves")
   onBehalfOf: OnBehalfRelation | null;
+  /** failed steps of its fulfilment (a copy, erasure steps, correction items): the request page names each; retry with POST …/retry */
+  failedSteps: number;
 }
 
 /** One page of the queue, sorted by due date; pass `nextCursor` back as `cursor` for the next. */
@@ -19,6 +21,8 @@ export class QueuePage {
   items: QueueItem[];
   /** null on the last page */
   nextCursor: string | null;
+  /** how many requests, in the whole queue, wait in fulfilment with a failed step (`?failing=true` lists them) */
+  failing: number;
 }
 
 /** For each outcome, the clauses of the request's policy version that could justify it for its type. */
