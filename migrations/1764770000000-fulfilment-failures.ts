@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Every failed step of every request's fulfilment in one place (`fulfilment_failures`): a copy that
  * failed, an erasure step, a correction item. The queue counts them and filters by them
- * (product.md, "Nothing gets stuck"); each capability keeps recording its own steps.
+ * (product.md, "Nothing gets stuck"); each capability keeps recording its own steps. A step that
+ * waits for a person's confirmation (a system worked by hand) is waiting, not failed.
  */
 export class FulfilmentFailures1764770000000 implements MigrationInterface {
   name = 'FulfilmentFailures1764770000000';
@@ -11,7 +12,7 @@ export class FulfilmentFailures1764770000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE VIEW fulfilment_failures AS
-        SELECT request_id, 'copy'::text AS kind, failure->>'step' AS category, failure->>'reason' AS reason FROM exports WHERE status = 'failed'
+        SELECT request_id, 'copy'::text AS kind, failure->>'step' AS category, failure->>'reason' AS reason FROM exports WHERE status = 'failed' AND failure->>'reason' IS DISTINCT FROM 'awaiting_confirmation'
         UNION ALL
         SELECT request_id, 'erasure', category, detail->>'reason' FROM erasure_steps WHERE status = 'failed'
         UNION ALL

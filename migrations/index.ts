@@ -20,9 +20,13 @@ import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-every
 import { Exports1764710000000 } from './1764710000000-exports';
 import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
 import { CorrectionSteps1764730000000 } from './1764730000000-correction-steps';
-import { AccountClosure1764760000000 } from './1764760000000-account-closure';
+import { RecipientNotices1764790000000 } from './1764790000000-recipient-notices';
+import { EndOfService1764780000000 } from './1764780000000-end-of-service';
 import { FulfilmentFailures1764770000000 } from './1764770000000-fulfilment-failures';
+import { AccountClosure1764760000000 } from './1764760000000-account-closure';
 import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
+import { DisclosureRegister1764740000000 } from './1764740000000-disclosure-register';
+import { ManualSteps1764750000000 } from './1764750000000-manual-steps';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -46,6 +50,10 @@ export const MIGRATIONS = [
   Exports1764710000000,
   RequestErasures1764720000000,
   CorrectionSteps1764730000000,
+  DisclosureRegister1764740000000,
+  ManualSteps1764750000000,
   AccountClosure1764760000000,
   FulfilmentFailures1764770000000,
+  EndOfService1764780000000,
+  RecipientNotices1764790000000,
 ];

@@ -16,8 +16,10 @@ import { PgClientErrors } from './database/pg-client-errors';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { HoldsModule } from './holds';
+import { DisclosuresModule } from './disclosures';
 import { IdentityModule } from './identity';
 import { ExportsModule } from './exports';
+import { EndOfServiceModule } from './end-of-service';
 import { ErasureModule } from './erasure';
 import { CorrectionsModule } from './corrections';
 import { installJobsSchema } from './jobs/jobs-schema';
@@ -64,10 +66,12 @@ import { SubjectsModule } from './subjects/subjects.module';
     RequestsModule,
     ReviewModule,
     HoldsModule,
+    DisclosuresModule,
     EvidenceModule,
     IdentityModule,
     ExportsModule,
     ErasureModule,
+    EndOfServiceModule,
     CorrectionsModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { EvidenceService } from '../src/evidence';
 import { Role } from '../src/kernel/role';
+import { AwaitingConfirmation, DataMapService, ManualSteps, StepOperation } from '../src/fulfilment';
+import { DataCategory } from '../src/policy/domain/policy.types';
 import { FulfilmentProgress } from '../src/requests';
 import { OPEN_STATUSES } from '../src/requests/domain/request-status';
 import { pdfFile, type UploadPart, uploaded } from './support/evidence-files';
@@ -71,6 +73,7 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/retry':              ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/steps/confirm':      ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
   'POST /api/v1/legal/requests/:id/confirm':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
   'POST /api/v1/legal/requests/:id/replace':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
@@ -81,6 +84,15 @@ const MATRIX = {
   'GET /api/v1/legal/holds/:id':                        ['401',   '403',      '403',        '200',    '404 hold_not_found',  '200',    '—',                   '200'],
   'POST /api/v1/legal/holds/:id/release':               ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '403'],
   'POST /api/v1/uploads':                               ['401',   '201',      '400 invalid_upload', '403', '403',              '403',    '403',                 '403'],
+  // The disclosure register: staff and legal record; legal reviews (never what it recorded: legal·other is an entry the caller
+  // recorded) and withholds; legal and admin read reports; staff read only what they recorded (staff·other: another's entry).
+  'POST /api/v1/disclosures':                           ['401',   '403',      '403',        '201',    '—',                   '201',    '—',                   '403'],
+  'GET /api/v1/disclosures':                            ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '200'],
+  'GET /api/v1/disclosures/stats':                      ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '200'],
+  'GET /api/v1/disclosures/export.csv':                 ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '200'],
+  'GET /api/v1/disclosures/:id':                        ['401',   '403',      '403',        '200',    '404 disclosure_not_found', '200', '—',                 '200'],
+  'POST /api/v1/disclosures/:id/review':                ['401',   '403',      '403',        '403',    '403',                 '200',    '403 recorder_cannot_review', '403'],
+  'POST /api/v1/disclosures/:id/withhold':              ['401',   '403',      '403',        '403',    '403',                 '200',    '—',                   '403'],
   'GET /api/v1/consents':                               ['401',   '200',      '200',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/consents/:purpose':                     ['401',   '200',      '400',        '403',    '403',                 '403',    '403',                 '403'],
   'POST /api/v1/identity/link':                         ['401',   '202',      '400',        '403',    '403',                 '403',    '403',                 '403'],
@@ -93,6 +105,9 @@ const MATRIX = {
   'GET /api/v1/law':                                    ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/law/:id':                                ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
   'GET /api/v1/data-categories':                        ['200',   '200',      '—',          '200',    '—',                   '200',    '—',                   '200'],
+  'GET /api/v1/admin/end-of-service':                   ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
+  'POST /api/v1/admin/end-of-service':                  ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
+  'POST /api/v1/admin/end-of-service/cancel':           ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   'POST /api/v1/policy/impact':                         ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   // Publishing changes the version in force for every later cell: keep it the last row.
   'POST /api/v1/policy/versions':                       ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
@@ -111,6 +126,8 @@ const COVERED_PREFIXES = [
   '/api/v1/legal/holds',
   '/api/v1/uploads',
   '/api/v1/identity',
+  '/api/v1/disclosures',
+  '/api/v1/admin',
 ];
 
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
@@ -125,6 +142,7 @@ const REVEAL_REASON = '核实注销申请人的身份 (matrix)';
 const REFUSAL = { outcome: 'reject', clauses: [], law: ['GBT35273.8.7'], ground: 'identity_not_verified', reason: '无法核实申请人身份 (matrix)' };
 /** Legal's own refusal in place of staff's: the same ground, in legal's words. */
 const REPLACEMENT = { ...REFUSAL, reason: '经复核：提交的身份证件与注册信息不一致 (matrix)' };
+const END_REASON = '业务调整，停止运营 (matrix)';
 const PROBE_PURPOSE = 'new_purpose:matrix-probe';
 /** The code the first subject's pending challenge is given, for the confirmation cells. */
 const LINK_CODE = '246810';
@@ -149,6 +167,8 @@ interface Fixture {
   subjectEmail?: string;
   /** the legal hold a holds route acts on */
   holdId?: string;
+  /** the disclosure-register entry a disclosures route acts on */
+  disclosureId?: string;
   /** the evidence attached to `requestId`, and its size */
   uploadId?: string;
   uploadSize?: number;
@@ -294,6 +314,20 @@ describe('access matrix: every role × own/other resource × every route of requ
     return fx;
   };
 
+  /** An end of service standing (scheduled by the admin, as the route would), for the routes that read or cancel it. */
+  const endScheduled = async (): Promise<Fixture> => {
+    await t.dataSource.query(`INSERT INTO end_of_service (ends_at, reason, scheduled_by) VALUES (now() + interval '40 days', $1, $2) ON CONFLICT DO NOTHING`, [
+      END_REASON,
+      admin.id,
+    ]);
+    return {};
+  };
+  /** None standing, so that scheduling one is possible. */
+  const noEndScheduled = async (): Promise<Fixture> => {
+    await t.dataSource.query(`UPDATE end_of_service SET cancelled_at = now(), cancelled_by = $1 WHERE cancelled_at IS NULL`, [admin.id]);
+    return {};
+  };
+
   /** A hold on transaction records (E-Commerce Law Art. 31, 3 years), as legal places it. */
   const holdBody = (subjectId: string) => ({
     subjectId,
@@ -330,7 +364,83 @@ describe('access matrix: every role × own/other resource × every route of requ
     return { ...fx, uploadId, uploadSize: content.length };
   };
 
+  /** A disclosure to a public security bureau about the first subject (3.c, PIPL Art. 13): no consent needed. */
+  const disclosureBody = () => ({
+    subjectIds: [alice.id],
+    recipient: { name: '北京市公安局朝阳分局', kind: 'authority', country: 'CN' },
+    basis: ['3.c'],
+    law: ['PIPL.13'],
+    dataCategories: ['account'],
+    purpose: '刑事案件侦查调取证据 (matrix)',
+    reference: '京公（朝）调证字〔2025〕第 0421 号',
+    disclosedAt: new Date(Date.now() - 3600 * 1000).toISOString(),
+  });
+  /**
+   * An entry of the register, recorded by the caller on the `·own` cells of staff and by another
+   * reviewer (staff2) everywhere else; on review, legal·own is an entry staff2 recorded (legal may
+   * review it) and legal·other one the caller recorded (it may not).
+   */
+  const disclosureFixture =
+    (review = false) =>
+    async (c: Cell): Promise<Fixture> => {
+      const callerRecords = review ? c.caller?.role === Role.Legal && c.whose === 'other' : c.caller?.role === Role.Staff && c.whose === 'own';
+      const recorder = callerRecords ? c.caller! : staff2;
+      return { disclosureId: (await ok(send('POST', '/api/v1/disclosures', recorder, disclosureBody()), 201)).body.id };
+    };
+
   const BEHAVIOURS: Record<RouteKey, Behaviour> = {
+    'POST /api/v1/disclosures': {
+      call: () => ({ path: '/api/v1/disclosures', body: disclosureBody() }),
+      verify: async (res, c) => {
+        expect(res.body).toMatchObject({ status: 'pending_review', recordedBy: c.caller!.id, subjectIds: [alice.id] });
+        const [row] = await t.dataSource.query(`SELECT recorded_by FROM disclosure_entries WHERE id = $1`, [res.body.id]);
+        expect(row.recorded_by).toBe(c.caller!.id);
+      },
+    },
+    'GET /api/v1/disclosures': {
+      prepare: disclosureFixture(),
+      call: () => ({ path: `/api/v1/disclosures?subjectId=${alice.id}&limit=100` }),
+      verify: (res, _, fx) => expect(res.body.items.map((i: { id: string }) => i.id)).toContain(fx.disclosureId),
+    },
+    'GET /api/v1/disclosures/stats': {
+      prepare: disclosureFixture(),
+      call: () => ({ path: '/api/v1/disclosures/stats' }),
+      verify: (res) => expect(res.body.byBasis).toEqual(expect.arrayContaining([expect.objectContaining({ basis: '3.c', kind: 'authority' })])),
+    },
+    'GET /api/v1/disclosures/export.csv': {
+      prepare: disclosureFixture(),
+      call: () => ({ path: `/api/v1/disclosures/export.csv?subjectId=${alice.id}` }),
+      verify: (res, _, fx) => {
+        expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+        expect(res.text).toContain(`${fx.disclosureId},pending_review,false,authority,`);
+      },
+    },
+    'GET /api/v1/disclosures/:id': {
+      prepare: disclosureFixture(),
+      call: (_, fx) => ({ path: `/api/v1/disclosures/${fx.disclosureId}` }),
+      verify: (res, _, fx) => expect(res.body).toMatchObject({ id: fx.disclosureId, subjectIds: [alice.id] }),
+    },
+    'POST /api/v1/disclosures/:id/review': {
+      prepare: disclosureFixture(true),
+      call: (_, fx) => ({ path: `/api/v1/disclosures/${fx.disclosureId}/review`, body: { outcome: 'confirmed', note: '调取通知书原件已核对 (matrix)' } }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ id: fx.disclosureId, status: 'confirmed', countsAsMade: true });
+        const [row] = await t.dataSource.query(`SELECT reviewed_by FROM disclosure_reviews WHERE entry_id = $1`, [fx.disclosureId]);
+        expect(row.reviewed_by).toBe(c.caller!.id);
+      },
+    },
+    'POST /api/v1/disclosures/:id/withhold': {
+      prepare: disclosureFixture(),
+      call: (_, fx) => ({
+        path: `/api/v1/disclosures/${fx.disclosureId}/withhold`,
+        body: { until: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(), reference: '京公（朝）保密通知〔2025〕7 号 (matrix)', law: ['PIPL.18'] },
+      }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ id: fx.disclosureId, withheldUntil: expect.any(String) });
+        const [row] = await t.dataSource.query(`SELECT withheld_by FROM disclosure_withholdings WHERE entry_id = $1`, [fx.disclosureId]);
+        expect(row.withheld_by).toBe(c.caller!.id);
+      },
+    },
     'POST /api/v1/requests': {
       call: (c) => ({ path: '/api/v1/requests', body: c.whose === 'other' ? { type: 'access', subjectId: alice.id } : { type: 'access' } }),
       verify: (res) => expect(res.body).toMatchObject({ type: 'access', status: 'submitted' }),
@@ -470,6 +580,31 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(event).toEqual({ actor_id: c.caller!.id });
       },
     },
+    'POST /api/v1/staff/requests/:id/steps/confirm': {
+      // A request in fulfilment whose job waits on a manual step (a system no connector reaches): any reviewer confirms it.
+      prepare: async (c) => {
+        const fx = await inReview('disclosure_log', c.holder);
+        await staffPost(c.holder, fx.requestId!, 'decision', { outcome: 'approve', clauses: ['3'] });
+        await t.app.get(FulfilmentProgress).begin(fx.requestId!, ['disclosure_log' as never]);
+        const target = {
+          category: DataCategory.PublishedContent,
+          mapping: t.app.get(DataMapService).mapping(DataCategory.PublishedContent),
+          subjectId: alice.id,
+          subjectRef: alice.subjectRef,
+          appUserId: '1',
+          requestId: fx.requestId!,
+          resume: { job: 'fulfilment.export', data: { requestId: fx.requestId! } },
+        };
+        await expect(t.app.get(ManualSteps).await(target, StepOperation.Erase)).rejects.toBeInstanceOf(AwaitingConfirmation);
+        return fx;
+      },
+      call: (_, fx) => ({
+        path: `/api/v1/staff/requests/${fx.requestId}/steps/confirm`,
+        body: { category: 'published_content', note: '纸质档案已销毁 (matrix)' },
+      }),
+      verify: (res, c) =>
+        expect(res.body).toMatchObject({ resumed: true, steps: [{ category: 'published_content', status: 'confirmed', confirmedBy: c.caller!.id }] }),
+    },
     'POST /api/v1/staff/requests/:id/appeal/decision': {
       // Own: the caller rejected the request; other: another reviewer did, and the caller took the appeal.
       prepare: async (c) => {
@@ -556,6 +691,29 @@ describe('access matrix: every role × own/other resource × every route of requ
           [fx.subjectId],
         );
         expect(event.actor_id).toBe(c.caller!.id);
+      },
+    },
+    'GET /api/v1/admin/end-of-service': {
+      prepare: endScheduled,
+      call: () => ({ path: '/api/v1/admin/end-of-service' }),
+      verify: (res) => expect(res.body.schedule).toMatchObject({ reason: END_REASON, startedAt: null }),
+    },
+    'POST /api/v1/admin/end-of-service': {
+      prepare: noEndScheduled,
+      call: () => ({ path: '/api/v1/admin/end-of-service', body: { endsAt: new Date(Date.now() + 40 * 86_400_000).toISOString(), reason: END_REASON } }),
+      verify: async (res, c) => {
+        expect(res.body.schedule).toMatchObject({ reason: END_REASON, scheduledBy: c.caller!.id });
+        const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM end_of_service WHERE cancelled_at IS NULL`);
+        expect(n).toBe(1);
+      },
+    },
+    'POST /api/v1/admin/end-of-service/cancel': {
+      prepare: endScheduled,
+      call: () => ({ path: '/api/v1/admin/end-of-service/cancel', body: { reason: '继续运营 (matrix)' } }),
+      verify: async (res, c) => {
+        expect(res.body).toEqual({ schedule: null, progress: null });
+        const [row] = await t.dataSource.query(`SELECT cancelled_by FROM end_of_service ORDER BY scheduled_at DESC LIMIT 1`);
+        expect(row.cancelled_by).toBe(c.caller!.id);
       },
     },
     'POST /api/v1/legal/holds': {
@@ -796,7 +954,7 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(await snapshot(fx)).toEqual(before);
         if (wantStatus === 404) {
           // Indistinguishable from a request that does not exist.
-          const shown = [fx.holdId, fx.subjectId, fx.requestId].find((id) => id !== undefined && path.includes(id))!;
+          const shown = [fx.holdId, fx.disclosureId, fx.subjectId, fx.requestId].find((id) => id !== undefined && path.includes(id))!;
           const missing = await send(method, path.replace(shown, '00000000-0000-4000-8000-000000000000'), cell.caller, body ?? {});
           expect(pick(res.body)).toEqual(pick(missing.body));
         }

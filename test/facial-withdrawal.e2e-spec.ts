@@ -28,8 +28,8 @@ describe('withdrawing a facial consent (real AppModule and PostgreSQL)', () => {
       .post('/api/v1/requests')
       .set(auth(u))
       .send({ type: 'withdraw_consent', purposes, ...(confirmFaceBasic !== undefined && { confirmFaceBasic }) });
-  const subject = async (): Promise<TestUser> => {
-    const u = await t.user(Role.Subject);
+  const subject = async (overrides: { appUser?: string; linked?: boolean } = {}): Promise<TestUser> => {
+    const u = await t.user(Role.Subject, overrides);
     const [{ ref }] = await t.dataSource.query(`SELECT subject_ref AS ref FROM users WHERE id = $1`, [u.id]);
     return { ...u, subjectRef: ref };
   };
@@ -183,13 +183,131 @@ describe('withdrawing a facial consent (real AppModule and PostgreSQL)', () => {
     expect((await eraseJobs()).length).toBe(jobsBefore);
   });
 
-  it('runs the job without failing and leaves the erasure scheduled while no connector erases the category', async () => {
-    const u = await subject();
+  /** A sample app user (operator_app) with a basic and an additional face profile; returns its id. */
+  const appUserWithFaces = async (): Promise<string> => {
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO operator_app.users (display_name, email, gender) VALUES ('人脸用户', $1, 'female') RETURNING id::text`,
+      [`face${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`],
+    );
+    await t.dataSource.query(
+      `INSERT INTO operator_app.face_profiles (user_id, purpose, template, image, enrolled_at)
+       VALUES ($1, 'basic', '\\x01', '\\x02', now()), ($1, 'additional', '\\x03', '\\x04', now()), ($1, 'additional', '\\x05', '\\x06', now())`,
+      [id],
+    );
+    return id;
+  };
+  const faces = async (appUser: string): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await t.dataSource.query(`SELECT purpose, count(*)::int AS n FROM operator_app.face_profiles WHERE user_id = $1 GROUP BY purpose`, [appUser])).map(
+        (r: { purpose: string; n: number }) => [r.purpose, r.n],
+      ),
+    );
+  const erasureDetail = async (id: string): Promise<{ status: string; detail: Record<string, unknown> | null; done: boolean }> => {
+    const [row] = await t.dataSource.query(`SELECT status, detail, done_at IS NOT NULL AS done FROM scheduled_erasures WHERE id = $1`, [id]);
+    return { status: row.status, detail: row.detail ? JSON.parse(row.detail) : null, done: row.done };
+  };
+  const outcomeAudit = (u: TestUser): Promise<{ action: string; entity_id: string; data: Record<string, unknown> }[]> =>
+    t.dataSource.query(`SELECT action, entity_id, data FROM audit_events WHERE subject_ref = $1 AND action IN ('erasure.done', 'erasure.failed') ORDER BY n`, [
+      u.subjectRef,
+    ]);
+
+  it('erases the withdrawn facial data of the linked app user through the data map, and only that', async () => {
+    const [mine, someoneElse] = [await appUserWithFaces(), await appUserWithFaces()];
+    const u = await subject({ appUser: mine });
+    await grant(u, 'face_additional');
+    expect((await withdraw(u, ['face_additional'])).status).toBe(201);
+    const [row] = await erasuresOf(u);
+    await t.app.get(EraseJob).run({ erasureId: row.id });
+
+    // The additional profiles go; the basic one (still consented) stays, and so does everyone else's.
+    expect(await faces(mine)).toEqual({ basic: 1 });
+    expect(await faces(someoneElse)).toEqual({ basic: 1, additional: 2 });
+    expect(await erasureDetail(row.id)).toEqual({ status: 'done', done: true, detail: { system: 'app_db', rows: 2 } });
+    expect(await outcomeAudit(u)).toEqual([{ action: 'erasure.done', entity_id: row.id, data: { category: 'face_additional', system: 'app_db', rows: 2 } }]);
+
+    // Again: nothing more is done, nothing more recorded.
+    await t.app.get(EraseJob).run({ erasureId: row.id });
+    expect(await outcomeAudit(u)).toHaveLength(1);
+
+    // face_basic too, when that consent is withdrawn.
+    expect((await withdraw(u, ['face_basic'], true)).status).toBe(201);
+    const basic = (await erasuresOf(u)).find((r) => r.category === 'face_basic')!;
+    await t.app.get(EraseJob).run({ erasureId: basic.id });
+    expect(await faces(mine)).toEqual({});
+    expect((await erasureDetail(basic.id)).status).toBe('done');
+  });
+
+  it('fails the erasure visibly, erasing nothing, when the subject has no verified link to an app account', async () => {
+    const someoneElse = await appUserWithFaces();
+    const u = await subject({ linked: false });
     await grant(u, 'face_additional');
     expect((await withdraw(u, ['face_additional'])).status).toBe(201);
     const [row] = await erasuresOf(u);
     await expect(t.app.get(EraseJob).run({ erasureId: row.id })).resolves.toBeUndefined();
-    expect(await erasuresOf(u)).toEqual([row]);
+
+    expect(await erasureDetail(row.id)).toEqual({
+      status: 'failed',
+      done: false,
+      detail: { step: 'find', system: 'app_db', reason: 'identity_not_verified' },
+    });
+    expect(await outcomeAudit(u)).toEqual([
+      {
+        action: 'erasure.failed',
+        entity_id: row.id,
+        data: { category: 'face_additional', step: 'find', system: 'app_db', reason: 'identity_not_verified' },
+      },
+    ]);
+    expect(await faces(someoneElse)).toEqual({ basic: 1, additional: 2 });
+  });
+
+  it('fails the erasure visibly and retryably when the system refuses, and finishes when run again', async () => {
+    const mine = await appUserWithFaces();
+    const u = await subject({ appUser: mine });
+    await grant(u, 'face_additional');
+    expect((await withdraw(u, ['face_additional'])).status).toBe(201);
+    const [row] = await erasuresOf(u);
+    const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
+    await t.asOwner((m) => m.query(`REVOKE DELETE ON operator_app.face_profiles FROM "${role}"`));
+    try {
+      // Thrown, so that the queue tries again.
+      await expect(t.app.get(EraseJob).run({ erasureId: row.id })).rejects.toThrow(/database_error_42501/);
+    } finally {
+      await t.asOwner((m) => m.query(`GRANT DELETE ON operator_app.face_profiles TO "${role}"`));
+    }
+    expect(await erasureDetail(row.id)).toEqual({
+      status: 'failed',
+      done: false,
+      detail: { step: 'erase', system: 'app_db', reason: 'database_error_42501', rowsBeforeFailure: 0 },
+    });
+    expect(await faces(mine)).toEqual({ basic: 1, additional: 2 });
+
+    await t.app.get(EraseJob).run({ erasureId: row.id });
+    expect((await erasureDetail(row.id)).status).toBe('done');
+    expect(await faces(mine)).toEqual({ basic: 1 });
+  });
+
+  it('keeps facial data an active legal hold covers: the erasure stays scheduled, saying so', async () => {
+    const mine = await appUserWithFaces();
+    const u = await subject({ appUser: mine });
+    const legal = await t.user(Role.Legal);
+    const hold = await t.http
+      .post('/api/v1/legal/holds')
+      .set(auth(legal))
+      .send({
+        subjectId: u.id,
+        categories: ['face_additional'],
+        law: ['ECL.31'],
+        retention: '3 years after completion (ECL Art. 31)',
+        until: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        note: '诉讼保全',
+      });
+    expect(hold.status).toBe(201);
+    await grant(u, 'face_additional');
+    expect((await withdraw(u, ['face_additional'])).status).toBe(201);
+    const [row] = await erasuresOf(u);
+    await t.app.get(EraseJob).run({ erasureId: row.id });
+    expect(await erasureDetail(row.id)).toEqual({ status: 'scheduled', done: false, detail: { keptUnderHolds: [hold.body.id] } });
+    expect(await faces(mine)).toEqual({ basic: 1, additional: 2 });
   });
 
   it('lets the database refuse a second waiting erasure of one category and a status it does not know', async () => {

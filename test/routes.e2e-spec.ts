@@ -28,9 +28,16 @@ describe('every route declares who may call it (walk of the real application)', 
     // Evidence: a subject uploads it; the reviewers of the request it is filed with read it.
     expect(byKey.get('POST /api/v1/uploads')).toMatchObject({ isPublic: false, roles: [Role.Subject] });
     expect(byKey.get('GET /api/v1/staff/requests/:id/evidence/:uploadId')).toMatchObject({ isPublic: false, roles: [Role.Staff, Role.Legal] });
+    // A manual step of a request in fulfilment: any reviewer confirms it.
+    expect(byKey.get('POST /api/v1/staff/requests/:id/steps/confirm')).toMatchObject({ isPublic: false, roles: [Role.Staff, Role.Legal] });
+    // The end of service: administrators alone schedule it, call it off and follow it.
+    for (const key of ['GET /api/v1/admin/end-of-service', 'POST /api/v1/admin/end-of-service', 'POST /api/v1/admin/end-of-service/cancel'])
+      expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: false, roles: [Role.Admin] })]);
     // The identity link: a subject proves their app account; nobody else has one to prove.
     for (const key of ['POST /api/v1/identity/link', 'POST /api/v1/identity/link/confirm'])
       expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: false, roles: [Role.Subject] })]);
+    // Whoever receives a transferred copy checks its signature with the key the portal publishes.
+    expect(byKey.get('GET /api/v1/transfers/signing-key')).toMatchObject({ isPublic: true, roles: undefined });
     // Public like the policy: anyone may read the law a decision cites, how each clause stands and the data categories.
     for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage', 'GET /api/v1/data-categories'])
       expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: true, roles: undefined })]);

@@ -29,6 +29,9 @@ export interface AccountView {
   mfaEnabled: boolean;
 }
 
+/** Why an account closes: an approved account deletion, or the end of the service. */
+export type ClosureCause = { requestId: string } | { endOfServiceId: string };
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -150,7 +153,7 @@ export class AccountsService {
    * signs in no more and every session ends now. Audited once (`account.closed`); closing a closed
    * account changes nothing.
    */
-  async close(manager: EntityManager, userId: string, cause: { requestId: string }): Promise<void> {
+  async close(manager: EntityManager, userId: string, cause: ClosureCause): Promise<void> {
     const user = await this.repo.findById(userId, manager);
     if (!user || !(await this.repo.close(manager, userId))) return;
     await this.repo.revokeAllSessions(manager, userId);
@@ -160,7 +163,7 @@ export class AccountsService {
       entityType: 'user',
       entityId: userId,
       subjectRef: user.subjectRef,
-      data: { requestId: cause.requestId },
+      data: { ...cause },
     });
   }
 
@@ -169,7 +172,7 @@ export class AccountsService {
    * factor) by the pseudonym, in the caller's transaction; the row stays, so the request records
    * and the audit trail keep their references. Audited once (`account.pseudonymised`).
    */
-  async pseudonymise(manager: EntityManager, userId: string, cause: { requestId: string }): Promise<boolean> {
+  async pseudonymise(manager: EntityManager, userId: string, cause: ClosureCause): Promise<boolean> {
     const user = await this.repo.findById(userId, manager);
     if (!user || !(await this.repo.pseudonymise(manager, userId))) return false;
     await this.audit.record(manager, {
@@ -178,7 +181,7 @@ export class AccountsService {
       entityType: 'user',
       entityId: userId,
       subjectRef: user.subjectRef,
-      data: { requestId: cause.requestId },
+      data: { ...cause },
     });
     return true;
   }

@@ -19,7 +19,7 @@ export function resolveAppSecret(configured: string | undefined, dataDir: string
 }
 
 /** Independent keys for independent purposes, so one leaking does not expose the others. */
-export type KeyPurpose = 'token-signing' | 'mfa-secrets' | 'pseudonyms' | 'page-cursors' | 'identity-link-codes';
+export type KeyPurpose = 'token-signing' | 'mfa-secrets' | 'pseudonyms' | 'page-cursors' | 'identity-link-codes' | 'transfer-signing';
 
 export function deriveKey(appSecret: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', appSecret, 'dsr-portal', purpose, 32));

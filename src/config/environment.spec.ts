@@ -99,6 +99,13 @@ describe('validateEnvironment', () => {
 
     it('accepts a long random APP_SECRET, hex or base64url alike', () => {
       expect(production({ APP_SECRET: STRONG_SECRET })).toEqual([]);
+      // A copy goes to public addresses only in production: no network may be let through.
+      expect(production({ APP_SECRET: STRONG_SECRET, TRANSFER_ALLOWED_NETWORKS: '10.0.0.0/8' })).toEqual([
+        expect.stringMatching(/^TRANSFER_ALLOWED_NETWORKS: not allowed in production/),
+      ]);
+      expect(problemsWith({ TRANSFER_ALLOWED_NETWORKS: '127.0.0.1' })).toEqual([
+        expect.stringMatching(/^TRANSFER_ALLOWED_NETWORKS must be comma-separated CIDR/),
+      ]);
       expect(production({ APP_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })).toEqual([]);
     });
   });

@@ -90,6 +90,15 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'OPERATOR_DATABASE_URL must be a postgres:// or postgresql:// URL' })
   OPERATOR_DATABASE_URL?: string;
 
+  /**
+   * A data map of the operator's own (a YAML file of the form of src/fulfilment/data-map.yaml) used
+   * instead of the shipped one; checked at start exactly like it. Unset: the shipped map.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATA_MAP_FILE?: string;
+
   @IsString()
   DATA_DIR = './.data';
 
@@ -296,6 +305,33 @@ export class Environment {
   @Max(90)
   EXPORT_DAYS = 14;
 
+  /**
+   * A PEM file of further certificate authorities to trust when a copy is sent to another handler
+   * (copy_transfer), for handlers on a private PKI; the system's roots are trusted always.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  TRANSFER_CA_FILE?: string;
+
+  /**
+   * Networks (comma-separated CIDR, e.g. `127.0.0.1/32`) a transfer may reach although they are not
+   * public; outside production only (a test's own receiver). Every other private, loopback or
+   * link-local address is refused, at filing and again when the copy is sent.
+   */
+  @IsOptional()
+  @Matches(/^\s*[0-9a-fA-F:.]+\/\d{1,3}\s*(,\s*[0-9a-fA-F:.]+\/\d{1,3}\s*)*$/, {
+    message: 'TRANSFER_ALLOWED_NETWORKS must be comma-separated CIDR blocks such as 127.0.0.1/32',
+  })
+  TRANSFER_ALLOWED_NETWORKS?: string;
+
+  /** Milliseconds (1000-300000) a transfer to another handler may take before it fails, to be retried. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  TRANSFER_TIMEOUT_MS = 30_000;
+
   /** Days a question may wait for the subject's answer; then the request lapses (it can be filed again). */
   @Transform(toInt)
   @IsInt()
@@ -380,6 +416,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       problems.push(
         'DATABASE_OWNER_URL: required in production, for the role that owns the tables; DATABASE_URL\'s role must own nothing (README, "Database roles")',
       );
+    if (env.TRANSFER_ALLOWED_NETWORKS) problems.push('TRANSFER_ALLOWED_NETWORKS: not allowed in production (copies go to public addresses only)');
     if (!env.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 random characters)');
     // A secret already refused (too short) needs no second reason.
     else if (!problems.some((p) => p.startsWith('APP_SECRET')) && looksWeak(env.APP_SECRET))

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { whileLocked } from '../database/advisory-lock';
 import { DataSource, EntityManager } from 'typeorm';
-import { DataMapService, OperatorDatabase } from '../fulfilment';
+import { AwaitingConfirmation, Connectors, ConnectorStepFailed } from '../fulfilment';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import { DataCategory, RequestType } from '../policy/domain/policy.types';
@@ -21,7 +21,8 @@ export interface CorrectionStep {
   item: number;
   category: string;
   field: string;
-  status: 'done' | 'failed';
+  /** awaiting_confirmation: a system worked by hand, until a reviewer confirms the step */
+  status: 'done' | 'failed' | 'awaiting_confirmation';
   detail: Record<string, unknown>;
   at: Date;
 }
@@ -44,8 +45,7 @@ export class CorrectionJob implements OnModuleInit {
     private readonly requests: RequestReader,
     private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
-    private readonly dataMap: DataMapService,
-    private readonly operator: OperatorDatabase,
+    private readonly connectors: Connectors,
   ) {}
 
   onModuleInit(): void {
@@ -76,32 +76,45 @@ export class CorrectionJob implements OnModuleInit {
     for (const [item, correction] of approved.entries()) {
       if (done.has(item)) continue;
       const detail = link
-        ? await this.apply(correction, link.appUserId)
+        ? await this.apply(request, correction, link.appUserId)
         : { step: 'find', reason: request.details.onBehalfOf ? 'represented_person_not_linked' : 'identity_not_verified' };
       await this.record(request.id, item, correction, detail);
     }
     const steps = await this.steps(request.id);
-    if (steps.length < approved.length || steps.some((s) => s.status === 'failed')) return;
+    if (steps.length < approved.length || steps.some((s) => s.status !== 'done')) return;
     await this.progress.complete(request.id, { corrected: approved.map(({ category, field }) => ({ category, field })) });
   }
 
-  /** The UPDATE, then the read-back; answers the step's detail (`ok: true` when the system holds the corrected value). */
-  private async apply(correction: ApprovedCorrection, appUserId: string): Promise<Record<string, unknown>> {
-    const mapping = this.dataMap.mapping(correction.category);
-    const statement = mapping.correct[correction.field];
-    if (!statement || !mapping.accessSql) return { step: 'correct', system: mapping.system.id, reason: 'no_statement' };
+  /**
+   * The change, then the read-back, through the connector of the category's system; answers the
+   * step's detail (`ok: true` when the system holds the corrected value; the reason
+   * `awaiting_confirmation` while a reviewer has yet to confirm a step worked by hand).
+   */
+  private async apply(request: SubjectRequest, correction: ApprovedCorrection, appUserId: string): Promise<Record<string, unknown>> {
+    const { mapping, connector } = this.connectors.forCategory(correction.category);
+    const target = {
+      category: correction.category,
+      mapping,
+      subjectId: request.subjectId,
+      subjectRef: request.subjectRef,
+      appUserId,
+      requestId: request.id,
+      resume: { job: CORRECT_JOB, data: { requestId: request.id } },
+    };
     try {
-      const changed = await this.operator.run(statement, [appUserId, correction.correctedValue]);
-      if (changed === 0) return { step: 'correct', system: mapping.system.id, reason: 'no_record' };
-      let held: unknown;
-      for await (const rows of this.operator.stream(mapping.accessSql, [appUserId])) held ??= rows[0]?.[correction.field];
-      if (!sameValue(held, correction.correctedValue)) return { step: 'read_back', system: mapping.system.id, reason: 'value_differs' };
-      return { ok: true, system: mapping.system.id };
+      const result = await connector.correct(target, correction.field, correction.correctedValue);
+      if (!result.applied) return { step: 'correct', system: mapping.system.id, reason: 'no_record' };
+      if (!sameValue(result.held, correction.correctedValue)) return { step: 'read_back', system: mapping.system.id, reason: 'value_differs' };
+      return { ok: true, system: mapping.system.id, ...(result.confirmation && { confirmation: result.confirmation }) };
     } catch (err) {
-      const code = (err as { code?: string }).code;
+      if (!(err instanceof ConnectorStepFailed)) throw err;
+      if (err instanceof AwaitingConfirmation) return err.detail;
       // Codes only: the log never shows the value or names the subject.
-      this.logger.warn({ category: correction.category, field: correction.field, code }, 'correction step failed');
-      return { step: 'correct', system: mapping.system.id, reason: code ? `database_error_${code}` : 'connection_failed' };
+      this.logger.warn(
+        { category: correction.category, field: correction.field, step: err.step, system: err.system, reason: err.reason },
+        'correction step failed',
+      );
+      return err.detail;
     }
   }
 
@@ -109,7 +122,14 @@ export class CorrectionJob implements OnModuleInit {
     await this.dataSource.query(
       `INSERT INTO correction_steps (request_id, item, category, field, status, detail) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (request_id, item) DO UPDATE SET status = $5, detail = $6, at = now()`,
-      [requestId, item, c.category, c.field, detail.ok === true ? 'done' : 'failed', JSON.stringify(detail)],
+      [
+        requestId,
+        item,
+        c.category,
+        c.field,
+        detail.ok === true ? 'done' : detail.reason === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'failed',
+        JSON.stringify(detail),
+      ],
     );
   }
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-export type StepStatus = 'done' | 'kept' | 'failed';
+/** awaiting_confirmation: a system worked by hand, until a reviewer confirms the step (fulfilment's ManualSteps). */
+export type StepStatus = 'done' | 'kept' | 'failed' | 'awaiting_confirmation';
 
 export interface ErasureStep {
   category: string;

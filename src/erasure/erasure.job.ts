@@ -2,13 +2,14 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { whileLocked } from '../database/advisory-lock';
 import { DataSource, EntityManager } from 'typeorm';
-import { DataMapService, ErasureAction, OperatorDatabase } from '../fulfilment';
+import { AwaitingConfirmation, Connectors, ConnectorStepFailed, DataMapService, ErasureAction, ErasureConnectors } from '../fulfilment';
 import { HoldsService } from '../holds';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import { DATA_CATEGORIES, DataCategory, ERASURE_TYPES, RequestType } from '../policy/domain/policy.types';
 import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
 import { AccountClosure } from './account-closure';
+import { RecipientNotices } from './recipient-notices';
 import { ErasureStepsRepository } from './erasure-steps.repository';
 
 export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
@@ -40,13 +41,17 @@ export class ErasureJob implements OnModuleInit {
     private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
     private readonly dataMap: DataMapService,
-    private readonly operator: OperatorDatabase,
+    private readonly connectors: Connectors,
     private readonly holds: HoldsService,
     private readonly steps: ErasureStepsRepository,
     private readonly closure: AccountClosure,
+    private readonly recipients: RecipientNotices,
+    private readonly erasureConnectors: ErasureConnectors,
   ) {}
 
   onModuleInit(): void {
+    // A withdrawn facial consent's erasure (fulfilment's ErasureConnectors) honours the same legal holds.
+    this.erasureConnectors.useActiveHolds((subjectId) => this.holds.activeHolds(subjectId));
     this.jobs.register<{ requestId: string }>(ERASE_REQUEST_JOB, (data) => this.run(data.requestId), {
       retryLimit: 2,
       retryDelaySeconds: 30,
@@ -110,24 +115,26 @@ export class ErasureJob implements OnModuleInit {
         continue;
       }
       try {
-        const rows = await this.eraseCategory(category, link.appUserId);
-        await this.steps.record(request.id, { category, status: 'done', action: mapping.erase.action, rows, detail: { system: mapping.system.id } });
-      } catch (err) {
-        failed = true;
-        const code = (err as { code?: string }).code;
-        // Codes only: the log never names the subject.
-        this.logger.warn({ requestId, category, system: mapping.system.id, code }, 'erasure step failed');
+        const { rows, confirmation } = await this.eraseThrough(category, link.appUserId, request);
         await this.steps.record(request.id, {
           category,
-          status: 'failed',
+          status: 'done',
           action: mapping.erase.action,
-          rows: 0,
-          detail: { step: 'erase', system: mapping.system.id, reason: code ? `database_error_${code}` : 'connection_failed' },
+          rows,
+          detail: { system: mapping.system.id, ...(confirmation && { confirmation }) },
         });
+      } catch (err) {
+        failed = true;
+        // A system worked by hand: the step waits for a reviewer's confirmation, which sends this job again.
+        const awaiting = err instanceof AwaitingConfirmation;
+        const detail = err instanceof ConnectorStepFailed ? err.detail : { step: 'erase', system: mapping.system.id, reason: 'connection_failed' };
+        // Codes only: the log never names the subject.
+        if (!awaiting) this.logger.warn({ requestId, category, ...detail }, 'erasure step failed');
+        await this.steps.record(request.id, { category, status: awaiting ? 'awaiting_confirmation' : 'failed', action: mapping.erase.action, rows: 0, detail });
       }
     }
     const steps = await this.steps.ofRequest(request.id);
-    if (failed || steps.some((s) => s.status === 'failed')) return;
+    if (failed || steps.some((s) => s.status === 'failed' || s.status === 'awaiting_confirmation')) return;
     const kept = steps.filter((s) => s.status === 'kept' && Array.isArray(s.detail.holds));
     await this.progress.complete(
       request.id,
@@ -136,7 +143,11 @@ export class ErasureJob implements OnModuleInit {
         keptUnderHolds: kept.map((s) => s.category),
       },
       {},
-      (manager) => this.closure.onCompletion(manager, request),
+      async (manager) => {
+        await this.closure.onCompletion(manager, request);
+        const erased = steps.filter((s) => s.status === 'done').map((s) => s.category);
+        await this.recipients.onErasureCompleted(manager, request, erased);
+      },
     );
   }
 
@@ -145,19 +156,31 @@ export class ErasureJob implements OnModuleInit {
    * until a batch finds nothing, anonymise once. Answers the rows changed. Also for a category a
    * legal hold kept, once the hold ends (HeldErasures).
    */
-  async eraseCategory(category: DataCategory, appUserId: string): Promise<number> {
-    const { action, sql } = this.dataMap.mapping(category).erase;
-    return this.erase(action, sql as string, appUserId);
+  async eraseCategory(category: DataCategory, appUserId: string, on?: Pick<SubjectRequest, 'id' | 'subjectId' | 'subjectRef'>): Promise<number> {
+    return (await this.eraseThrough(category, appUserId, on)).rows;
   }
 
-  /** delete: batch after batch until a batch finds nothing; anonymise: once. Answers the rows changed. */
-  private async erase(action: ErasureAction, sql: string, appUserId: string): Promise<number> {
-    if (action === ErasureAction.Anonymise) return this.operator.run(sql, [appUserId]);
-    let total = 0;
+  /**
+   * Through the connector of the category's system (the data map): batch after batch of
+   * ERASE_BATCH_ROWS until the system says nothing is left; a manual system answers with the
+   * reviewer's confirmation. Throws ConnectorStepFailed (AwaitingConfirmation for a step to confirm).
+   */
+  private async eraseThrough(category: DataCategory, appUserId: string, on?: Pick<SubjectRequest, 'id' | 'subjectId' | 'subjectRef'>) {
+    const { mapping, connector } = this.connectors.forCategory(category);
+    const target = {
+      category,
+      mapping,
+      subjectId: on?.subjectId ?? '',
+      subjectRef: on?.subjectRef ?? '',
+      appUserId,
+      requestId: on?.id ?? null,
+      resume: { job: ERASE_REQUEST_JOB, data: { requestId: on?.id } },
+    };
+    let rows = 0;
     for (;;) {
-      const rows = await this.operator.run(sql, [appUserId, ERASE_BATCH_ROWS]);
-      total += rows;
-      if (rows === 0) return total;
+      const batch = await connector.eraseBatch(target, ERASE_BATCH_ROWS);
+      rows += batch.rows;
+      if (batch.done) return { rows, confirmation: batch.confirmation };
     }
   }
 

@@ -78,7 +78,7 @@ export class HeldErasures implements OnModuleInit {
         return;
       }
       try {
-        const rows = await this.erasure.eraseCategory(category, link.appUserId);
+        const rows = await this.erasure.eraseCategory(category, link.appUserId, { id: step.requestId, subjectId: step.subjectId, subjectRef: step.subjectRef });
         await this.dataSource.transaction(async (manager) => {
           await this.steps.record(step.requestId, { category, status: 'done', action: step.action, rows, detail: { afterHolds: step.detail.holds } }, manager);
           await this.audit.record(manager, {

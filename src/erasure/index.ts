@@ -5,3 +5,4 @@ export { ErasureStepsRepository } from './erasure-steps.repository';
 export type { ErasureStep } from './erasure-steps.repository';
 export { AccountClosure, PSEUDONYMISE_ACCOUNT_JOB, PSEUDONYMISE_AFTER_SECONDS } from './account-closure';
 export { HeldErasures, HELD_ERASURES_JOB } from './held-erasures';
+export { RecipientNotices, RecipientNoticeView, RECIPIENT_NOTICES_JOB } from './recipient-notices';

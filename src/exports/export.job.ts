@@ -1,10 +1,11 @@
+import { TransferFailed, TransferSender } from './transfer-sender';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { whileLocked } from '../database/advisory-lock';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConsentsService } from '../consents/consents.service';
-import { ConnectorKind, DataMapService, OperatorDatabase } from '../fulfilment';
+import { Connectors, ConnectorStepFailed, ConnectorTarget, DataMapService, StepOperation } from '../fulfilment';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import type { AuthUser } from '../kernel/auth-user';
@@ -64,14 +65,24 @@ export class ExportJob implements OnModuleInit {
     private readonly progress: FulfilmentProgress,
     private readonly identity: IdentityService,
     private readonly dataMap: DataMapService,
-    private readonly operator: OperatorDatabase,
+    private readonly connectors: Connectors,
     private readonly consents: ConsentsService,
     private readonly policy: PolicyService,
     private readonly repo: ExportsRepository,
     private readonly config: AppConfig,
+    private readonly sender: TransferSender,
   ) {}
 
   onModuleInit(): void {
+    // The portal's own consent ledger, as its `portal` connector exports it: the subject's current state for every purpose.
+    this.connectors.providePortalRecords(DataCategory.Consents, async (subjectId) =>
+      (await this.consents.list({ id: subjectId } as AuthUser)).map((v) => ({
+        purpose: v.purpose,
+        state: v.state,
+        changedAt: v.changedAt,
+        clause: v.clause.id,
+      })),
+    );
     this.jobs.register<{ requestId: string }>(EXPORT_JOB, (data) => this.run(data.requestId), { retryLimit: 2, retryDelaySeconds: 30, retryBackoff: true });
     // Copies past their EXPORT_DAYS go, with their parts.
     this.jobs.register(EXPIRE_JOB, () => this.repo.deleteExpired().then(() => undefined), { schedule: '17 * * * *' });
@@ -107,6 +118,18 @@ export class ExportJob implements OnModuleInit {
     const categories = DATA_CATEGORIES.filter((c) => !withheld.has(c));
     const clauses = await this.policy.dataCategoryClauses();
     const csv = request.type === RequestType.CopyTransfer && request.details.format === 'csv';
+    const targetOf = (category: DataCategory): ConnectorTarget => ({
+      category,
+      mapping: this.dataMap.mapping(category),
+      subjectId: request.subjectId,
+      subjectRef: request.subjectRef,
+      appUserId: link.appUserId,
+      requestId: request.id,
+      resume: { job: EXPORT_JOB, data: { requestId: request.id } },
+    });
+    // Systems worked by hand: every step asked for at once, and the copy waits until each is confirmed.
+    const waiting = await this.connectors.awaitingConfirmation(categories.map(targetOf), StepOperation.Export);
+    if (waiting.length > 0) throw new ExportStepFailed('confirm', [...new Set(waiting.map((w) => w.system))].join(','), 'awaiting_confirmation');
 
     await this.repo.start(request.id, request.subjectId);
     const file = (name: string) => new ChunkedFile(name, (n, data) => this.repo.insertPart(request.id, name, n, data));
@@ -131,7 +154,7 @@ export class ExportJob implements OnModuleInit {
       );
       const table = new TableWriter(html);
       const sheet = csv ? file(`${category}.csv`) : null;
-      for await (const rows of this.rowsOf(category, link.appUserId, request.subjectId)) {
+      for await (const rows of this.rowsOf(targetOf(category))) {
         for (const row of rows) {
           const values = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonValue(v)]));
           await json.write(`${summary.rows > 0 ? ',' : ''}${JSON.stringify(values)}`);
@@ -164,31 +187,42 @@ export class ExportJob implements OnModuleInit {
     await html.close();
 
     const files = [json.name, html.name, ...csvFiles];
+    const transfer = await this.transferIfApproved(request, view.decision?.transfer);
     const expiresAt = new Date(Date.now() + this.config.env.EXPORT_DAYS * 86_400_000);
-    const summary = { categories: summaries, withheld: [...withheld] };
+    const summary = { categories: summaries, withheld: [...withheld], ...(transfer && { transfer }) };
     await this.progress.complete(
       request.id,
-      { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) } },
+      { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) }, ...(transfer && { transfer }) },
       { availableUntil: iso(expiresAt) },
       (manager) => this.repo.markReady(manager, request.id, files, summary, expiresAt),
     );
   }
 
-  /** The subject's rows of one category, in batches, from the system the data map names. */
-  private async *rowsOf(category: DataCategory, appUserId: string, subjectId: string): AsyncGenerator<Record<string, unknown>[]> {
-    const mapping = this.dataMap.mapping(category);
-    if (mapping.system.connector === ConnectorKind.Portal) {
-      // The portal's own consent ledger: the subject's current state for every purpose.
-      const views = await this.consents.list({ id: subjectId } as AuthUser);
-      yield views.map((v) => ({ purpose: v.purpose, state: v.state, changedAt: v.changedAt, clause: v.clause.id }));
-      return;
-    }
-    if (!mapping.accessSql) throw new ExportStepFailed('export', mapping.system.id, 'no_access_statement');
+  /**
+   * A copy_transfer whose decision approved sending it to the handler the subject named: the JSON
+   * copy goes there, and the receipt is kept on the completion (the request's timeline, kept when
+   * the copy itself is deleted). A decision that declined the transfer is recorded as declined.
+   * A failure fails the step (`transfer`), shown and retried like any other.
+   */
+  private async transferIfApproved(request: SubjectRequest, decided: { approved: boolean } | undefined): Promise<Record<string, unknown> | undefined> {
+    const sendTo = request.details.sendTo;
+    if (request.type !== RequestType.CopyTransfer || !sendTo) return undefined;
+    if (!decided?.approved) return { declined: true, to: sendTo };
     try {
-      yield* this.operator.stream(mapping.accessSql, [appUserId]);
+      return { ...(await this.sender.send(request.id, sendTo, () => this.repo.parts(request.id, 'export.json'))) };
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new ExportStepFailed('export', mapping.system.id, code ? `database_error_${code}` : 'connection_failed');
+      if (err instanceof TransferFailed) throw new ExportStepFailed('transfer', 'recipient', err.reason);
+      throw err;
+    }
+  }
+
+  /** The subject's rows of one category, in batches, through the connector of the system the data map names. */
+  private async *rowsOf(target: ConnectorTarget): AsyncGenerator<Record<string, unknown>[]> {
+    try {
+      yield* this.connectors.forCategory(target.category).connector.export(target);
+    } catch (err) {
+      if (err instanceof ConnectorStepFailed) throw new ExportStepFailed(err.step, err.system, err.reason);
+      throw err;
     }
   }
 }

@@ -8,12 +8,15 @@ import { ExportJob } from './export.job';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
+import { TransferSender } from './transfer-sender';
+import { TransferSigningKey } from './transfer-signing-key';
+import { TransfersController } from './transfers.controller';
 
-/** The copies approved access and copy_transfer requests produce, and their download. */
+/** The copies approved access and copy_transfer requests produce, their download, and a copy's transfer to another handler. */
 @Module({
   imports: [RequestsModule, FulfilmentModule, IdentityModule, ConsentsModule, PolicyModule],
-  controllers: [ExportsController],
-  providers: [ExportsRepository, ExportsService, ExportJob],
+  controllers: [ExportsController, TransfersController],
+  providers: [ExportsRepository, ExportsService, ExportJob, TransferSigningKey, TransferSender],
   exports: [ExportsService],
 })
 export class ExportsModule {}

@@ -35,6 +35,9 @@ export interface ScheduledErasure {
   newlyScheduled: boolean;
 }
 
+/** The job that carries out one scheduled erasure. */
+export const ERASE_JOB = 'fulfilment.erase';
+
 /** The data of a `fulfilment.erase` job: ids only (job data is stored). */
 export interface EraseJobData {
   erasureId: string;

@@ -16,8 +16,12 @@ export interface NewErasureRow {
 export interface PendingErasure {
   id: string;
   subjectId: string;
+  /** the account's pseudonymous reference, for the audit trail */
+  subjectRef: string;
   category: DataCategory;
   status: ErasureStatus;
+  /** the request that caused it (a withdraw_consent request), on which a manual step is confirmed */
+  requestId: string | null;
 }
 
 @Injectable()
@@ -51,9 +55,28 @@ export class ScheduledErasuresRepository {
 
   async findById(id: string, manager?: EntityManager): Promise<PendingErasure | null> {
     const [row]: PendingErasure[] = await (manager ?? this.dataSource.manager).query(
-      `SELECT id, subject_id AS "subjectId", category, status FROM scheduled_erasures WHERE id = $1`,
+      `SELECT e.id, e.subject_id AS "subjectId", u.subject_ref AS "subjectRef", e.category, e.status, e.request_id AS "requestId"
+       FROM scheduled_erasures e JOIN users u ON u.id = e.subject_id WHERE e.id = $1`,
       [id],
     );
     return row ?? null;
+  }
+
+  /** Carried out: `detail` says what was done (ids, codes and counts only). */
+  async markDone(manager: EntityManager, id: string, detail: Record<string, unknown>): Promise<void> {
+    await manager.query(`UPDATE scheduled_erasures SET status = 'done', done_at = now(), detail = $2 WHERE id = $1 AND status <> 'done'`, [
+      id,
+      JSON.stringify(detail),
+    ]);
+  }
+
+  /** Failed, with the step, system and reason: shown, and carried out again by the job's next try. */
+  async markFailed(manager: EntityManager, id: string, detail: Record<string, unknown>): Promise<void> {
+    await manager.query(`UPDATE scheduled_erasures SET status = 'failed', detail = $2 WHERE id = $1 AND status <> 'done'`, [id, JSON.stringify(detail)]);
+  }
+
+  /** Still to do, with why it waits (a manual step to confirm, a legal hold in force). */
+  async markWaiting(id: string, detail: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(`UPDATE scheduled_erasures SET detail = $2 WHERE id = $1 AND status = 'scheduled'`, [id, JSON.stringify(detail)]);
   }
 }

@@ -1,5 +1,7 @@
 import { AppError, ErrorKind } from '../common/errors/app-error';
+import type { DisclosureBasisResult } from './domain/justification';
 import type { PolicyParseIssue } from './domain/policy-parse.error';
+import type { RecipientKind } from './domain/policy.types';
 
 export enum PolicyErrorCode {
   VersionNotFound = 'policy_version_not_found',
@@ -56,3 +58,26 @@ export const versionMoved = (expected: number, actual: number) =>
   new AppError(ErrorKind.Conflict, PolicyErrorCode.VersionMoved, `The version in force is ${actual}, not ${expected}; review the impact again`, {
     currentVersion: actual,
   });
+
+/**
+ * A disclosure whose basis does not fit its recipient, or whose facts are not on record: the message
+ * names, for each problem, the subject (where it is theirs), the clause or provision, and what is
+ * missing; `missing` lists them all.
+ */
+export const disclosureBasisDoesNotFit = (kind: RecipientKind, result: DisclosureBasisResult, version: number) => {
+  const problems = [
+    ...(result.unacceptableClauses.length > 0
+      ? [
+          `${result.unacceptableClauses.join(', ')} cannot be the basis of a disclosure to a recipient of kind ${kind}; cite one of ${result.acceptableBasis.join(', ')}`,
+        ]
+      : []),
+    ...result.missing.map((m) => `${m.subjectId ? `subject ${m.subjectId}: ` : ''}${m.cites} requires ${m.missing}`),
+  ];
+  const shown = problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
+  return new AppError(ErrorKind.Unprocessable, PolicyErrorCode.BasisDoesNotFit, `The disclosure cannot be recorded: ${shown || 'it cites no basis'}`, {
+    acceptableBasis: result.acceptableBasis,
+    unacceptableClauses: result.unacceptableClauses,
+    missing: result.missing,
+    policyVersion: version,
+  });
+};

@@ -13,7 +13,15 @@ import {
 import { ClauseStanding, clauseStandings, supersededClauses } from './domain/policy-coverage';
 import { CitedProvision, LawService } from '../law';
 import { ConsentPurposeKey, DataCategory, Outcome, RequestType } from './domain/policy.types';
-import { clauseNotFound, clausesDoNotJustify, coverageNotRecorded, PolicyErrorCode, unknownClauses, versionNotFound } from './policy.errors';
+import {
+  clauseNotFound,
+  clausesDoNotJustify,
+  coverageNotRecorded,
+  disclosureBasisDoesNotFit,
+  PolicyErrorCode,
+  unknownClauses,
+  versionNotFound,
+} from './policy.errors';
 import { PolicyRepository } from './policy.repository';
 import type { CitedClause, PolicyVersion } from './policy-version';
 
@@ -162,25 +170,16 @@ export class PolicyService {
     return this.assertJustified(version, RequestType.WithdrawConsent, Outcome.Approve, [...new Set([...general, ...own])], law);
   }
 
-  /** The disclosure register's check (recipient kind ↔ basis, consents on file, cross-border). */
+  /**
+   * The disclosure register's check (recipient kind ↔ basis, and the facts the law asks for that
+   * kind, those categories and that country, per subject): the cited clauses with their text, or
+   * 422 `disclosure_basis_does_not_fit` naming each subject, clause or provision and what is missing.
+   */
   async assertDisclosureBasis(version: number, query: DisclosureBasisQuery): Promise<CitedClause[]> {
     const v = await this.get(version);
     const result = checkDisclosureBasis(v.rules, query);
     if (result.unknownClauses.length > 0) throw unknownClauses(result.unknownClauses, version, v.rules.clauseIds);
-    if (!result.allowed)
-      throw new AppError(
-        ErrorKind.Unprocessable,
-        PolicyErrorCode.BasisDoesNotFit,
-        result.missingConsents.length > 0 && result.unacceptableClauses.length === 0
-          ? `The subject has not consented to ${result.missingConsents.join(', ')}`
-          : `The basis does not fit a disclosure to a recipient of kind ${query.recipientKind}; cite one of ${result.acceptableBasis.join(', ')}`,
-        {
-          acceptableBasis: result.acceptableBasis,
-          unacceptableClauses: result.unacceptableClauses,
-          missingConsents: result.missingConsents,
-          policyVersion: version,
-        },
-      );
+    if (!result.allowed) throw disclosureBasisDoesNotFit(query.recipientKind, result, version);
     return this.cite(version, query.basis);
   }
 

@@ -1,3 +1,5 @@
+import { AllowedNetworks } from '../common/net/reachable-address';
+import { AppConfig } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
@@ -92,7 +94,13 @@ export class RequestsService {
     private readonly stepUp: PasswordStepUp,
     private readonly evidence: EvidenceService,
     private readonly identity: IdentityService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.transferNetworks = new AllowedNetworks(config.env.TRANSFER_ALLOWED_NETWORKS);
+  }
+
+  /** Where a copy may be sent besides public addresses (TRANSFER_ALLOWED_NETWORKS: a test's own receiver). */
+  private readonly transferNetworks: AllowedNetworks;
 
   /**
    * A replay (same Idempotency-Key and body, the password aside) answers the earlier request before
@@ -347,7 +355,7 @@ export class RequestsService {
       if (behalf.relation === OnBehalfRelation.RelativeOfDeceased && !behalf.statement?.trim()) throw interestRequired();
     }
     if (dto.type === RequestType.CopyTransfer && dto.sendTo) {
-      const problem = await endpointProblem(dto.sendTo.endpoint);
+      const problem = await endpointProblem(dto.sendTo.endpoint, undefined, (address) => this.transferNetworks.reachable(address));
       if (problem) throw endpointNotAllowed(problem);
     }
   }

@@ -52,9 +52,9 @@ import {
   takeReasonRequired,
 } from './review.errors';
 import { HoldsService } from '../holds';
-import { DataMapService } from '../fulfilment';
+import { DataMapService, ManualSteps } from '../fulfilment';
 import { ExportsService } from '../exports';
-import { ErasureJob, ErasureStepsRepository } from '../erasure';
+import { ErasureJob, ErasureStepsRepository, RecipientNotices } from '../erasure';
 import { CorrectionJob } from '../corrections';
 import { AuditService } from '../audit/audit.service';
 import { DECISION_TERMS, decisionTerms } from './domain/decision-terms';
@@ -92,6 +92,8 @@ export class ReviewService {
     private readonly deadlines: RequestDeadlines,
     private readonly holds: HoldsService,
     private readonly dataMap: DataMapService,
+    private readonly manualSteps: ManualSteps,
+    private readonly recipientNotices: RecipientNotices,
     private readonly exports: ExportsService,
     private readonly erasure: ErasureJob,
     private readonly erasureSteps: ErasureStepsRepository,
@@ -136,6 +138,8 @@ export class ReviewService {
       export: await this.exports.statusOf(request.id),
       erasure: (await this.erasureSteps.ofRequest(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
       corrections: (await this.corrections.steps(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
+      manualSteps: await this.manualSteps.ofRequest(request.id),
+      recipientNotices: await this.recipientNotices.ofRequest(request.id),
     };
   }
 

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorKind } from '../errors/app-error';
 
 /** The lists that hand out cursors; a cursor of one is refused by the others. */
-export type CursorScope = 'audit' | 'review-queue' | 'legal-holds';
+export type CursorScope = 'audit' | 'review-queue' | 'legal-holds' | 'disclosures';
 
 const SEALED = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/;
 

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadBundledDataCategories } from '../../policy/domain/data-categories';
 import { DATA_CATEGORIES, DataCategory } from '../../policy/domain/policy.types';
-import { ConnectorKind, ErasureAction, loadBundledDataMap, parseDataMap } from './data-map';
+import { ConnectorKind, DataMapSettings, ErasureAction, loadBundledDataMap, parseDataMap } from './data-map';
 
 const declared = loadBundledDataCategories();
 const bundled = readFileSync(path.join(__dirname, '..', 'data-map.yaml'), 'utf8');
 
 /** The message of what a broken map throws (each problem with its line). */
-function problems(text: string): string {
+function problems(text: string, settings?: DataMapSettings): string {
   try {
-    parseDataMap(text, declared);
+    parseDataMap(text, declared, settings);
   } catch (err) {
     return (err as Error).message;
   }
@@ -72,5 +72,59 @@ describe('the data map', () => {
     const message = problems(text);
     expect(message).toMatch(/keeping a category needs a reason/);
     expect(message).toMatch(/categories\.violations\.erase\.action must be one of: delete, anonymise, keep/);
+  });
+
+  describe('http and manual systems', () => {
+    const SECRET = { OPS_SECRET: 'x'.repeat(32) };
+    const dev: DataMapSettings = { production: false, env: SECRET };
+    const system = (lines: string) =>
+      bundled.replace('\nsystems:\n', `\nsystems:\n  ops:\n${lines.replace(/^/gm, '    ')}\n    label:\n      zh-CN: 运营服务\n      en: Ops service\n`);
+    const onOps = (text: string) =>
+      text.replace(/\n {2}search_keywords:\n(?: {4}.*\n?)*/, '\n  search_keywords:\n    system: ops\n    find: app_user\n    erase:\n      action: delete\n');
+
+    it('reads an http system: its URL, the setting of its secret, its timeout', () => {
+      const map = parseDataMap(onOps(system('connector: http\nurl: https://ops.example.com/dsr/\nsecretEnv: OPS_SECRET\ntimeout: 5')), declared, dev);
+      expect(map.categories.search_keywords.system).toEqual(
+        expect.objectContaining({ connector: ConnectorKind.Http, http: { url: 'https://ops.example.com/dsr', secretEnv: 'OPS_SECRET', timeoutMs: 5000 } }),
+      );
+      const local = parseDataMap(onOps(system('connector: http\nurl: http://127.0.0.1:8080/dsr\nsecretEnv: OPS_SECRET')), declared, dev);
+      expect(local.categories.search_keywords.system.http).toEqual(expect.objectContaining({ url: 'http://127.0.0.1:8080/dsr', timeoutMs: 30000 }));
+    });
+
+    it('stops on plain http anywhere but this machine, on any plain http in production, and on a secret not set or too short', () => {
+      expect(problems(onOps(system('connector: http\nurl: http://ops.example.com/dsr\nsecretEnv: OPS_SECRET')), dev)).toMatch(
+        /systems\.ops\.url: plain http is allowed only to this machine/,
+      );
+      expect(problems(onOps(system('connector: http\nurl: http://localhost:8080/dsr\nsecretEnv: OPS_SECRET')), { production: true, env: SECRET })).toMatch(
+        /systems\.ops\.url must be https in production/,
+      );
+      expect(
+        problems(onOps(system('connector: http\nurl: https://ops.example.com\nsecretEnv: OPS_SECRET')), { production: false, env: { OPS_SECRET: 'short' } }),
+      ).toMatch(/the setting OPS_SECRET must hold the system's signing secret \(at least 32 characters\)/);
+      const message = problems(onOps(system('connector: http\nurl: https://u:p@ops.example.com\ntimeout: 900')), dev);
+      expect(message).toMatch(/systems\.ops\.url must carry no credentials/);
+      expect(message).toMatch(/systems\.ops\.secretEnv is missing/);
+      expect(message).toMatch(/systems\.ops\.timeout must be a number of seconds from 1 to 300/);
+    });
+
+    it('stops on statements for a system that runs none, and on settings of another kind of system', () => {
+      const withSql = onOps(system('connector: http\nurl: https://ops.example.com\nsecretEnv: OPS_SECRET')).replace(
+        '  search_keywords:\n    system: ops\n    find: app_user\n',
+        '  search_keywords:\n    system: ops\n    find: app_user\n    access:\n      sql: SELECT 1 WHERE $1 IS NOT NULL\n',
+      );
+      expect(problems(withSql, dev)).toMatch(/categories\.search_keywords\.access is for a postgres system only \(ops is http\)/);
+      const message = problems(onOps(system('connector: manual\nurl: https://ops.example.com\nowner: 档案组')), dev);
+      expect(message).toMatch(/systems\.ops\.url is for an http system only/);
+      expect(problems(bundled.replace('connector: postgres', 'connector: postgres\n    owner: DBA'), dev)).toMatch(
+        /systems\.app_db\.owner is for a manual system only/,
+      );
+    });
+
+    it('reads a manual system with the owner who is asked, and refuses to erase the portal’s own records', () => {
+      const map = parseDataMap(onOps(system('connector: manual\nowner: 档案组')), declared, dev);
+      expect(map.categories.search_keywords.system).toEqual(expect.objectContaining({ connector: ConnectorKind.Manual, owner: '档案组' }));
+      const erasing = bundled.replace(/action: keep\n\s+reason: .*\n/, 'action: delete\n');
+      expect(problems(erasing, dev)).toMatch(/categories\.consents\.erase: a portal system's records are kept/);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import { DataCategoryDescription, LocalisedText, readLocalised } from '../../policy/domain/data-categories';
 import { PolicyYamlReader, YamlEntry } from '../../policy/domain/policy-yaml.reader';
 import { DATA_CATEGORIES, DataCategory, isEnumValue } from '../../policy/domain/policy.types';
@@ -11,6 +11,8 @@ export enum ConnectorKind {
   Postgres = 'postgres',
   /** the portal's own records (the consent ledger) */
   Portal = 'portal',
+  /** the operator's own service answers signed export, correct and erase calls (README, "Connectors") */
+  Http = 'http',
   /** no connector reaches it: a named person confirms each step */
   Manual = 'manual',
 }
@@ -27,11 +29,36 @@ export enum ErasureAction {
 
 export const ERASURE_ACTIONS: readonly ErasureAction[] = Object.values(ErasureAction);
 
+/** Where an `http` system answers, and how its calls are signed. */
+export interface HttpEndpoint {
+  /** the service's base URL; the calls go to `<url>/export`, `<url>/correct`, `<url>/erase` */
+  url: string;
+  /** the setting (environment variable) that holds the system's signing secret */
+  secretEnv: string;
+  /** how long a call may wait for an answer (for an export: between two parts of it) */
+  timeoutMs: number;
+}
+
 export interface DataSystem {
   id: string;
   connector: ConnectorKind;
   label: LocalisedText;
+  /** http: where and how */
+  http?: HttpEndpoint;
+  /** manual: who is asked to confirm each step (a role or a team, as staff know it) */
+  owner?: string;
 }
+
+/** What the data map is checked against besides its own text: whether this is production, and the settings an `http` system names. */
+export interface DataMapSettings {
+  production: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A signing secret shorter than this stops the start. */
+export const MIN_CONNECTOR_SECRET = 32;
+/** Bounds of an `http` system's `timeout` (seconds), and its default. */
+export const HTTP_TIMEOUT_SECONDS = { min: 1, max: 300, default: 30 } as const;
 
 export interface CategoryMapping {
   category: DataCategory;
@@ -52,7 +79,9 @@ export interface DataMap {
 
 const SOURCE = 'data-map.yaml';
 const TOP_KEYS = ['systems', 'categories'];
-const SYSTEM_KEYS = ['connector', 'label'];
+const SYSTEM_KEYS = ['connector', 'label', 'url', 'secretEnv', 'timeout', 'owner'];
+const HTTP_KEYS = ['url', 'secretEnv', 'timeout'];
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const CATEGORY_KEYS = ['system', 'find', 'access', 'correct', 'erase'];
 const FINDS = ['app_user'];
 
@@ -69,15 +98,20 @@ function checkSql(reader: PolicyYamlReader, sql: string, where: string, line: nu
  * and their correctable fields; every problem is reported with its line (PolicyParseError), and
  * nothing is answered unless the whole map holds.
  */
-export function parseDataMap(text: string, declared: readonly DataCategoryDescription[]): DataMap {
-  const reader = new PolicyYamlReader(text, SOURCE);
+export function parseDataMap(
+  text: string,
+  declared: readonly DataCategoryDescription[],
+  settings: DataMapSettings = { production: false, env: {} },
+  source = SOURCE,
+): DataMap {
+  const reader = new PolicyYamlReader(text, source);
   const top = reader.entries(reader.root, 'the data map', 1);
   reader.refuseUnknownKeys(top, TOP_KEYS, 'the data map');
   const systems = new Map<string, DataSystem>();
   const systemsEntry = top.find((e) => e.key.value === 'systems');
   if (!systemsEntry) reader.report(1, 'the data map has no systems');
   for (const { key, value } of systemsEntry ? reader.entries(systemsEntry.value, 'systems', systemsEntry.key.line) : []) {
-    const system = readSystem(reader, key.value, value, key.line);
+    const system = readSystem(reader, key.value, value, key.line, settings);
     if (system) systems.set(system.id, system);
   }
 
@@ -102,7 +136,7 @@ export function parseDataMap(text: string, declared: readonly DataCategoryDescri
   return { systems: [...systems.values()], categories: Object.fromEntries(categories) as Record<DataCategory, CategoryMapping> };
 }
 
-function readSystem(reader: PolicyYamlReader, id: string, node: Node | null, line: number): DataSystem | undefined {
+function readSystem(reader: PolicyYamlReader, id: string, node: Node | null, line: number, settings: DataMapSettings): DataSystem | undefined {
   const entries = reader.entries(node, `systems.${id}`, line);
   reader.refuseUnknownKeys(entries, SYSTEM_KEYS, `systems.${id}`);
   const connectorEntry = entries.find((e) => e.key.value === 'connector');
@@ -115,7 +149,69 @@ function readSystem(reader: PolicyYamlReader, id: string, node: Node | null, lin
   const labelEntry = entries.find((e) => e.key.value === 'label');
   if (!labelEntry) reader.report(line, `systems.${id}.label is missing`);
   const label = labelEntry ? readLocalised(reader, labelEntry, `systems.${id}.label`) : undefined;
-  return connector && label ? { id, connector: connector.value as ConnectorKind, label } : undefined;
+  const kind = connector?.value as ConnectorKind | undefined;
+  for (const e of entries) {
+    if (HTTP_KEYS.includes(e.key.value) && kind !== ConnectorKind.Http) reader.report(e.key.line, `systems.${id}.${e.key.value} is for an http system only`);
+    if (e.key.value === 'owner' && kind !== ConnectorKind.Manual) reader.report(e.key.line, `systems.${id}.owner is for a manual system only`);
+  }
+  const http = kind === ConnectorKind.Http ? readHttp(reader, id, entries, line, settings) : undefined;
+  const ownerEntry = entries.find((e) => e.key.value === 'owner');
+  const owner = ownerEntry && kind === ConnectorKind.Manual ? reader.string(ownerEntry.value, `systems.${id}.owner`, ownerEntry.key.line)?.value : undefined;
+  if (!connector || !label || (kind === ConnectorKind.Http && !http)) return undefined;
+  return { id, connector: connector.value as ConnectorKind, label, ...(http && { http }), ...(owner && { owner }) };
+}
+
+/**
+ * An http system's endpoint: an https URL (plain http only to this machine, and never in
+ * production), the setting that holds its signing secret (set, and long enough, or the start
+ * stops), and its timeout in seconds.
+ */
+function readHttp(reader: PolicyYamlReader, id: string, entries: YamlEntry[], line: number, settings: DataMapSettings): HttpEndpoint | undefined {
+  const get = (k: string) => entries.find((e) => e.key.value === k);
+  const where = `systems.${id}`;
+  const urlEntry = get('url');
+  const urlText = urlEntry ? reader.string(urlEntry.value, `${where}.url`, urlEntry.key.line) : undefined;
+  if (!urlEntry) reader.report(line, `${where}.url is missing: an http system names the service that answers its calls`);
+  let url: string | undefined;
+  if (urlText) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(urlText.value);
+    } catch {
+      reader.report(urlText.line, `${where}.url is not a URL`);
+    }
+    if (parsed) {
+      const loopback = LOOPBACK_HOSTS.includes(parsed.hostname);
+      if (parsed.username || parsed.password || parsed.search || parsed.hash)
+        reader.report(urlText.line, `${where}.url must carry no credentials, query or fragment`);
+      else if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback && !settings.production)) url = parsed.href.replace(/\/$/, '');
+      else if (parsed.protocol === 'http:' && !settings.production)
+        reader.report(urlText.line, `${where}.url: plain http is allowed only to this machine (localhost); use https`);
+      else reader.report(urlText.line, `${where}.url must be https${settings.production ? ' in production' : ''}`);
+    }
+  }
+  const secretEntry = get('secretEnv');
+  const secretEnv = secretEntry ? reader.string(secretEntry.value, `${where}.secretEnv`, secretEntry.key.line) : undefined;
+  if (!secretEntry) reader.report(line, `${where}.secretEnv is missing: name the setting that holds the system's signing secret`);
+  if (secretEnv && !/^[A-Z][A-Z0-9_]*$/.test(secretEnv.value)) {
+    reader.report(secretEnv.line, `${where}.secretEnv must name a setting (capitals, digits and _)`);
+  } else if (secretEnv && (settings.env[secretEnv.value] ?? '').length < MIN_CONNECTOR_SECRET) {
+    reader.report(
+      secretEnv.line,
+      `${where}: the setting ${secretEnv.value} must hold the system's signing secret (at least ${MIN_CONNECTOR_SECRET} characters)`,
+    );
+  }
+  const timeoutEntry = get('timeout');
+  let timeoutSeconds: number = HTTP_TIMEOUT_SECONDS.default;
+  if (timeoutEntry) {
+    const node = timeoutEntry.value;
+    const n = isScalar(node) && (typeof node.value === 'number' || typeof node.value === 'string') ? Number(node.value) : NaN;
+    if (!Number.isFinite(n) || n < HTTP_TIMEOUT_SECONDS.min || n > HTTP_TIMEOUT_SECONDS.max)
+      reader.report(timeoutEntry.key.line, `${where}.timeout must be a number of seconds from ${HTTP_TIMEOUT_SECONDS.min} to ${HTTP_TIMEOUT_SECONDS.max}`);
+    else timeoutSeconds = n;
+  }
+  if (!url || !secretEnv) return undefined;
+  return { url, secretEnv: secretEnv.value, timeoutMs: Math.round(timeoutSeconds * 1000) };
 }
 
 function readCategory(
@@ -144,7 +240,13 @@ function readCategory(
   const postgres = system?.connector === ConnectorKind.Postgres;
   const accessEntry = get('access');
   let accessSql: string | undefined;
-  if (accessEntry) {
+  // Statements are for a postgres system only: an http service answers for itself, a portal
+  // system reads the portal's own records, and the person confirming a manual step does the work.
+  if (system && !postgres) {
+    for (const k of ['access', 'correct'])
+      if (get(k)) reader.report(get(k)!.key.line, `${where}.${k} is for a postgres system only (${system.id} is ${system.connector})`);
+  }
+  if (accessEntry && postgres) {
     const access = reader.entries(accessEntry.value, `${where}.access`, accessEntry.key.line);
     reader.refuseUnknownKeys(access, ['sql'], `${where}.access`);
     const sqlEntry = access.find((e) => e.key.value === 'sql');
@@ -154,7 +256,7 @@ function readCategory(
   if (postgres && !accessSql) reader.report(key.line, `${where}.access.sql is missing: a copy must be able to export the category`);
 
   const correct: Record<string, string> = {};
-  const correctEntry = get('correct');
+  const correctEntry = postgres ? get('correct') : undefined;
   for (const field of correctEntry ? reader.entries(correctEntry.value, `${where}.correct`, correctEntry.key.line) : []) {
     if (!correctable.includes(field.key.value)) {
       reader.report(
@@ -176,13 +278,19 @@ function readCategory(
 
   const eraseEntry = get('erase');
   if (!eraseEntry) reader.report(key.line, `${where}.erase is missing: say what erasure does (delete, anonymise or keep)`);
-  const erase = eraseEntry ? readErase(reader, eraseEntry, `${where}.erase`, postgres) : undefined;
+  const erase = eraseEntry ? readErase(reader, eraseEntry, `${where}.erase`, system?.connector) : undefined;
 
   if (!system || !find || !erase) return undefined;
   return { category: id, system, find: 'app_user', ...(accessSql && { accessSql }), correct, erase };
 }
 
-function readErase(reader: PolicyYamlReader, { key, value }: YamlEntry, where: string, postgres: boolean): CategoryMapping['erase'] | undefined {
+function readErase(
+  reader: PolicyYamlReader,
+  { key, value }: YamlEntry,
+  where: string,
+  connector: ConnectorKind | undefined,
+): CategoryMapping['erase'] | undefined {
+  const postgres = connector === ConnectorKind.Postgres;
   const entries = reader.entries(value, where, key.line);
   reader.refuseUnknownKeys(entries, ['action', 'sql', 'reason'], where);
   const get = (k: string) => entries.find((e) => e.key.value === k);
@@ -202,6 +310,11 @@ function readErase(reader: PolicyYamlReader, { key, value }: YamlEntry, where: s
   if (kind === ErasureAction.Keep) {
     if (!reason) reader.report(action.line, `${where}: keeping a category needs a reason`);
     if (sqlEntry) reader.report(sqlEntry.key.line, `${where}: a kept category runs no statement`);
+  } else if (connector === ConnectorKind.Portal) {
+    // The portal's own records prove what was done; they are kept with the request records, pseudonymised.
+    reader.report(action.line, `${where}: a portal system's records are kept (action: keep, with the reason)`);
+  } else if (!postgres && sqlEntry) {
+    reader.report(sqlEntry.key.line, `${where}.sql is for a postgres system only`);
   } else if (postgres) {
     if (!sql) reader.report(action.line, `${where}.sql is missing: ${action.value} runs a statement in batches`);
     // anonymise updates the one row ($1); delete removes up to $2 rows per batch.
@@ -211,6 +324,17 @@ function readErase(reader: PolicyYamlReader, { key, value }: YamlEntry, where: s
 }
 
 /** The map shipped with the code (src/fulfilment/data-map.yaml; copied beside the compiled code: nest-cli.json assets). */
-export function loadBundledDataMap(declared: readonly DataCategoryDescription[]): DataMap {
-  return parseDataMap(readFileSync(path.join(__dirname, '..', SOURCE), 'utf8'), declared);
+export function loadBundledDataMap(declared: readonly DataCategoryDescription[], settings?: DataMapSettings): DataMap {
+  return parseDataMap(readFileSync(path.join(__dirname, '..', SOURCE), 'utf8'), declared, settings);
+}
+
+/** The operator's own map (DATA_MAP_FILE), checked exactly like the shipped one; its problems name the file. */
+export function loadDataMapFile(file: string, declared: readonly DataCategoryDescription[], settings: DataMapSettings): DataMap {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`DATA_MAP_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  return parseDataMap(text, declared, settings, path.basename(file));
 }

@@ -3,8 +3,10 @@ import {
   checkJustification,
   clauseForConsentPurpose,
   clausesForDataCategory,
+  DisclosureBasisQuery,
   justifyingClauses,
   outcomesJustifiedBy,
+  TransferMechanism,
 } from './justification';
 import { LawService } from '../../law';
 import { supersededClauses } from './policy-coverage';
@@ -90,7 +92,7 @@ const EXPECTED_RECIPIENT_BASIS: Record<RecipientKind, string[]> = {
     'face.share.1.4',
     'face.share.1.5',
   ],
-  [RecipientKind.Complainant]: ['3.e'],
+  [RecipientKind.ComplaintParty]: ['3.e'],
   [RecipientKind.Counterparty]: ['3.f'],
   [RecipientKind.Affiliate]: ['face.share.2', '3.a', 'face.share.1.1'],
   [RecipientKind.Partner]: ['face.share.3', '2.a', '3.b', '2.c', '3.a', 'face.share.1.1'],
@@ -249,7 +251,21 @@ describe('checkJustification on the rules of version 1', () => {
 });
 
 describe('checkDisclosureBasis on the rules of version 1', () => {
-  const domestic = { consentsOnFile: [] as string[], recipientCountry: 'CN' };
+  const A = '11111111-1111-4111-8111-111111111111';
+  const B = '22222222-2222-4222-8222-222222222222';
+  const subjects = (...consents: string[][]) => consents.map((c, i) => ({ id: [A, B][i], consentsOnFile: c }));
+  /** A domestic authority's instrument under 3.c and PIPL Art. 13: the baseline that passes. */
+  const authority: DisclosureBasisQuery = {
+    recipientKind: RecipientKind.Authority,
+    recipientCountry: 'CN',
+    basis: ['3.c'],
+    law: ['PIPL.13'],
+    categories: [DataCategory.Account],
+    reference: '(2025)京0105刑初123号',
+    subjects: subjects([]),
+  };
+  const check = (overrides: Partial<DisclosureBasisQuery>) => checkDisclosureBasis(rules, { ...authority, ...overrides });
+  const missingOf = (overrides: Partial<DisclosureBasisQuery>) => check(overrides).missing.map((m) => [m.subjectId ?? '-', m.cites, m.field ?? '-']);
 
   it('accepts, for each kind of recipient, exactly the reviewed basis clauses', () => {
     for (const kind of Object.values(RecipientKind)) {
@@ -257,79 +273,140 @@ describe('checkDisclosureBasis on the rules of version 1', () => {
     }
   });
 
-  it('allows an authority disclosure under 3.c', () => {
-    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.c'] })).toEqual({
+  it('allows a domestic authority disclosure under 3.c with its instrument and PIPL Art. 13', () => {
+    expect(check({})).toEqual({
       allowed: true,
       unknownClauses: [],
       unacceptableClauses: [],
       acceptableBasis: EXPECTED_RECIPIENT_BASIS[RecipientKind.Authority],
-      missingConsents: [],
+      missing: [],
     });
+  });
+
+  it("refuses an authority disclosure without the instrument's reference or without PIPL Art. 13", () => {
+    expect(missingOf({ reference: null })).toEqual([['-', 'PIPL.13', 'reference']]);
+    expect(missingOf({ reference: '  ' })).toEqual([['-', 'PIPL.13', 'reference']]);
+    expect(missingOf({ law: [] })).toEqual([['-', 'PIPL.13', 'law']]);
+  });
+
+  it('needs the emergency described on an emergency basis (PIPL Art. 13(4))', () => {
+    expect(missingOf({ basis: ['face.transfer.4'] })).toEqual([['-', 'face.transfer.4', 'emergency']]);
+    expect(check({ basis: ['face.transfer.4'], emergency: '走失老人，家属报警，需定位' }).allowed).toBe(true);
+  });
+
+  it('refuses a foreign authority without the PRC approval, whatever consents are on file (PIPL Art. 41, DSL Art. 36)', () => {
+    const foreign = { recipientCountry: 'US', subjects: subjects([ConsentPurpose.CrossBorder, ConsentPurpose.FaceBasic]) };
+    expect(missingOf(foreign)).toEqual([['-', 'PIPL.41', 'prcApprovalRef']]);
+    expect(check(foreign).missing[0].missing).toContain('Data Security Law Art. 36');
+    expect(check({ ...foreign, prcApprovalRef: '司法部 (2025) 国际司法协助 12 号' }).allowed).toBe(true);
+    // Hong Kong is outside mainland China for this rule too.
+    expect(missingOf({ recipientCountry: 'HK' })).toEqual([['-', 'PIPL.41', 'prcApprovalRef']]);
+  });
+
+  it("lets an authority's instrument carry facial data without the facial consent", () => {
+    expect(check({ categories: [DataCategory.FaceBasic] }).allowed).toBe(true);
   });
 
   it('refuses an authority disclosure under 3.e and names the acceptable basis', () => {
-    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.e'] })).toEqual({
+    expect(check({ basis: ['3.e'] })).toMatchObject({
       allowed: false,
-      unknownClauses: [],
       unacceptableClauses: ['3.e'],
       acceptableBasis: EXPECTED_RECIPIENT_BASIS[RecipientKind.Authority],
-      missingConsents: [],
     });
+    expect(check({ basis: ['3.c', '3.g'] })).toMatchObject({ allowed: false, unacceptableClauses: ['3.g'] });
   });
 
-  it('refuses a basis that cites an unfitting clause next to a fitting one', () => {
-    const result = checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Authority, basis: ['3.c', '3.g'] });
-    expect(result).toMatchObject({ allowed: false, unacceptableClauses: ['3.g'] });
-  });
-
-  it('refuses an unknown clause and an empty basis', () => {
-    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Complainant, basis: ['3.h'] })).toMatchObject({
+  it('refuses an unknown clause, an empty basis and an empty subject list', () => {
+    expect(check({ recipientKind: RecipientKind.ComplaintParty, basis: ['3.h'] })).toMatchObject({
       allowed: false,
       unknownClauses: ['3.h'],
       unacceptableClauses: [],
     });
-    expect(checkDisclosureBasis(rules, { ...domestic, recipientKind: RecipientKind.Complainant, basis: [] }).allowed).toBe(false);
+    expect(check({ recipientKind: RecipientKind.ComplaintParty, basis: [] }).allowed).toBe(false);
+    expect(check({ subjects: [] }).allowed).toBe(false);
   });
 
-  it('refuses 3.a without a consent on file, and allows it with one', () => {
-    const partner = { recipientKind: RecipientKind.Partner, basis: ['3.a'], recipientCountry: 'CN' };
-    expect(checkDisclosureBasis(rules, { ...partner, consentsOnFile: [ConsentPurpose.Marketing] })).toMatchObject({
-      allowed: false,
-      missingConsents: [ConsentPurpose.PartnerMarketing, ConsentPurpose.PersonalisedAds],
-    });
-    expect(checkDisclosureBasis(rules, { ...partner, consentsOnFile: [ConsentPurpose.PersonalisedAds] })).toMatchObject({
-      allowed: true,
-      missingConsents: [],
-    });
+  it('gives the other party to an IP complaint what 3.e allows, and a counterparty contact details only (3.f)', () => {
+    expect(check({ recipientKind: RecipientKind.ComplaintParty, basis: ['3.e'], law: [], reference: null }).allowed).toBe(true);
+    const counterparty = { recipientKind: RecipientKind.Counterparty, basis: ['3.f'], law: [] };
+    expect(check(counterparty).allowed).toBe(true);
+    expect(missingOf({ ...counterparty, categories: [DataCategory.Account, DataCategory.Transactions] })).toEqual([['-', '3.f', 'dataCategories']]);
   });
 
-  it('requires the affiliate_sharing consent for sharing with affiliates (face.share.2: "经您授权后")', () => {
-    const affiliate = { recipientKind: RecipientKind.Affiliate, basis: ['face.share.2'], recipientCountry: 'CN' };
-    expect(checkDisclosureBasis(rules, { ...affiliate, consentsOnFile: [] })).toMatchObject({
-      allowed: false,
-      missingConsents: [ConsentPurpose.AffiliateSharing],
-    });
-    expect(checkDisclosureBasis(rules, { ...affiliate, consentsOnFile: [ConsentPurpose.AffiliateSharing] }).allowed).toBe(true);
+  it('needs the consent for that recipient and purpose for an affiliate, whatever the clause (PIPL Art. 23)', () => {
+    const affiliate = { recipientKind: RecipientKind.Affiliate, basis: ['face.share.2'], law: [] };
+    expect(missingOf({ ...affiliate })).toEqual([['-', 'face.share.2', 'consentPurpose']]);
+    expect(missingOf({ ...affiliate, consentPurpose: ConsentPurpose.Marketing })).toEqual([['-', 'face.share.2', 'consentPurpose']]);
+    expect(missingOf({ ...affiliate, consentPurpose: ConsentPurpose.AffiliateSharing, subjects: subjects([ConsentPurpose.AffiliateSharing], []) })).toEqual([
+      [B, 'face.share.2', '-'],
+    ]);
+    expect(check({ ...affiliate, consentPurpose: ConsentPurpose.AffiliateSharing, subjects: subjects([ConsentPurpose.AffiliateSharing]) }).allowed).toBe(true);
   });
 
-  it('accepts any new-purpose consent for a consent-based disclosure to another recipient', () => {
-    const other = { recipientKind: RecipientKind.Other, basis: ['face.share.1.1'], recipientCountry: 'CN' };
-    expect(checkDisclosureBasis(rules, { ...other, consentsOnFile: ['new_purpose:research_study'] }).allowed).toBe(true);
-    expect(checkDisclosureBasis(rules, { ...other, consentsOnFile: ['new_purpose:*', ConsentPurpose.Marketing] })).toMatchObject({
-      allowed: false,
-      missingConsents: ['new_purpose:*'],
-    });
+  it('needs a consent and the confidentiality agreement for a partner; face.share.3 alone carries nothing (PIPL Art. 23, face.share.4)', () => {
+    const partner = { recipientKind: RecipientKind.Partner, basis: ['face.share.3'], law: [], categories: [DataCategory.Account, DataCategory.DeviceAccess] };
+    expect(missingOf(partner)).toEqual([
+      ['-', 'face.share.4', 'agreementRef'],
+      ['-', 'PIPL.23', 'consentPurpose'],
+    ]);
+    const consented = {
+      ...partner,
+      agreementRef: 'NDA-2025-017',
+      consentPurpose: ConsentPurpose.PersonalisedAds,
+      subjects: subjects([ConsentPurpose.PersonalisedAds]),
+    };
+    expect(check(consented).allowed).toBe(true);
+    // 2.c names partner_marketing only: personalised_ads does not carry it.
+    expect(missingOf({ ...consented, basis: ['2.c'] })).toEqual([['-', '2.c', 'consentPurpose']]);
   });
 
-  it('refuses a recipient outside CN without the cross_border consent, and allows it with one', () => {
-    const foreign = { recipientKind: RecipientKind.Authority, basis: ['3.c'], recipientCountry: 'us' };
-    expect(checkDisclosureBasis(rules, { ...foreign, consentsOnFile: [] })).toMatchObject({
-      allowed: false,
-      missingConsents: [ConsentPurpose.CrossBorder],
-    });
-    expect(checkDisclosureBasis(rules, { ...foreign, consentsOnFile: [ConsentPurpose.CrossBorder] }).allowed).toBe(true);
-    expect(checkDisclosureBasis(rules, { ...foreign, recipientCountry: 'HK', consentsOnFile: [] }).allowed).toBe(false);
-    expect(checkDisclosureBasis(rules, { ...foreign, recipientCountry: ' cn ', consentsOnFile: [] }).allowed).toBe(true);
+  it("needs the subject's written consent for a credit bureau (Credit Reporting Regulations Arts. 13, 18)", () => {
+    const bureau = { recipientKind: RecipientKind.CreditBureau, basis: ['face.share.5'], law: [] };
+    expect(missingOf(bureau)).toEqual([['-', 'CRR.13', 'consentPurpose']]);
+    expect(missingOf({ ...bureau, consentPurpose: 'new_purpose:credit_reporting' })).toEqual([[A, 'CRR.13', '-']]);
+    expect(check({ ...bureau, consentPurpose: 'new_purpose:credit_reporting', subjects: subjects(['new_purpose:credit_reporting']) }).allowed).toBe(true);
+  });
+
+  it('needs a consent for that very purpose for another recipient: a new_purpose consent covers only its own', () => {
+    const other = { recipientKind: RecipientKind.Other, basis: ['3.a'], law: [], consentPurpose: 'new_purpose:research_study' };
+    expect(check({ ...other, subjects: subjects(['new_purpose:research_study']) }).allowed).toBe(true);
+    expect(missingOf({ ...other, subjects: subjects(['new_purpose:survey']) })).toEqual([[A, '3.a', '-']]);
+    expect(missingOf({ ...other, consentPurpose: ConsentPurpose.Marketing, subjects: subjects([ConsentPurpose.Marketing]) })).toEqual([
+      ['-', '3.a', 'consentPurpose'],
+    ]);
+  });
+
+  it('never takes 3.d alone as a basis, and never facial data as information made public', () => {
+    const other = { recipientKind: RecipientKind.Other, law: [] };
+    expect(missingOf({ ...other, basis: ['3.d'] })).toEqual([['-', '3.d', 'basis']]);
+    expect(check({ ...other, basis: ['3.d', 'face.transfer.5'] }).allowed).toBe(true);
+    expect(missingOf({ ...other, basis: ['face.transfer.5'], categories: [DataCategory.FaceBasic], subjects: subjects([ConsentPurpose.FaceBasic]) })).toEqual([
+      ['-', 'face.transfer.5', 'dataCategories'],
+    ]);
+  });
+
+  it("needs each subject's separate facial consent for facial data (PIPL Art. 29)", () => {
+    const complaint = { recipientKind: RecipientKind.ComplaintParty, basis: ['3.e'], law: [], categories: [DataCategory.FaceAdditional] };
+    expect(missingOf({ ...complaint, subjects: subjects([ConsentPurpose.FaceAdditional], [ConsentPurpose.FaceBasic]) })).toEqual([[B, 'PIPL.29', '-']]);
+    expect(check({ ...complaint, subjects: subjects([ConsentPurpose.FaceAdditional]) }).allowed).toBe(true);
+  });
+
+  it('needs the transfer mechanism and its reference, separate consent and an impact assessment abroad, Hong Kong, Macao and Taiwan included (PIPL Arts. 38, 39, 55)', () => {
+    const abroad = { recipientKind: RecipientKind.ComplaintParty, basis: ['3.e'], law: [], recipientCountry: 'mo' };
+    expect(missingOf(abroad)).toEqual([
+      ['-', 'PIPL.38', 'transferMechanism'],
+      ['-', 'PIPL.38', 'transferRef'],
+      ['-', 'PIPL.55', 'impactAssessmentRef'],
+      [A, 'PIPL.39', '-'],
+    ]);
+    const lawful = { ...abroad, transferMechanism: TransferMechanism.StandardContract, transferRef: '粤网信备 2025-001', impactAssessmentRef: 'PIA-2025-03' };
+    expect(missingOf(lawful)).toEqual([[A, 'PIPL.39', '-']]);
+    expect(check({ ...lawful, subjects: subjects([ConsentPurpose.CrossBorder]) }).allowed).toBe(true);
+    expect(missingOf({ ...lawful, transferMechanism: 'handshake', subjects: subjects([ConsentPurpose.CrossBorder]) })).toEqual([
+      ['-', 'PIPL.38', 'transferMechanism'],
+    ]);
+    for (const country of ['HK', 'TW', '']) expect([country, check({ ...lawful, recipientCountry: country }).allowed]).toEqual([country, false]);
+    expect(check({ ...abroad, recipientCountry: ' cn ' }).allowed).toBe(true);
   });
 });
 

@@ -46,7 +46,7 @@ describe('the standing of every clause of version 1', () => {
       standing: 'rule',
       justifies: [{ requestType: RequestType.DeleteAccount, outcome: Outcome.Approve }],
     });
-    expect(standingOf('3.e')).toMatchObject({ standing: 'rule', recipientKinds: ['complainant'] });
+    expect(standingOf('3.e')).toMatchObject({ standing: 'rule', recipientKinds: ['complaint_party'] });
     // The registration information is what a copy covers and what a subject usually corrects.
     expect(standingOf('1.a')).toEqual({
       id: '1.a',

@@ -29,7 +29,8 @@ export enum Outcome {
 
 export enum RecipientKind {
   Authority = 'authority',
-  Complainant = 'complainant',
+  /** 3.e: the other party to an intellectual-property complaint (renamed from `complainant`, issue 13) */
+  ComplaintParty = 'complaint_party',
   Counterparty = 'counterparty',
   Affiliate = 'affiliate',
   Partner = 'partner',

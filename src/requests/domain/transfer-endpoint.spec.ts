@@ -1,4 +1,5 @@
-import { endpointProblem, isPublic } from './transfer-endpoint';
+import { isPublic } from '../../common/net/reachable-address';
+import { endpointProblem } from './transfer-endpoint';
 
 describe('endpointProblem (where a copy may be sent)', () => {
   const resolvesTo =

@@ -1,5 +1,7 @@
 import { ApiProperty, IntersectionType, PickType } from '@nestjs/swagger';
 import { ClauseView, OnBehalfRelation, ProvisionCiteView, RequestSummary, StaffRequestView } from '../../requests';
+import { RecipientNoticeView } from '../../erasure';
+import { ManualStepView } from '../../fulfilment';
 import { MaskedSubjectDto } from '../../subjects/dto/masked-subject.dto';
 import { ApiNullableEnum, ApiNullableModel } from '../../common/openapi';
 
@@ -130,4 +132,8 @@ export class StaffRequestPage extends StaffRequestView {
   erasure: ErasureStepDto[];
   /** what applying an approved correction has done, item by item (empty before it runs) */
   corrections: CorrectionStepDto[];
+  /** the steps of systems worked by hand: who confirmed each, when, with which note and evidence (waiting ones too) */
+  manualSteps: ManualStepView[];
+  /** after an erasure: the notice to each recipient of the subject's data the disclosure register lists (mailed, or for staff to send) */
+  recipientNotices: RecipientNoticeView[];
 }

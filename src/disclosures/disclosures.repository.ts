@@ -1,0 +1,386 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Cursor from 'pg-cursor';
+import type { PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { DataCategory } from '../policy/domain/policy.types';
+import type { DisclosurePosition } from './disclosure-cursor';
+import { DisclosureStatus } from './domain/disclosure.types';
+
+/** An entry as stored, with its review and whether a withholding is in force (as the database's clock sees it). */
+export interface DisclosureRow {
+  id: string;
+  recipientName: string;
+  recipientKind: string;
+  recipientCountry: string;
+  recipientContact: string | null;
+  basis: string[];
+  law: string[];
+  categories: DataCategory[];
+  purpose: string;
+  reference: string | null;
+  emergency: string | null;
+  consentPurpose: string | null;
+  agreementRef: string | null;
+  transferMechanism: string | null;
+  transferRef: string | null;
+  impactAssessmentRef: string | null;
+  prcApprovalRef: string | null;
+  firstDisclosedAt: Date;
+  lastDisclosedAt: Date;
+  frequency: string | null;
+  policyVersion: number;
+  corrects: string | null;
+  correctionReason: string | null;
+  subjectCount: number;
+  contentHash: string;
+  recordedBy: string;
+  recordedAt: Date;
+  subjectIds: string[];
+  correctedBy: string | null;
+  reviewOutcome: 'confirmed' | 'flagged' | null;
+  reviewNote: string | null;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  withheldUntil: Date | null;
+  /** `last_disclosed_at` in microseconds since the epoch, as text: the list's keyset position */
+  lastMicros: string;
+}
+
+/** An entry to record: what staff or legal give, checked, before the database adds its id and time. */
+export interface NewDisclosure {
+  recipientName: string;
+  recipientKind: string;
+  recipientCountry: string;
+  recipientContact: string | null;
+  basis: string[];
+  law: string[];
+  categories: DataCategory[];
+  purpose: string;
+  reference: string | null;
+  emergency: string | null;
+  consentPurpose: string | null;
+  agreementRef: string | null;
+  transferMechanism: string | null;
+  transferRef: string | null;
+  impactAssessmentRef: string | null;
+  prcApprovalRef: string | null;
+  firstDisclosedAt: Date;
+  lastDisclosedAt: Date;
+  frequency: string | null;
+  policyVersion: number;
+  corrects: string | null;
+  correctionReason: string | null;
+  contentHash: string;
+  recordedBy: string;
+  subjects: { id: string; subjectRef: string }[];
+}
+
+export interface WithholdingRow {
+  id: string;
+  entryId: string;
+  law: string[];
+  reference: string;
+  until: Date;
+  note: string | null;
+  withheldBy: string;
+  withheldAt: Date;
+  active: boolean;
+}
+
+export interface DisclosureFilter {
+  kind?: string;
+  clause?: string;
+  provision?: string;
+  subjectId?: string;
+  from?: Date;
+  to?: Date;
+  status?: DisclosureStatus;
+  corrected?: boolean;
+}
+
+export interface BasisCountRow {
+  basis: string;
+  kind: string;
+  entries: number;
+  pendingReview: number;
+  confirmed: number;
+  flagged: number;
+  made: number;
+}
+
+/** Rows read per round trip while the CSV export streams: memory holds one batch whatever the size of the register. */
+export const EXPORT_BATCH_ROWS = 500;
+
+const ENTRY_COLUMNS = `e.id, e.recipient_name AS "recipientName", e.recipient_kind AS "recipientKind",
+  e.recipient_country AS "recipientCountry", e.recipient_contact AS "recipientContact", e.basis, e.law, e.categories, e.purpose,
+  e.reference, e.emergency, e.consent_purpose AS "consentPurpose", e.agreement_ref AS "agreementRef",
+  e.transfer_mechanism AS "transferMechanism", e.transfer_ref AS "transferRef", e.impact_assessment_ref AS "impactAssessmentRef",
+  e.prc_approval_ref AS "prcApprovalRef", e.first_disclosed_at AS "firstDisclosedAt", e.last_disclosed_at AS "lastDisclosedAt",
+  e.frequency, e.policy_version AS "policyVersion", e.corrects, e.correction_reason AS "correctionReason",
+  e.subject_count AS "subjectCount", e.content_hash AS "contentHash", e.recorded_by AS "recordedBy", e.recorded_at AS "recordedAt",
+  ARRAY(SELECT s.subject_id FROM disclosure_subjects s WHERE s.entry_id = e.id ORDER BY s.subject_id) AS "subjectIds",
+  (SELECT x.id FROM disclosure_entries x WHERE x.corrects = e.id) AS "correctedBy",
+  r.outcome AS "reviewOutcome", r.note AS "reviewNote", r.reviewed_by AS "reviewedBy", r.reviewed_at AS "reviewedAt",
+  (SELECT max(w.until) FROM disclosure_withholdings w WHERE w.entry_id = e.id AND w.until > now()) AS "withheldUntil",
+  (extract(epoch FROM e.last_disclosed_at) * 1000000)::bigint::text AS "lastMicros"`;
+
+const WITHHOLDING_COLUMNS = `id, entry_id AS "entryId", law, reference, until, note, withheld_by AS "withheldBy", withheld_at AS "withheldAt", (until > now()) AS active`;
+
+/** A statement with its parameters, numbered as they are added. */
+class Statement {
+  readonly params: unknown[] = [];
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+/**
+ * The queries of the register. Entries and their rows are inserted and read, never updated or
+ * deleted (the tables' triggers refuse it to everyone).
+ */
+@Injectable()
+export class DisclosuresRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The entry, its subjects and the ids it cites (one row each, for the filters), in the caller's transaction. */
+  async insert(manager: EntityManager, d: NewDisclosure): Promise<string> {
+    const [{ id }]: { id: string }[] = await manager.query(
+      `INSERT INTO disclosure_entries (recipient_name, recipient_kind, recipient_country, recipient_contact, basis, law, categories, purpose,
+         reference, emergency, consent_purpose, agreement_ref, transfer_mechanism, transfer_ref, impact_assessment_ref, prc_approval_ref,
+         first_disclosed_at, last_disclosed_at, frequency, policy_version, corrects, correction_reason, subject_count, content_hash, recorded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+       RETURNING id`,
+      [
+        d.recipientName,
+        d.recipientKind,
+        d.recipientCountry,
+        d.recipientContact,
+        d.basis,
+        d.law,
+        d.categories,
+        d.purpose,
+        d.reference,
+        d.emergency,
+        d.consentPurpose,
+        d.agreementRef,
+        d.transferMechanism,
+        d.transferRef,
+        d.impactAssessmentRef,
+        d.prcApprovalRef,
+        d.firstDisclosedAt,
+        d.lastDisclosedAt,
+        d.frequency,
+        d.policyVersion,
+        d.corrects,
+        d.correctionReason,
+        d.subjects.length,
+        d.contentHash,
+        d.recordedBy,
+      ],
+    );
+    // last_disclosed_at is filled from the entry by the tables' trigger.
+    await manager.query(
+      `INSERT INTO disclosure_subjects (entry_id, subject_id, subject_ref, last_disclosed_at)
+       SELECT $1, s.id, s.ref, now() FROM unnest($2::uuid[], $3::uuid[]) AS s(id, ref)`,
+      [id, d.subjects.map((s) => s.id), d.subjects.map((s) => s.subjectRef)],
+    );
+    await manager.query(
+      `INSERT INTO disclosure_citations (entry_id, cited, last_disclosed_at) SELECT DISTINCT $1::uuid, c, now() FROM unnest($2::text[]) AS c`,
+      [id, [...d.basis, ...d.law]],
+    );
+    return id;
+  }
+
+  async findById(id: string, manager?: EntityManager): Promise<DisclosureRow | null> {
+    const [row]: DisclosureRow[] = await (manager ?? this.dataSource.manager).query(
+      `SELECT ${ENTRY_COLUMNS} FROM disclosure_entries e LEFT JOIN disclosure_reviews r ON r.entry_id = e.id WHERE e.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Who recorded an entry, and its kind. No row lock: an entry never changes, and the portal's role
+   * may not take one on an append-only table (FOR SHARE needs UPDATE rights, which it lacks).
+   */
+  async findForChange(manager: EntityManager, id: string): Promise<{ id: string; recordedBy: string; recipientKind: string } | null> {
+    const [row]: { id: string; recordedBy: string; recipientKind: string }[] = await manager.query(
+      `SELECT id, recorded_by AS "recordedBy", recipient_kind AS "recipientKind" FROM disclosure_entries WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  async correctionOf(id: string, manager: EntityManager): Promise<string | null> {
+    const [row]: { id: string }[] = await manager.query(`SELECT id FROM disclosure_entries WHERE corrects = $1`, [id]);
+    return row?.id ?? null;
+  }
+
+  /** The review, once; null when the entry already has one (a concurrent reviewer's, say). */
+  async insertReview(manager: EntityManager, entryId: string, outcome: string, note: string, reviewedBy: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO disclosure_reviews (entry_id, outcome, note, reviewed_by, last_disclosed_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
+      [entryId, outcome, note, reviewedBy],
+    );
+    return rows.length > 0;
+  }
+
+  async reviewOf(manager: EntityManager, entryId: string): Promise<{ outcome: string; reviewedAt: Date } | null> {
+    const [row]: { outcome: string; reviewedAt: Date }[] = await manager.query(
+      `SELECT outcome, reviewed_at AS "reviewedAt" FROM disclosure_reviews WHERE entry_id = $1`,
+      [entryId],
+    );
+    return row ?? null;
+  }
+
+  async insertWithholding(
+    manager: EntityManager,
+    w: { entryId: string; law: string[]; reference: string; until: Date; note: string | null; withheldBy: string },
+  ): Promise<WithholdingRow> {
+    const [row]: WithholdingRow[] = await manager.query(
+      `INSERT INTO disclosure_withholdings (entry_id, law, reference, until, note, withheld_by) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${WITHHOLDING_COLUMNS}`,
+      [w.entryId, w.law, w.reference, w.until, w.note, w.withheldBy],
+    );
+    return row;
+  }
+
+  withholdingsOf(entryId: string): Promise<WithholdingRow[]> {
+    return this.dataSource.query(`SELECT ${WITHHOLDING_COLUMNS} FROM disclosure_withholdings WHERE entry_id = $1 ORDER BY withheld_at, id`, [entryId]);
+  }
+
+  /** The subject's entries that no correction replaced, newest disclosure first (ix_disclosure_subjects_subject). */
+  currentOfSubject(subjectId: string, manager?: EntityManager): Promise<DisclosureRow[]> {
+    return (manager ?? this.dataSource.manager).query(
+      `SELECT ${ENTRY_COLUMNS}
+       FROM disclosure_subjects d JOIN disclosure_entries e ON e.id = d.entry_id LEFT JOIN disclosure_reviews r ON r.entry_id = e.id
+       WHERE d.subject_id = $1 AND NOT EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)
+       ORDER BY d.last_disclosed_at DESC, d.entry_id DESC`,
+      [subjectId],
+    );
+  }
+
+  /** One page of the register, newest disclosure first, after `after`; reads `limit + 1` rows so the caller knows whether more follow. */
+  findPage(filter: DisclosureFilter, limit: number, after?: DisclosurePosition): Promise<DisclosureRow[]> {
+    const st = new Statement();
+    const sql = this.listSql(st, filter, after);
+    return this.dataSource.query(`${sql} LIMIT ${st.param(limit + 1)}`, st.params);
+  }
+
+  /** The statement behind a page (for the benchmark's EXPLAIN). */
+  pageStatement(filter: DisclosureFilter, limit: number, after?: DisclosurePosition): { sql: string; params: unknown[] } {
+    const st = new Statement();
+    const sql = this.listSql(st, filter, after);
+    return { sql: `${sql} LIMIT ${st.param(limit + 1)}`, params: st.params };
+  }
+
+  /**
+   * Every entry the filter selects, in list order, in batches read through a cursor in one
+   * read-only snapshot on a connection of its own: memory holds one batch, whatever the register's size.
+   */
+  async *stream(filter: DisclosureFilter, batchRows = EXPORT_BATCH_ROWS): AsyncGenerator<DisclosureRow[]> {
+    const st = new Statement();
+    const sql = this.listSql(st, filter);
+    const runner = this.dataSource.createQueryRunner('slave');
+    const client = (await runner.connect()) as PoolClient;
+    let cursor: Cursor<DisclosureRow> | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      cursor = client.query(new Cursor<DisclosureRow>(sql, st.params));
+      for (;;) {
+        const rows = await cursor.read(batchRows);
+        if (rows.length === 0) break;
+        yield rows;
+      }
+      await cursor.close();
+      cursor = undefined;
+      await client.query('COMMIT');
+    } catch (err) {
+      await cursor?.close().catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Current entries (no correction replaced them) per cited clause or provision and recipient kind. */
+  countByBasis(filter: Pick<DisclosureFilter, 'kind' | 'from' | 'to'>): Promise<BasisCountRow[]> {
+    const st = new Statement();
+    const where = ['NOT EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)'];
+    if (filter.kind) where.push(`e.recipient_kind = ${st.param(filter.kind)}`);
+    if (filter.from) where.push(`c.last_disclosed_at >= ${st.param(filter.from)}`);
+    if (filter.to) where.push(`e.first_disclosed_at <= ${st.param(filter.to)}`);
+    return this.dataSource.query(
+      `SELECT c.cited AS basis, e.recipient_kind AS kind, count(*)::int AS entries,
+         (count(*) FILTER (WHERE r.outcome IS NULL))::int AS "pendingReview",
+         (count(*) FILTER (WHERE r.outcome = 'confirmed'))::int AS confirmed,
+         (count(*) FILTER (WHERE r.outcome = 'flagged'))::int AS flagged,
+         (count(*) FILTER (WHERE e.recipient_kind <> 'authority' OR r.outcome = 'confirmed'))::int AS made
+       FROM disclosure_citations c JOIN disclosure_entries e ON e.id = c.entry_id LEFT JOIN disclosure_reviews r ON r.entry_id = e.id
+       WHERE ${where.join(' AND ')}
+       GROUP BY c.cited, e.recipient_kind ORDER BY c.cited, e.recipient_kind`,
+      st.params,
+    );
+  }
+
+  /** Current entries in all, and those that count as made. */
+  async countCurrent(filter: Pick<DisclosureFilter, 'kind' | 'from' | 'to'>): Promise<{ entries: number; made: number }> {
+    const st = new Statement();
+    const where = ['NOT EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)'];
+    if (filter.kind) where.push(`e.recipient_kind = ${st.param(filter.kind)}`);
+    if (filter.from) where.push(`e.last_disclosed_at >= ${st.param(filter.from)}`);
+    if (filter.to) where.push(`e.first_disclosed_at <= ${st.param(filter.to)}`);
+    const [row]: { entries: number; made: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS entries, (count(*) FILTER (WHERE e.recipient_kind <> 'authority' OR r.outcome = 'confirmed'))::int AS made
+       FROM disclosure_entries e LEFT JOIN disclosure_reviews r ON r.entry_id = e.id WHERE ${where.join(' AND ')}`,
+      st.params,
+    );
+    return row;
+  }
+
+  /**
+   * The list's statement. One table drives it, read in list order through its index: a subject's
+   * rows, a cited id's rows, a review outcome's rows, or the entries (by kind, or all); the other
+   * filters are conditions on each candidate. Every driving table carries its entry's
+   * last_disclosed_at, so the keyset and the date range apply to the index itself.
+   */
+  private listSql(st: Statement, filter: DisclosureFilter, after?: DisclosurePosition): string {
+    const reviewed = filter.status === DisclosureStatus.Confirmed || filter.status === DisclosureStatus.Flagged;
+    let from: string;
+    const where: string[] = [];
+    let citedDriven: string | undefined;
+    if (filter.subjectId) {
+      from = `disclosure_subjects d JOIN disclosure_entries e ON e.id = d.entry_id LEFT JOIN disclosure_reviews r ON r.entry_id = e.id`;
+      where.push(`d.subject_id = ${st.param(filter.subjectId)}`);
+    } else if (filter.clause || filter.provision) {
+      citedDriven = filter.clause ?? filter.provision;
+      from = `disclosure_citations d JOIN disclosure_entries e ON e.id = d.entry_id LEFT JOIN disclosure_reviews r ON r.entry_id = e.id`;
+      where.push(`d.cited = ${st.param(citedDriven)}`);
+    } else if (reviewed) {
+      from = `disclosure_reviews d JOIN disclosure_entries e ON e.id = d.entry_id JOIN disclosure_reviews r ON r.entry_id = e.id`;
+      where.push(`d.outcome = ${st.param(filter.status)}`);
+    } else {
+      from = `disclosure_entries e LEFT JOIN disclosure_reviews r ON r.entry_id = e.id`;
+    }
+    const [lastCol, idCol] = from.startsWith('disclosure_entries') ? ['e.last_disclosed_at', 'e.id'] : ['d.last_disclosed_at', 'd.entry_id'];
+    if (filter.kind) where.push(`e.recipient_kind = ${st.param(filter.kind)}`);
+    for (const cited of [filter.clause, filter.provision])
+      if (cited && cited !== citedDriven) where.push(`EXISTS (SELECT 1 FROM disclosure_citations c WHERE c.entry_id = e.id AND c.cited = ${st.param(cited)})`);
+    if (filter.status === DisclosureStatus.PendingReview) where.push(`r.entry_id IS NULL`);
+    else if (reviewed) where.push(`r.outcome = ${st.param(filter.status)}`);
+    if (filter.from) where.push(`${lastCol} >= ${st.param(filter.from)}`);
+    if (filter.to) where.push(`e.first_disclosed_at <= ${st.param(filter.to)}`);
+    if (filter.corrected !== undefined) where.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)`);
+    if (after)
+      where.push(
+        `(${lastCol}, ${idCol}) < ('epoch'::timestamptz + ${st.param(after.lastMicros)}::bigint * interval '1 microsecond', ${st.param(after.id)}::uuid)`,
+      );
+    return `SELECT ${ENTRY_COLUMNS} FROM ${from}
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${lastCol} DESC, ${idCol} DESC`;
+  }
+}
