@@ -33,6 +33,7 @@ import { PolicyModule } from './policy/policy.module';
 import { RequestsModule } from './requests';
 import { ReviewModule } from './review/review.module';
 import { SubjectsModule } from './subjects/subjects.module';
+import { TransparencyModule } from './transparency';
 
 @Module({
   imports: [
@@ -73,6 +74,7 @@ import { SubjectsModule } from './subjects/subjects.module';
     ErasureModule,
     EndOfServiceModule,
     CorrectionsModule,
+    TransparencyModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -73,6 +73,7 @@ const MATRIX = {
   'POST /api/v1/staff/requests/:id/extend':             ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/ask':                ['401',   '403',      '403',        '200',    '403 not_holder',      '200',    '403 not_holder',      '403'],
   'POST /api/v1/staff/requests/:id/retry':              ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
+  'POST /api/v1/staff/requests/:id/represented-account':              ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/steps/confirm':      ['401',   '403',      '403',        '200',    '200',                 '200',    '200',                 '403'],
   'POST /api/v1/staff/requests/:id/appeal/decision':    ['401',   '403',      '403',        '403',    '403',                 '403 decider_cannot_review_appeal', '200', '403'],
   'POST /api/v1/legal/requests/:id/confirm':           ['401',   '403',      '403',        '403',    '403',                 '200',    '409 already_decided', '403'],
@@ -167,6 +168,8 @@ interface Fixture {
   subjectEmail?: string;
   /** the legal hold a holds route acts on */
   holdId?: string;
+  /** an app user in the sample operator records (a represented person's account) */
+  appUserId?: string;
   /** the disclosure-register entry a disclosures route acts on */
   disclosureId?: string;
   /** the evidence attached to `requestId`, and its size */
@@ -561,6 +564,24 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(res.body.status).toBe('awaiting_subject');
         expect(await statusOf(fx)).toBe('awaiting_subject');
       },
+    },
+    'POST /api/v1/staff/requests/:id/represented-account': {
+      // A request the first subject filed as someone's agent: any reviewer names the represented person's app account.
+      prepare: async (c) => {
+        const proof = await uploaded(t, alice);
+        const res = await ok(
+          send('POST', '/api/v1/requests', alice, { type: 'access', onBehalfOf: { relation: 'agent', name: '张三', evidence: [proof] } }),
+          201,
+        );
+        await staffPost(c.holder, res.body.id, 'claim');
+        const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('被代理人', NULL) RETURNING id::text`);
+        return { requestId: res.body.id, appUserId: id };
+      },
+      call: (_, fx) => ({
+        path: `/api/v1/staff/requests/${fx.requestId}/represented-account`,
+        body: { appUserId: fx.appUserId, note: '依委托书核对 (matrix)' },
+      }),
+      verify: (res, c, fx) => expect(res.body.representedAccount).toEqual(expect.objectContaining({ appUserId: fx.appUserId, namedBy: c.caller!.id })),
     },
     'POST /api/v1/staff/requests/:id/retry': {
       // A request whose fulfilment began (approved, then `fulfilling`): any reviewer may run it again.

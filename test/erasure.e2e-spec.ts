@@ -1,4 +1,4 @@
-import { ErasureJob } from '../src/erasure';
+import { ERASE_BATCH_ROWS, ErasureJob } from '../src/erasure';
 import { Role } from '../src/kernel/role';
 import { reviewCalls } from './support/review-calls';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -58,7 +58,8 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
   afterAll(() => t.close());
 
   it('deletes the chosen categories of the linked app user only, in batches, and completes once', async () => {
-    const [mine, someoneElse] = [await appUser(2500), await appUser(10)];
+    // More rows than one batch erases: the job must go on until a batch finds nothing.
+    const [mine, someoneElse] = [await appUser(ERASE_BATCH_ROWS + 500), await appUser(10)];
     const { s, id } = await filedAndHeld(mine, () => ({ type: 'delete_data', categories: ['device_access', 'search_keywords'] }));
     expect((await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: [], law: ['PIPL.47'] })).body.status).toBe('approved');
     await Promise.all([t.app.get(ErasureJob).run(id), t.app.get(ErasureJob).run(id)]);
@@ -73,7 +74,7 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
     expect(own.body.status).toBe('completed');
     const page = await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff));
     expect(page.body.erasure).toEqual([
-      expect.objectContaining({ category: 'device_access', status: 'done', action: 'delete', rows: 2500 }),
+      expect.objectContaining({ category: 'device_access', status: 'done', action: 'delete', rows: ERASE_BATCH_ROWS + 500 }),
       expect.objectContaining({ category: 'search_keywords', status: 'done', action: 'delete', rows: 2 }),
     ]);
   });

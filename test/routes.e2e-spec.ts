@@ -39,7 +39,8 @@ describe('every route declares who may call it (walk of the real application)', 
     // Whoever receives a transferred copy checks its signature with the key the portal publishes.
     expect(byKey.get('GET /api/v1/transfers/signing-key')).toMatchObject({ isPublic: true, roles: undefined });
     // Public like the policy: anyone may read the law a decision cites, how each clause stands and the data categories.
-    for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage', 'GET /api/v1/data-categories'])
+    // The transparency page's aggregate figures (face.use.4) are for anyone, signed in or not.
+    for (const key of ['GET /api/v1/law', 'GET /api/v1/law/:id', 'GET /api/v1/policy/coverage', 'GET /api/v1/data-categories', 'GET /api/v1/transparency'])
       expect([key, byKey.get(key)]).toEqual([key, expect.objectContaining({ isPublic: true, roles: undefined })]);
     expect(routes.length).toBeGreaterThanOrEqual(12);
   });

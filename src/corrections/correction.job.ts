@@ -72,12 +72,14 @@ export class CorrectionJob implements OnModuleInit {
     const view = await this.requests.staffView(request);
     const approved = (view.decision?.corrections ?? []) as ApprovedCorrection[];
     const done = new Set((await this.steps(request.id)).filter((s) => s.status === 'done').map((s) => s.item));
-    const link = request.details.onBehalfOf ? null : await this.identity.linkOf(request.subjectId);
+    // Through the represented person's app account for a request filed on their behalf, once a reviewer named it.
+    const found = await this.identity.appUserFor(request);
+    const link = 'missing' in found ? null : found;
     for (const [item, correction] of approved.entries()) {
       if (done.has(item)) continue;
       const detail = link
         ? await this.apply(request, correction, link.appUserId)
-        : { step: 'find', reason: request.details.onBehalfOf ? 'represented_person_not_linked' : 'identity_not_verified' };
+        : { step: 'find', reason: 'missing' in found ? found.missing : 'identity_not_verified' };
       await this.record(request.id, item, correction, detail);
     }
     const steps = await this.steps(request.id);

@@ -22,6 +22,8 @@ export interface HeldStep {
   action: string;
   detail: Record<string, unknown>;
   at: Date;
+  /** filed on someone's behalf: the records are the represented person's */
+  onBehalf: boolean;
 }
 
 /** What a request's erasure has done, category by category (`erasure_steps`). */
@@ -52,7 +54,8 @@ export class ErasureStepsRepository {
    */
   async held(limit: number, after?: { at: Date; requestId: string; category: string }): Promise<HeldStep[]> {
     return this.dataSource.query(
-      `SELECT s.request_id AS "requestId", r.subject_id AS "subjectId", r.subject_ref AS "subjectRef", s.category, s.action, s.detail, s.at
+      `SELECT s.request_id AS "requestId", r.subject_id AS "subjectId", r.subject_ref AS "subjectRef", s.category, s.action, s.detail, s.at,
+              (r.details ? 'onBehalfOf') AS "onBehalf"
          FROM erasure_steps s JOIN requests r ON r.id = s.request_id
         WHERE s.status = 'kept' AND s.detail ? 'holds' AND r.status = 'completed'
           ${after ? `AND (s.at, s.request_id, s.category) > ($2, $3, $4)` : ''}

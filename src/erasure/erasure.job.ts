@@ -18,7 +18,7 @@ export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
 export const ERASURE_LOCK_SCOPE = 'fulfilment.erase';
 
 /** Rows one statement deletes: each batch is its own short transaction, so no lock is held for long. */
-export const ERASE_BATCH_ROWS = 1000;
+export const ERASE_BATCH_ROWS = 5000;
 
 /**
  * Carries out the erasure an approved delete_data or delete_account request decided (product.md,
@@ -79,9 +79,10 @@ export class ErasureJob implements OnModuleInit {
     if (!request) return;
     const categories = await this.categoriesOf(request);
     const done = new Map((await this.steps.ofRequest(request.id)).map((s) => [s.category, s]));
-    // Filed for someone else, the filer's own link points at the wrong person: staff identify the
-    // represented person's app account first (not built yet).
-    const link = request.details.onBehalfOf ? null : await this.identity.linkOf(request.subjectId);
+    // Filed for someone else, the filer's own link points at the wrong person: the records are
+    // found through the represented person's app account, once a reviewer named it.
+    const found = await this.identity.appUserFor(request);
+    const link = 'missing' in found ? null : found;
     const holds = await this.holds.activeHolds(request.subjectId);
     let failed = false;
     for (const category of categories) {
@@ -110,7 +111,7 @@ export class ErasureJob implements OnModuleInit {
           status: 'failed',
           action: mapping.erase.action,
           rows: 0,
-          detail: { step: 'find', reason: request.details.onBehalfOf ? 'represented_person_not_linked' : 'identity_not_verified' },
+          detail: { step: 'find', reason: 'missing' in found ? found.missing : 'identity_not_verified' },
         });
         continue;
       }

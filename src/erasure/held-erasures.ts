@@ -72,7 +72,8 @@ export class HeldErasures implements OnModuleInit {
     await whileLocked(this.dataSource, ERASURE_LOCK_SCOPE, step.requestId, async () => {
       const current = (await this.steps.ofRequest(step.requestId)).find((s) => s.category === step.category);
       if (current?.status !== 'kept') return;
-      const link = await this.identity.linkOf(step.subjectId);
+      const found = await this.identity.appUserFor({ id: step.requestId, subjectId: step.subjectId, details: { onBehalfOf: step.onBehalf || undefined } });
+      const link = 'missing' in found ? null : found;
       if (!link) {
         this.logger.warn({ requestId: step.requestId, category }, 'a held category cannot be erased: the account has no verified link');
         return;

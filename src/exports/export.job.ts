@@ -108,11 +108,10 @@ export class ExportJob implements OnModuleInit {
   }
 
   private async export(request: SubjectRequest): Promise<void> {
-    // Filed for someone else, the filer's own link points at the wrong person: staff identify the
-    // represented person's app account (not built yet), and the step waits for them.
-    if (request.details.onBehalfOf) throw new ExportStepFailed('find', null, 'represented_person_not_linked');
-    const link = await this.identity.linkOf(request.subjectId);
-    if (!link) throw new ExportStepFailed('find', null, 'identity_not_verified');
+    // Filed for someone else, the filer's own link points at the wrong person: the records are
+    // found through the represented person's app account, once a reviewer named it.
+    const link = await this.identity.appUserFor(request);
+    if ('missing' in link) throw new ExportStepFailed('find', null, link.missing);
     const view = await this.requests.staffView(request);
     const withheld = new Set(view.decision?.withheld ?? []);
     const categories = DATA_CATEGORIES.filter((c) => !withheld.has(c));

@@ -9,6 +9,7 @@ import type { AuthUser } from '../kernel/auth-user';
 import { RequestReader, SubjectRequest } from '../requests';
 import { ExportFormat } from './dto/export-query.dto';
 import { EXPORT_JOB } from './export.job';
+import { DISCLOSURE_RECORD_JOB, RECORD_TYPES } from './disclosure-record.job';
 import { COPY_TYPES } from '../policy/domain/policy.types';
 import { categoryRequired, exportExpired, exportNotFound } from './exports.errors';
 import { ExportStatus, ExportsRepository } from './exports.repository';
@@ -39,10 +40,13 @@ export class ExportsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** In the transaction that approves the request: the copy is made if and only if the approval commits. */
+  /**
+   * In the transaction that approves the request: the copy (access, copy_transfer) or the record of
+   * disclosures (disclosure_log) is made if and only if the approval commits.
+   */
   async startIfCopy(manager: EntityManager, request: SubjectRequest): Promise<void> {
-    if (!COPY_TYPES.includes(request.type)) return;
-    await this.jobs.send(EXPORT_JOB, { requestId: request.id }, { manager });
+    if (COPY_TYPES.includes(request.type)) await this.jobs.send(EXPORT_JOB, { requestId: request.id }, { manager });
+    else if (RECORD_TYPES.includes(request.type)) await this.jobs.send(DISCLOSURE_RECORD_JOB, { requestId: request.id }, { manager });
   }
 
   /** Where the copy of a request stands, for staff: running, ready (until when) or failed (which step, which system, why). */

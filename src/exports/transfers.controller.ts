@@ -1,18 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../kernel/access.decorators';
+import { SigningKeyView } from './dto/signing-key.dto';
 import { TransferSigningKey } from './transfer-signing-key';
-
-export class SigningKeyView {
-  /** names the key in every signed call (`X-DSR-Key-Id`) */
-  keyId: string;
-  /** always `Ed25519` */
-  algorithm: string;
-  /** the public key, SPKI in PEM */
-  publicKeyPem: string;
-  /** what the signature covers, one item per line */
-  signs: string;
-}
 
 /**
  * What another handler needs to check a copy the portal sent them (copy_transfer): public, like

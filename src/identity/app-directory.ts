@@ -16,6 +16,8 @@ export interface AppUserContact {
  */
 export interface AppDirectory {
   findByContact(channel: LinkChannel, address: string): Promise<AppUserContact | null>;
+  /** Whether the operator's records hold an app user of this id (a reviewer naming a represented person's account). */
+  exists(appUserId: string): Promise<boolean>;
 }
 
 /** The injection token of the AppDirectory in use. */
@@ -49,14 +51,24 @@ export class SqlAppDirectory implements AppDirectory {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findByContact(channel: LinkChannel, address: string): Promise<AppUserContact | null> {
+    const [row] = await this.read<AppUserContact>(QUERIES[channel], [address]);
+    return row ?? null;
+  }
+
+  async exists(appUserId: string): Promise<boolean> {
+    // The sample records number their users; anything else names no one (and never reaches the cast).
+    if (!/^[1-9][0-9]{0,17}$/.test(appUserId)) return false;
+    return (await this.read(`SELECT 1 FROM operator_app.users WHERE id = $1::bigint`, [appUserId])).length > 0;
+  }
+
+  private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
     try {
-      const [row]: AppUserContact[] = await this.dataSource.query(QUERIES[channel], [address]);
-      return row ?? null;
+      return await this.dataSource.query<T[]>(sql, params);
     } catch (err) {
       const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
       if (code === undefined || !RECORDS_MISSING.has(code)) throw err;
       this.logger.warn({ sqlstate: code }, "the operator's app users (operator_app.users) cannot be read; no app user matches");
-      return null;
+      return [];
     }
   }
 }

@@ -10,6 +10,8 @@ export enum IdentityErrorCode {
   NoPendingCode = 'no_pending_code',
   AlreadyLinked = 'already_linked',
   AlreadyLinkedElsewhere = 'already_linked_elsewhere',
+  AppUserNotFound = 'app_user_not_found',
+  RepresentedAccountNamed = 'represented_account_named',
 }
 
 /** Seconds until `until`, rounded up, at least 1: the Retry-After of a refusal that lifts then. */
@@ -79,3 +81,13 @@ export const alreadyLinkedElsewhere = () =>
     IdentityErrorCode.AlreadyLinkedElsewhere,
     'This app account is already linked to another portal account; if that was not you, contact the operator',
   );
+
+/** A reviewer named an app account the operator's records do not hold. */
+export const appUserNotFound = () =>
+  new AppError(ErrorKind.Unprocessable, IdentityErrorCode.AppUserNotFound, "The operator's records hold no app user with this id", {
+    errors: [{ field: 'appUserId', messages: ["appUserId names no app user in the operator's records"] }],
+  });
+
+/** The represented person's app account was named for this request already (once per request). */
+export const representedAlreadyNamed = () =>
+  new AppError(ErrorKind.Conflict, IdentityErrorCode.RepresentedAccountNamed, "The represented person's app account was named for this request already");

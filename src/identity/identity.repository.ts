@@ -42,6 +42,13 @@ const { codeTtlMinutes, sendWindowMinutes, maxSendsPerWindow, maxWrongTries, loc
  * The queries of the link proof. Time is the database's (`now()`): every portal process reads one
  * clock, and a test moves it by moving the stored times.
  */
+export interface RepresentedRow {
+  appUserId: string;
+  namedBy: string;
+  namedAt: Date;
+  note: string;
+}
+
 @Injectable()
 export class IdentityRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -52,6 +59,24 @@ export class IdentityRepository {
       [subjectId],
     );
     return row ?? null;
+  }
+
+  /** The represented person's app account a reviewer named for a request filed on their behalf. */
+  async findRepresented(requestId: string, manager?: EntityManager): Promise<RepresentedRow | null> {
+    const [row]: RepresentedRow[] = await (manager ?? this.dataSource.manager).query(
+      `SELECT app_user_ref AS "appUserId", named_by AS "namedBy", named_at AS "namedAt", note FROM represented_accounts WHERE request_id = $1`,
+      [requestId],
+    );
+    return row ?? null;
+  }
+
+  /** Once per request: false when one was named already. */
+  async insertRepresented(manager: EntityManager, requestId: string, appUserId: string, namedBy: string, note: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO represented_accounts (request_id, app_user_ref, named_by, note) VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
+      [requestId, appUserId, namedBy, note],
+    );
+    return rows.length === 1;
   }
 
   /** Removes the link and any pending code of a closed account; answers whether there was a link. */

@@ -10,8 +10,17 @@ import { APP_DIRECTORY, type AppDirectory } from './app-directory';
 import { CodeDispatcher } from './code-dispatcher';
 import { contactAddress } from './contact-address';
 import { ConfirmLinkDto, IdentityStatus, LinkDto, LinkedView, LinkSentView } from './dto/identity.dto';
-import { alreadyLinked, alreadyLinkedElsewhere, linkLocked, noPendingCode, tooManyCodes, wrongCode } from './identity.errors';
-import { IdentityRepository } from './identity.repository';
+import {
+  alreadyLinked,
+  alreadyLinkedElsewhere,
+  appUserNotFound,
+  linkLocked,
+  noPendingCode,
+  representedAlreadyNamed,
+  tooManyCodes,
+  wrongCode,
+} from './identity.errors';
+import { IdentityRepository, RepresentedRow } from './identity.repository';
 import { LinkCodes } from './link-codes';
 import { LINK_RULES, LinkChannel } from './link-rules';
 
@@ -49,6 +58,38 @@ export class IdentityService {
   /** The verified link of a portal account, or null: what a request acting on the app's data requires. */
   linkOf(subjectId: string, manager?: EntityManager): Promise<IdentityLink | null> {
     return this.repo.findLink(subjectId, manager);
+  }
+
+  /**
+   * The app account whose records a request acts on: for a subject's own request, their verified
+   * link; for one filed on someone's behalf, the represented person's account a reviewer named
+   * (never the filer's). Otherwise the reason the records cannot be found, as a step records it.
+   */
+  async appUserFor(
+    request: { id: string; subjectId: string; details: { onBehalfOf?: unknown } },
+    manager?: EntityManager,
+  ): Promise<{ appUserId: string } | { missing: 'identity_not_verified' | 'represented_person_not_linked' }> {
+    if (request.details.onBehalfOf) {
+      const named = await this.repo.findRepresented(request.id, manager);
+      return named ? { appUserId: named.appUserId } : { missing: 'represented_person_not_linked' };
+    }
+    const link = await this.repo.findLink(request.subjectId, manager);
+    return link ? { appUserId: link.appUserId } : { missing: 'identity_not_verified' };
+  }
+
+  /** Who was named as the represented person's app account of a request, by whom and when; null before. */
+  representedOf(requestId: string): Promise<RepresentedRow | null> {
+    return this.repo.findRepresented(requestId);
+  }
+
+  /**
+   * Names, in the caller's transaction, the app account of the person a request was filed for, as
+   * a reviewer identified it from the evidence. 422 `app_user_not_found` when the operator's
+   * records hold no such user; 409 `represented_account_named` when one was named already.
+   */
+  async nameRepresented(manager: EntityManager, requestId: string, appUserId: string, namedBy: string, note: string): Promise<void> {
+    if (!(await this.directory.exists(appUserId))) throw appUserNotFound();
+    if (!(await this.repo.insertRepresented(manager, requestId, appUserId, namedBy, note))) throw representedAlreadyNamed();
   }
 
   /**

@@ -8,15 +8,15 @@ import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { PageCursors } from '../common/http/page-cursor';
 import { NULLABLE_VIEW_MODELS, StaffRequestView } from '../requests';
 import { MaskedSubjectDto } from '../subjects/dto/masked-subject.dto';
-import { AskDto, AssignDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
+import { AskDto, AssignDto, DecisionDto, ExtendDto, NameRepresentedDto, TakeDto } from './dto/decision.dto';
 import { QueueQueryDto } from './dto/queue-query.dto';
-import { QueuePage, StaffRequestPage, ExportFailureDto, ExportStatusDto } from './dto/review-view.dto';
+import { QueuePage, StaffRequestPage, ExportFailureDto, ExportStatusDto, RepresentedAccountView } from './dto/review-view.dto';
 import { ReviewService } from './review.service';
 
 /** The review queue and the staff workflow on one request. Appeals are legal's alone. */
 @ApiTags('review')
 @ApiBearerAuth()
-@ApiExtraModels(...NULLABLE_VIEW_MODELS, MaskedSubjectDto, ExportStatusDto, ExportFailureDto)
+@ApiExtraModels(...NULLABLE_VIEW_MODELS, MaskedSubjectDto, ExportStatusDto, ExportFailureDto, RepresentedAccountView)
 @Controller('api/v1/staff/requests')
 export class ReviewController {
   constructor(
@@ -86,6 +86,14 @@ export class ReviewController {
   @Roles(Role.Staff, Role.Legal)
   retry(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown): Promise<StaffRequestView> {
     return this.review.retry(user, id);
+  }
+
+  /** For a request filed on someone's behalf: the represented person's app account, as identified from the evidence. */
+  @Post(':id/represented-account')
+  @HttpCode(200)
+  @Roles(Role.Staff, Role.Legal)
+  nameRepresented(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: NameRepresentedDto): Promise<StaffRequestPage> {
+    return this.review.nameRepresented(user, id, dto);
   }
 
   @Post(':id/appeal/decision')

@@ -28,6 +28,8 @@ export enum ReviewErrorCode {
   TransferConditionsUnmet = 'transfer_conditions_unmet',
   WithheldNotAsked = 'withheld_not_asked',
   NothingToRetry = 'nothing_to_retry',
+  NotOnBehalf = 'not_on_behalf',
+  RequestClosed = 'request_closed',
 }
 
 export const alreadyClaimed = (assigneeId: string) =>
@@ -227,3 +229,13 @@ export const withheldNotAsked = (outside: readonly string[], asked: readonly str
 /** Only a request whose fulfilment has begun and not completed can be run again. */
 export const nothingToRetry = (status: string) =>
   new AppError(ErrorKind.Conflict, ReviewErrorCode.NothingToRetry, `Only a request being fulfilled can be run again; this one is ${status}`, { status });
+
+/** Naming a represented person's app account concerns a request filed on someone's behalf only. */
+export const notOnBehalf = () =>
+  new AppError(
+    ErrorKind.Conflict,
+    ReviewErrorCode.NotOnBehalf,
+    'This request was filed by the subject for themselves: their own verified link finds their records',
+  );
+export const requestClosed = (status: string) =>
+  new AppError(ErrorKind.Conflict, ReviewErrorCode.RequestClosed, `The request is ${status}: nothing more is done for it`, { status });

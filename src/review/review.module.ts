@@ -1,3 +1,4 @@
+import { FulfilmentStarter } from './fulfilment-starter';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { CorrectionsModule } from '../corrections';
@@ -18,7 +19,7 @@ import { ReviewService } from './review.service';
 @Module({
   imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule, ErasureModule, CorrectionsModule],
   controllers: [ReviewController, LegalReviewController],
-  providers: [ReviewRepository, ReviewService, OverdueScanner],
+  providers: [ReviewRepository, ReviewService, OverdueScanner, FulfilmentStarter],
   exports: [OverdueScanner],
 })
 export class ReviewModule {}

@@ -1,3 +1,5 @@
+import { IdentityService } from '../identity';
+import { FulfilmentStarter } from './fulfilment-starter';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -26,12 +28,22 @@ import {
   TransitionInput,
   TransitionRecord,
   appealBy,
+  OPEN_STATUSES,
 } from '../requests';
 import { SubjectErrorCode } from '../subjects/subjects.errors';
 import { SubjectsService } from '../subjects/subjects.service';
-import { AskDto, AssignDto, ConfirmDecisionDto, DecisionDto, ExtendDto, TakeDto } from './dto/decision.dto';
+import { AskDto, AssignDto, ConfirmDecisionDto, DecisionDto, ExtendDto, NameRepresentedDto, TakeDto } from './dto/decision.dto';
 import { DEFAULT_QUEUE_LIMIT, QueueQueryDto } from './dto/queue-query.dto';
-import { DecisionLawOptions, DecisionOptions, LawOption, PreviewEntryView, QueueItem, QueuePage, StaffRequestPage } from './dto/review-view.dto';
+import {
+  DecisionLawOptions,
+  DecisionOptions,
+  LawOption,
+  PreviewEntryView,
+  QueueItem,
+  QueuePage,
+  RepresentedAccountView,
+  StaffRequestPage,
+} from './dto/review-view.dto';
 import { decodeCursor, encodeCursor } from './queue-cursor';
 import { QueueRow, ReviewRepository } from './review.repository';
 import {
@@ -46,9 +58,11 @@ import {
   notHeld,
   nothingToRetry,
   notHolder,
+  notOnBehalf,
   ownDecision,
   ownRequest,
   reasonRequired,
+  requestClosed,
   takeReasonRequired,
 } from './review.errors';
 import { HoldsService } from '../holds';
@@ -94,6 +108,8 @@ export class ReviewService {
     private readonly dataMap: DataMapService,
     private readonly manualSteps: ManualSteps,
     private readonly recipientNotices: RecipientNotices,
+    private readonly fulfilment: FulfilmentStarter,
+    private readonly identity: IdentityService,
     private readonly exports: ExportsService,
     private readonly erasure: ErasureJob,
     private readonly erasureSteps: ErasureStepsRepository,
@@ -140,7 +156,14 @@ export class ReviewService {
       corrections: (await this.corrections.steps(request.id)).map((s) => ({ ...s, at: iso(s.at) })),
       manualSteps: await this.manualSteps.ofRequest(request.id),
       recipientNotices: await this.recipientNotices.ofRequest(request.id),
+      representedAccount: await this.representedAccount(request),
     };
+  }
+
+  private async representedAccount(request: SubjectRequest): Promise<RepresentedAccountView | null> {
+    if (!request.details.onBehalfOf) return null;
+    const named = await this.identity.representedOf(request.id);
+    return named && { appUserId: named.appUserId, namedBy: named.namedBy, namedAt: iso(named.namedAt), note: named.note };
   }
 
   async claim(user: AuthUser, id: string): Promise<StaffRequestView> {
@@ -221,6 +244,33 @@ export class ReviewService {
       await this.startFulfilment(manager, request);
     });
     return this.requests.staffView(request);
+  }
+
+  /**
+   * For a request filed on someone's behalf: the app account of the person represented, as the
+   * reviewer identified it from the evidence (the filer's own link points at the filer). Any
+   * reviewer but the filer, while the request is open; once, audited
+   * (`request.represented_account_named`, the note's length only). A request already being
+   * fulfilled, stopped for want of it, runs again at once.
+   */
+  async nameRepresented(user: AuthUser, id: string, dto: NameRepresentedDto): Promise<StaffRequestPage> {
+    const request = await this.find(id);
+    if (request.subjectId === user.id) throw ownRequest();
+    if (!request.details.onBehalfOf) throw notOnBehalf();
+    if (!OPEN_STATUSES.includes(request.status)) throw requestClosed(request.status);
+    await this.dataSource.transaction(async (manager) => {
+      await this.identity.nameRepresented(manager, request.id, dto.appUserId, user.id, dto.note);
+      await this.audit.record(manager, {
+        action: 'request.represented_account_named',
+        actor: actorOf(user),
+        entityType: 'request',
+        entityId: request.id,
+        subjectRef: request.subjectRef,
+        data: { noteLength: dto.note.length },
+      });
+      if (request.status === RequestStatus.Fulfilling) await this.startFulfilment(manager, request);
+    });
+    return this.get(user, id);
   }
 
   /** Legal's decision on an appeal: the same check, the same rules, a decision of its own on the timeline. */
@@ -392,9 +442,7 @@ export class ReviewService {
 
   /** The job that carries out an approved request of its type (a copy, an erasure, a correction), sent in the caller's transaction. */
   private async startFulfilment(manager: EntityManager, request: SubjectRequest): Promise<void> {
-    await this.exports.startIfCopy(manager, request);
-    await this.erasure.startIfErasure(manager, request);
-    await this.corrections.startIfCorrection(manager, request);
+    await this.fulfilment.start(manager, request);
   }
 
   /** One transition in one transaction, with the subject's notice when there is one. */

@@ -193,3 +193,19 @@ export class ConfirmDecisionDto {
   @Max(PG_INTEGER_MAX)
   expectedVersion?: number;
 }
+
+export class NameRepresentedDto {
+  /** the app account of the person the request was filed for, as the operator's records number it */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(/^\S+$/, { message: 'appUserId must be one id, without spaces' })
+  appUserId: string;
+
+  /** how the reviewer identified that account from the evidence (kept with it) */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  @Matches(/\S/, { message: 'note must not be blank' })
+  note: string;
+}

@@ -119,6 +119,15 @@ export class PreviewEntryView {
   holds: string[];
 }
 
+/** Whom a request filed on someone's behalf acts on in the app: the account a reviewer named from the evidence. */
+export class RepresentedAccountView {
+  appUserId: string;
+  namedBy: string;
+  namedAt: string;
+  /** how the reviewer identified it */
+  note: string;
+}
+
 export class StaffRequestPage extends StaffRequestView {
   @ApiNullableModel(MaskedSubjectDto, "null once the subject's account is gone (the request record outlives it)")
   subject: MaskedSubjectDto | null;
@@ -136,4 +145,9 @@ export class StaffRequestPage extends StaffRequestView {
   manualSteps: ManualStepView[];
   /** after an erasure: the notice to each recipient of the subject's data the disclosure register lists (mailed, or for staff to send) */
   recipientNotices: RecipientNoticeView[];
+  @ApiNullableModel(
+    RepresentedAccountView,
+    "filed on someone's behalf: the represented person's app account once a reviewer named it (POST …/represented-account); else null",
+  )
+  representedAccount: RepresentedAccountView | null;
 }
