@@ -20,6 +20,7 @@ import { RightsForEveryone1764690000000 } from './1764690000000-rights-for-every
 import { Exports1764710000000 } from './1764710000000-exports';
 import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
 import { CorrectionSteps1764730000000 } from './1764730000000-correction-steps';
+import { DisclosureRepeatSpan1764810000000 } from './1764810000000-disclosure-repeat-span';
 import { RepresentedAccounts1764800000000 } from './1764800000000-represented-accounts';
 import { RecipientNotices1764790000000 } from './1764790000000-recipient-notices';
 import { EndOfService1764780000000 } from './1764780000000-end-of-service';
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   EndOfService1764780000000,
   RecipientNotices1764790000000,
   RepresentedAccounts1764800000000,
+  DisclosureRepeatSpan1764810000000,
 ];

@@ -56,7 +56,7 @@ describe('the data map', () => {
   it('checks the statements: their parameters, one statement each, and a batch size for deletions', () => {
     const text = bundled
       .replace('FROM operator_app.users WHERE id = $1\n', 'FROM operator_app.users WHERE id = $1; DROP TABLE x\n')
-      .replace('user_id = $1 ORDER BY id LIMIT $2) AS batch)\n\n  face_basic', 'user_id = $1 ORDER BY id LIMIT 100) AS batch)\n\n  face_basic');
+      .replace('user_id = $1 ORDER BY id LIMIT $2)\n\n  face_basic', 'user_id = $1 ORDER BY id LIMIT 100)\n\n  face_basic');
     const message = problems(text);
     expect(message).toMatch(/categories\.account\.access\.sql must be one statement/);
     expect(message).toMatch(/categories\.device_access\.erase\.sql must use \$2/);
