@@ -34,6 +34,7 @@ import { RequestsModule } from './requests';
 import { ReviewModule } from './review/review.module';
 import { SubjectsModule } from './subjects/subjects.module';
 import { TransparencyModule } from './transparency';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
@@ -75,6 +76,7 @@ import { TransparencyModule } from './transparency';
     EndOfServiceModule,
     CorrectionsModule,
     TransparencyModule,
+    WebModule,
   ],
   providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

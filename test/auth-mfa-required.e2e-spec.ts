@@ -36,7 +36,14 @@ describe('MFA_REQUIRED_FOR_STAFF=true: privileged accounts must enrol a second f
       .filter((r) => r.allowedDuringMfaEnrolment)
       .map((r) => `${r.method} ${r.path}`)
       .sort();
-    expect(allowed).toEqual(['GET /api/v1/me', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/mfa/enrol', 'POST /api/v1/auth/mfa/enrol/confirm']);
+    // The web portal's sign-out form (POST /logout) as well: signing out is never gated.
+    expect(allowed).toEqual([
+      'GET /api/v1/me',
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/auth/mfa/enrol',
+      'POST /api/v1/auth/mfa/enrol/confirm',
+      'POST /logout',
+    ]);
     expect((await t.http.get('/api/v1/me').set(bearer(legal.token))).status).toBe(200);
   });
 

@@ -5,6 +5,8 @@ export { RequestsModule } from './requests.module';
 export { RequestLifecycle } from './request-lifecycle.service';
 export type { TransitionInput, TransitionRecord, TransitionResult } from './request-lifecycle.service';
 export { RequestReader } from './request-reader';
+// The subject's own requests as the API serves them: the web portal's pages read them through it.
+export { RequestsService } from './requests.service';
 export { FulfilmentProgress } from './fulfilment-progress';
 export { RequestRecords } from './request-records';
 export { RequestDeadlines } from './request-deadlines';

@@ -39,6 +39,6 @@ import { SubjectRequest } from './subject-request.entity';
     FulfilmentProgress,
     RequestRecords,
   ],
-  exports: [RequestLifecycle, RequestReader, RequestDeadlines, FulfilmentProgress, RequestRecords],
+  exports: [RequestLifecycle, RequestReader, RequestDeadlines, FulfilmentProgress, RequestRecords, RequestsService],
 })
 export class RequestsModule {}

@@ -16,7 +16,12 @@ export interface DeclaredRoute {
   isPublic: boolean;
   roles: Role[] | undefined;
   allowedDuringMfaEnrolment: boolean;
+  /** false for the web portal's pages (`@ApiExcludeController()`): HTML, not in the OpenAPI document */
+  documented: boolean;
 }
+
+/** What `@ApiExcludeController()` of @nestjs/swagger records on a controller (its DECORATORS.API_EXCLUDE_CONTROLLER). */
+const API_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
 
 /**
  * Every route of every controller of every module the application loaded, found through Nest's
@@ -47,6 +52,7 @@ export function declaredRoutes(app: INestApplication): DeclaredRoute[] {
               isPublic: reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
               roles: reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets),
               allowedDuringMfaEnrolment: reflector.getAllAndOverride<boolean | undefined>(ALLOWED_DURING_MFA_ENROLMENT, targets) === true,
+              documented: (Reflect.getMetadata(API_EXCLUDE_CONTROLLER, controller) as boolean[] | undefined)?.[0] !== true,
             });
       }
     }

@@ -25,7 +25,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown, correlationId: string): HttpErrorBody {
+  /** The one mapping of an exception to its status and error body; the web portal's pages read it too. */
+  toBody(exception: unknown, correlationId: string): HttpErrorBody {
     if (exception instanceof AppError) {
       const status = STATUS_OF_KIND[exception.kind];
       // Details first: an extra field can never overwrite the fields every error body has.

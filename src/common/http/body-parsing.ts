@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { errorName, HttpErrorBody } from '../errors/http-error-body';
 import { requestIdOf } from './request-id';
 
@@ -24,6 +24,8 @@ const logger = new Logger('Http');
 export function useBodyParsing(app: NestExpressApplication, limit: string): void {
   app.use(refuseUnsupportedBodies);
   app.use(json({ limit, strict: true, inflate: true }));
+  // Only web forms get this far with this type (isWebForm); flat fields, no nested objects.
+  app.use(urlencoded({ limit, extended: false, inflate: true, parameterLimit: 100 }));
   app.use(bodyParsingErrors);
 }
 
@@ -35,6 +37,14 @@ const isJson = (contentType: string): boolean => contentType.split(';')[0].trim(
 
 /** The routes that take a file, read by their own interceptor. */
 const MULTIPART_ROUTES = new Set(['POST /api/v1/uploads']);
+
+/**
+ * The web portal's forms (src/web): `application/x-www-form-urlencoded`, posted to the pages' own
+ * routes, never to the API. Such a post needs no CORS preflight, so the pages refuse any without
+ * the form's CSRF token (src/web/csrf.guard.ts), beside the cross-site check.
+ */
+const isWebForm = (req: Request, contentType: string): boolean =>
+  contentType.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded' && !req.path.toLowerCase().startsWith('/api/');
 
 const isMultipartUpload = (req: Request, contentType: string): boolean =>
   contentType.split(';')[0].trim().toLowerCase() === 'multipart/form-data' && MULTIPART_ROUTES.has(`${req.method} ${req.path}`);
@@ -58,7 +68,7 @@ function refuseUnsupportedBodies(req: Request, res: Response, next: NextFunction
     });
   }
   const type = req.headers['content-type'];
-  if (type !== undefined ? !isJson(type) && !isMultipartUpload(req, type) : carriesBytes(req)) {
+  if (type !== undefined ? !isJson(type) && !isMultipartUpload(req, type) && !isWebForm(req, type) : carriesBytes(req)) {
     return refuse(req, res, { statusCode: 415, error: errorName(415), message: 'The request body must be application/json', code: 'unsupported_media_type' });
   }
   next();

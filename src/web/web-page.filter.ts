@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import { requestIdOf } from '../common/http/request-id';
+import { CSRF_REFUSED } from './csrf.guard';
+import { PageContexts } from './web-context';
+import { webText } from './web-locale';
+import { setPageHeaders } from './web-result';
+import { WebViews } from './web-views';
+
+/** A browser asks for HTML; an API client or a test asking for nothing in particular gets the API's JSON error. */
+const wantsHtml = (req: Request): boolean => (req.headers.accept ?? '').toLowerCase().includes('text/html');
+
+/**
+ * Errors of the portal's pages. The status and code come from the API's one filter (no second
+ * mapping of errors); a browser gets them as a page in its language (a 401 as the sign-in form),
+ * any other client the API's JSON error body, so that tools walking every route see one shape.
+ */
+@Catch()
+@Injectable()
+export class WebPageFilter implements ExceptionFilter {
+  private readonly api = new AllExceptionsFilter();
+
+  constructor(
+    private readonly views: WebViews,
+    private readonly contexts: PageContexts,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent || !wantsHtml(req)) return this.api.catch(exception, host);
+    const body = this.api.toBody(exception, requestIdOf(req, res));
+    const page = this.contexts.of(req, res);
+    const t = webText(page.locale);
+    setPageHeaders(res);
+    if (body.statusCode === 401) {
+      res.status(401).send(this.views.render('login', page, { title: t.loginTitle, signedIn: false, message: t.loginRequired, email: '' }));
+      return;
+    }
+    const message = body.code === CSRF_REFUSED ? t.csrfRefused : (t.errors[body.statusCode] ?? t.errorOther);
+    const title = t.errorTitle(body.statusCode);
+    res.status(body.statusCode).send(this.views.render('error', page, { title, signedIn: false, message, correlationId: body.correlationId ?? null }));
+  }
+}
