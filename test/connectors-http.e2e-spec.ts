@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CorrectionJob } from '../src/corrections';
-import { ErasureJob } from '../src/erasure';
+import { ERASE_BATCH_ROWS, ErasureJob } from '../src/erasure';
 import { ExportJob } from '../src/exports';
 import { Role } from '../src/kernel/role';
 import { startOperatorService, OperatorService, ServiceUser } from './support/operator-service';
@@ -181,7 +181,9 @@ describe('connectors: the operator’s HTTP service (real local server)', () => 
   });
 
   it('erases through the service in batches until it says done; a timeout, garbage or an answer without `done` fails the step visibly, never silently', async () => {
-    const { id: appId, records } = await appUser(2500);
+    // Two and a half batches: the cut-short answer erases one, the next run the other one and a half.
+    const B = ERASE_BATCH_ROWS;
+    const { id: appId, records } = await appUser(2.5 * B);
     const { id } = await approved(appId, { type: 'delete_data', categories: ['search_keywords'] }, { outcome: 'approve', clauses: [], law: ['PIPL.47'] });
 
     for (const [mode, reason] of [
@@ -198,7 +200,7 @@ describe('connectors: the operator’s HTTP service (real local server)', () => 
       ]);
     }
     // The cut-short answer's batch was erased by the service: the next run erases the rest.
-    expect(records.searches.length).toBe(1500);
+    expect(records.searches.length).toBe(1.5 * B);
 
     ops.mode = 'ok';
     ops.calls.length = 0;
@@ -206,12 +208,12 @@ describe('connectors: the operator’s HTTP service (real local server)', () => 
     await t.app.get(ErasureJob).run(id);
     expect(records.searches).toEqual([]);
     expect(ops.calls.map((c) => c.body)).toEqual([
-      { category: 'search_keywords', appUser: appId, action: 'delete', batchSize: 1000 },
-      { category: 'search_keywords', appUser: appId, action: 'delete', batchSize: 1000 },
+      { category: 'search_keywords', appUser: appId, action: 'delete', batchSize: B },
+      { category: 'search_keywords', appUser: appId, action: 'delete', batchSize: B },
     ]);
     const done = await page(id);
     expect(done.status).toBe('completed');
-    expect(done.erasure).toEqual([expect.objectContaining({ category: 'search_keywords', status: 'done', rows: 1500, detail: { system: 'ops_api' } })]);
+    expect(done.erasure).toEqual([expect.objectContaining({ category: 'search_keywords', status: 'done', rows: 1.5 * B, detail: { system: 'ops_api' } })]);
     expect(await completions(id)).toBe(1);
   });
 });
