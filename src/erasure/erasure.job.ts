@@ -18,7 +18,7 @@ export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
 export const ERASURE_LOCK_SCOPE = 'fulfilment.erase';
 
 /** Rows one statement deletes: each batch is its own short transaction, so no lock is held for long. */
-export const ERASE_BATCH_ROWS = 5000;
+export const ERASE_BATCH_ROWS = 1000;
 
 /**
  * Carries out the erasure an approved delete_data or delete_account request decided (product.md,
