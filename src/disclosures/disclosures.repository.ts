@@ -7,46 +7,6 @@ import { DataCategory } from '../policy/domain/policy.types';
 import type { DisclosurePosition } from './disclosure-cursor';
 import { DisclosureStatus } from './domain/disclosure.types';
 
-/** An entry as stored, with its review and whether a withholding is in force (as the database's clock sees it). */
-export interface DisclosureRow {
-  id: string;
-  recipientName: string;
-  recipientKind: string;
-  recipientCountry: string;
-  recipientContact: string | null;
-  basis: string[];
-  law: string[];
-  categories: DataCategory[];
-  purpose: string;
-  reference: string | null;
-  emergency: string | null;
-  consentPurpose: string | null;
-  agreementRef: string | null;
-  transferMechanism: string | null;
-  transferRef: string | null;
-  impactAssessmentRef: string | null;
-  prcApprovalRef: string | null;
-  firstDisclosedAt: Date;
-  lastDisclosedAt: Date;
-  frequency: string | null;
-  policyVersion: number;
-  corrects: string | null;
-  correctionReason: string | null;
-  subjectCount: number;
-  contentHash: string;
-  recordedBy: string;
-  recordedAt: Date;
-  subjectIds: string[];
-  correctedBy: string | null;
-  reviewOutcome: 'confirmed' | 'flagged' | null;
-  reviewNote: string | null;
-  reviewedBy: string | null;
-  reviewedAt: Date | null;
-  withheldUntil: Date | null;
-  /** `last_disclosed_at` in microseconds since the epoch, as text: the list's keyset position */
-  lastMicros: string;
-}
-
 /** An entry to record: what staff or legal give, checked, before the database adds its id and time. */
 export interface NewDisclosure {
   recipientName: string;
@@ -74,6 +34,22 @@ export interface NewDisclosure {
   contentHash: string;
   recordedBy: string;
   subjects: { id: string; subjectRef: string }[];
+}
+
+/** An entry as stored: what was recorded, with its review and whether a withholding is in force (as the database's clock sees it). */
+export interface DisclosureRow extends Omit<NewDisclosure, 'subjects'> {
+  id: string;
+  subjectCount: number;
+  recordedAt: Date;
+  subjectIds: string[];
+  correctedBy: string | null;
+  reviewOutcome: 'confirmed' | 'flagged' | null;
+  reviewNote: string | null;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  withheldUntil: Date | null;
+  /** `last_disclosed_at` in microseconds since the epoch, as text: the list's keyset position */
+  lastMicros: string;
 }
 
 export interface WithholdingRow {
