@@ -51,6 +51,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.jest }, sourceType: 'commonjs' },
   },
   {
+    // The portal's own scripts run in the reader's browser, as plain scripts.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { loggerParams } from './common/logging';
 import { PageCursorsModule } from './common/http/page-cursor';
 import { createValidationPipe } from './common/http/validation';
@@ -78,6 +77,6 @@ import { WebModule } from './web/web.module';
     TransparencyModule,
     WebModule,
   ],
-  providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [PgClientErrors, { provide: APP_PIPE, useFactory: createValidationPipe }],
 })
 export class AppModule {}

@@ -34,7 +34,8 @@ describe('web portal pages (HTTP, real PostgreSQL)', () => {
     expect(res.headers['content-security-policy']).toContain("style-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(res.text).toContain('<html lang="zh-CN">');
-    expect(res.text).not.toMatch(/<script|style=/i);
+    // The one script is the portal's own file; nothing inline (no script body, no style attribute).
+    expect(res.text).not.toMatch(/<script(?! src="\/assets\/portal.js" defer><\/script>)|style=/i);
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('dsr_csrf='));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -126,5 +127,38 @@ describe('web portal pages (HTTP, real PostgreSQL)', () => {
     const ok = await t.http.post('/language').set('Cookie', cookie).type('form').send({ _csrf: token, lang: 'en', next: '/policy' });
     expect([ok.status, ok.headers.location]).toEqual([303, '/policy']);
     expect(([] as string[]).concat(ok.headers['set-cookie'] ?? []).some((c) => c.startsWith('dsr_lang=en;'))).toBe(true);
+  });
+
+  it('answers an unknown address with the 404 page for a browser, JSON for the API and for other clients', async () => {
+    const page = await t.http.get('/no/such/page').set(HTML);
+    expect([page.status, page.headers['content-type'], page.headers['content-security-policy']]).toEqual([
+      404,
+      'text/html; charset=utf-8',
+      expect.stringContaining("script-src 'self'"),
+    ]);
+    expect(page.text).toContain('<h1>');
+    expect(page.text).toContain('找不到该页面。');
+    const api = await t.http.get('/api/v1/no-such-route').set(HTML);
+    expect([api.status, api.headers['content-type'], api.body.statusCode]).toEqual([404, expect.stringContaining('application/json'), 404]);
+    const other = await t.http.get('/no/such/page');
+    expect([other.status, other.body.statusCode]).toEqual([404, 404]);
+  });
+
+  it('shows who is signed in on a public page: the navigation offers sign-out, and a stale session is no refusal', async () => {
+    const anonymous = await t.http.get('/').set(HTML);
+    expect([anonymous.status, anonymous.text.includes('action="/logout"')]).toEqual([200, false]);
+    const signedIn = await t.http.get('/').set(HTML).set('Authorization', `Bearer ${subject.token}`);
+    expect([signedIn.status, signedIn.text.includes('action="/logout"')]).toEqual([200, true]);
+    const stale = await t.http.get('/policy').set(HTML).set('Authorization', 'Bearer not-a-token');
+    expect([stale.status, stale.text.includes('action="/logout"')]).toEqual([200, false]);
+  });
+
+  it('serves its one script from itself, which pages load without inline code', async () => {
+    const js = await t.http.get('/assets/portal.js');
+    expect([js.status, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect(js.text).toContain('Intl.DateTimeFormat');
+    const home = await t.http.get('/').set(HTML);
+    expect(home.text).toContain('<script src="/assets/portal.js" defer></script>');
+    expect(home.text).not.toMatch(/<script>|<script [^>]*>[^<]/);
   });
 });

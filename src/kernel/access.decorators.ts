@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ALL_ROLES, Role } from './role';
 import type { AuthUser } from './auth-user';
 
@@ -7,6 +7,13 @@ export const ROLES = 'access:roles';
 
 /** Anyone may call this route, signed in or not. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const SEES_SIGNED_IN = 'access:sees-signed-in';
+/**
+ * A public page that still knows who is signed in (the navigation offers their pages): the session
+ * is read when there is one, and a missing or stale one is no refusal.
+ */
+export const PublicPage = () => applyDecorators(Public(), SetMetadata(SEES_SIGNED_IN, true));
 
 /** Only these roles may call this route. Every route declares either this or @Public(). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);

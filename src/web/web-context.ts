@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/comm
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import type { AuthUser } from '../kernel/auth-user';
 import { LANGUAGE_COOKIE, webLocale, WebLocale } from './web-locale';
 
 /** The double-submit CSRF cookie: a random value every form of the portal echoes in `_csrf`. */
@@ -14,6 +15,8 @@ export interface PageContext {
   csrfToken: string;
   /** the path of the page, for the language switch to come back to (never a query string) */
   path: string;
+  /** who is signed in (the access guard ran first), or null: the layout's navigation follows the role */
+  user: AuthUser | null;
 }
 
 const LOCALS_KEY = 'webPage';
@@ -39,7 +42,8 @@ export class PageContexts {
       csrfToken = randomBytes(32).toString('base64url');
       if (!res.headersSent) res.cookie(CSRF_COOKIE, csrfToken, { httpOnly: true, sameSite: 'lax', secure: this.config.isProduction, path: '/' });
     }
-    const context: PageContext = { locale: webLocale(cookies[LANGUAGE_COOKIE]), csrfToken: csrfToken as string, path: req.path };
+    const user = (req.user as AuthUser | undefined) ?? null;
+    const context: PageContext = { locale: webLocale(cookies[LANGUAGE_COOKIE]), csrfToken: csrfToken as string, path: req.path, user };
     locals[LOCALS_KEY] = context;
     return context;
   }

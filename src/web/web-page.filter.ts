@@ -10,11 +10,16 @@ import { WebViews } from './web-views';
 
 /** A browser asks for HTML; an API client or a test asking for nothing in particular gets the API's JSON error. */
 const wantsHtml = (req: Request): boolean => (req.headers.accept ?? '').toLowerCase().includes('text/html');
+/** The API and the health check answer JSON whatever the client asks for (a browser following a download link included). */
+const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/') || path === '/health' || path.startsWith('/health/');
 
 /**
- * Errors of the portal's pages. The status and code come from the API's one filter (no second
- * mapping of errors); a browser gets them as a page in its language (a 401 as the sign-in form),
- * any other client the API's JSON error body, so that tools walking every route see one shape.
+ * The application's one exception filter (registered globally by WebModule). The status and code
+ * come from the API's mapping (AllExceptionsFilter, no second mapping of errors). A browser asking
+ * for a page of the portal, or for an address that is no page at all, gets them as a page in its
+ * language (a 401 as the sign-in form, an unknown address as the 404 page); the API's routes and
+ * any client not asking for HTML get the API's JSON error body, so that tools walking every route
+ * see one shape.
  */
 @Catch()
 @Injectable()
@@ -29,7 +34,7 @@ export class WebPageFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent || !wantsHtml(req)) return this.api.catch(exception, host);
+    if (res.headersSent || !wantsHtml(req) || isApiPath(req.path)) return this.api.catch(exception, host);
     const body = this.api.toBody(exception, requestIdOf(req, res));
     const page = this.contexts.of(req, res);
     const t = webText(page.locale);
@@ -40,6 +45,6 @@ export class WebPageFilter implements ExceptionFilter {
     }
     const message = body.code === CSRF_REFUSED ? t.csrfRefused : (t.errors[body.statusCode] ?? t.errorOther);
     const title = t.errorTitle(body.statusCode);
-    res.status(body.statusCode).send(this.views.render('error', page, { title, signedIn: false, message, correlationId: body.correlationId ?? null }));
+    res.status(body.statusCode).send(this.views.render('error', page, { title, message, correlationId: body.correlationId ?? null }));
   }
 }

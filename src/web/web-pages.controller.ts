@@ -1,17 +1,16 @@
-import { Body, Controller, Get, Header, Param, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AllowDuringMfaEnrolment } from '../auth/access.guard';
 import { LoginThrottlerGuard } from '../auth/login-throttler.guard';
 import { SessionCookieInterceptor } from '../auth/session-cookie.interceptor';
 import { ParseIdPipe } from '../common/http/validation';
-import { AnyRole, ClientAddress, CurrentUser, Public, Roles } from '../kernel/access.decorators';
+import { AnyRole, ClientAddress, CurrentUser, Public, PublicPage, Roles } from '../kernel/access.decorators';
 import type { AuthUser } from '../kernel/auth-user';
 import { Role } from '../kernel/role';
 import { VersionParamDto } from '../policy/dto/policy.dto';
 import { CsrfGuard } from './csrf.guard';
 import { CsrfFormDto, LanguageFormDto, LoginFormDto, MfaFormDto } from './dto/web-forms.dto';
 import { Page, type PageContext } from './web-context';
-import { WebPageFilter } from './web-page.filter';
 import { WebPages } from './web-pages.service';
 import { WebResultInterceptor } from './web-result';
 import { WebViews } from './web-views';
@@ -22,25 +21,24 @@ import { WebViews } from './web-views';
  */
 @ApiExcludeController()
 @Controller()
-@UseFilters(WebPageFilter)
 @UseInterceptors(WebResultInterceptor)
 export class PublicPagesController {
   constructor(private readonly pages: WebPages) {}
 
   @Get()
-  @Public()
+  @PublicPage()
   home(@Page() page: PageContext) {
     return this.pages.home(page);
   }
 
   @Get('policy')
-  @Public()
+  @PublicPage()
   policy(@Page() page: PageContext) {
     return this.pages.policyPage(page);
   }
 
   @Get('policy/versions/:version')
-  @Public()
+  @PublicPage()
   policyVersion(@Page() page: PageContext, @Param() p: VersionParamDto) {
     return this.pages.policyPage(page, p.version);
   }
@@ -56,14 +54,13 @@ export class PublicPagesController {
 /** Signing in (with the second-factor step) and out, as forms; the session is the auth service's web session. */
 @ApiExcludeController()
 @Controller()
-@UseFilters(WebPageFilter)
 // In this order: the session cookie is set on the answer before the redirect is sent.
 @UseInterceptors(WebResultInterceptor, SessionCookieInterceptor)
 export class SignInPagesController {
   constructor(private readonly pages: WebPages) {}
 
   @Get('login')
-  @Public()
+  @PublicPage()
   loginForm(@Page() page: PageContext) {
     return this.pages.loginPage(page);
   }
@@ -94,7 +91,6 @@ export class SignInPagesController {
 /** The subject's pages: their own requests only (RequestsService answers 404 for anyone else's). */
 @ApiExcludeController()
 @Controller('requests')
-@UseFilters(WebPageFilter)
 @UseInterceptors(WebResultInterceptor)
 export class SubjectPagesController {
   constructor(private readonly pages: WebPages) {}
@@ -124,5 +120,13 @@ export class WebAssetsController {
   @Header('Cache-Control', 'public, max-age=3600')
   stylesheet(): string {
     return this.views.stylesheet;
+  }
+
+  @Get('portal.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  script(): string {
+    return this.views.script;
   }
 }

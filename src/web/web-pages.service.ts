@@ -40,7 +40,7 @@ export class WebPages {
   ) {}
 
   /** Each right in plain words, with the clauses and provisions that justify granting it under the version in force. */
-  async home(page: PageContext, user?: AuthUser): Promise<WebResult> {
+  async home(page: PageContext): Promise<WebResult> {
     const version = await this.policy.currentVersion();
     const t = webText(page.locale);
     const rights = await Promise.all(
@@ -55,7 +55,7 @@ export class WebPages {
         };
       }),
     );
-    return this.page('home', page, { title: t.homeTitle, signedIn: !!user, rights });
+    return this.page('home', page, { title: t.homeTitle, rights });
   }
 
   /** The policy viewer: one version (default: the one in force), every clause an anchor, the versions, what changed, the law cited. */
@@ -73,7 +73,6 @@ export class WebPages {
     }));
     return this.page('policy', page, {
       title: `${t.policyTitle} · ${t.policyVersion(v.version)}`,
-      signedIn: false,
       policy: {
         version: v.version,
         title: v.title,
@@ -96,7 +95,7 @@ export class WebPages {
 
   loginPage(page: PageContext, message: string | null = null, status = 200, email = ''): WebResult {
     const t = webText(page.locale);
-    return this.page('login', page, { title: t.loginTitle, signedIn: false, message, email }, status);
+    return this.page('login', page, { title: t.loginTitle, message, email }, status);
   }
 
   /** The sign-in form: the auth service's login with a web session; a second factor asks for its code next. */
@@ -144,7 +143,7 @@ export class WebPages {
       left: timeLeft(page.locale, r.dueAt),
       open: OPEN_STATUSES.includes(r.status),
     }));
-    return this.page('requests', page, { title: t.myRequestsTitle, signedIn: true, rows });
+    return this.page('requests', page, { title: t.myRequestsTitle, rows });
   }
 
   /** One request of mine, with its decision, the rights notice and the timeline, every citation with its text and link. */
@@ -164,7 +163,6 @@ export class WebPages {
     });
     return this.page('request', page, {
       title: `${t.requestTitle} · ${t.typeName(r.type)}`,
-      signedIn: true,
       r: {
         ...r,
         typeName: t.typeName(r.type),
@@ -218,7 +216,14 @@ const SIGN_IN_REFUSALS: Record<string, 'wrongCredentials' | 'wrongCode' | 'accou
   [AuthErrorCode.NotAuthenticated]: 'loginRequired',
 };
 
-/** A subject goes to their requests after signing in; reviewers and administrators to the home page (their pages are not built yet). */
+/** Where each role starts after signing in: its own pages. */
+export const START_PAGE: Record<Role, string> = {
+  [Role.Subject]: '/requests',
+  [Role.Staff]: '/staff/requests',
+  [Role.Legal]: '/legal',
+  [Role.Admin]: '/admin',
+};
+
 function signedIn(answer: SignedIn): SignInResult {
-  return { redirect: answer.user.role === Role.Subject ? '/requests' : '/', [SET_COOKIE]: answer[SET_COOKIE] };
+  return { redirect: START_PAGE[answer.user.role], [SET_COOKIE]: answer[SET_COOKIE] };
 }

@@ -16,7 +16,8 @@ export const PAGE_CSP =
 /** What every page is rendered with: the words of its language, its context and its own data. */
 export interface PageModel {
   title: string;
-  signedIn: boolean;
+  /** whether the layout offers sign-out (default: whether anyone is signed in) */
+  signedIn?: boolean;
   [key: string]: unknown;
 }
 
@@ -30,11 +31,15 @@ export class WebViews {
   private readonly eta = new Eta({ views: join(__dirname, 'views'), cache: true, autoEscape: true });
   /** The portal's stylesheet, read once: served at /assets/portal.css. */
   readonly stylesheet = readFileSync(join(__dirname, 'assets', 'portal.css'), 'utf8');
+  /** The portal's one script (dates in the reader's own time zone), read once: served at /assets/portal.js. */
+  readonly script = readFileSync(join(__dirname, 'assets', 'portal.js'), 'utf8');
 
   render(view: string, page: PageContext, model: PageModel): string {
     const t = webText(page.locale);
     return this.eta.render(`./${view}`, {
       ...model,
+      signedIn: model.signedIn ?? page.user !== null,
+      role: page.user?.role ?? null,
       t,
       lang: page.locale,
       csrfField: CSRF_FIELD,

@@ -1,37 +1,18 @@
-import axe from 'axe-core';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { Role } from '../../src/kernel/role';
-import { freePort } from '../setup/free-port';
-import { createTestApp, TestApp, TestUser } from '../support/test-app';
-
-/**
- * The web portal in a real browser: Debian's Chromium driven by playwright-core (which never
- * downloads a browser of its own), against the real AppModule listening on a real port, with
- * PUBLIC_URL set to that address so that the cross-site check sees the pages as the portal's own.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  nodes: unknown[];
-}
+import { noSeriousViolations, portalInBrowser, PortalInBrowser, screenshot as shoot } from '../support/browser';
+import { TestApp, TestUser } from '../support/test-app';
 
 describe('the web portal in Chromium', () => {
+  let portal: PortalInBrowser;
   let t: TestApp;
   let base: string;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let subject: TestUser;
   let mine: string;
   let decided: string;
   let othersRequest: string;
-  const shots = mkdtempSync(join(tmpdir(), 'dsr-portal-screenshots-'));
 
   const file = async (u: TestUser, body: object): Promise<string> => {
     const res = await t.http.post('/api/v1/requests').set('Authorization', `Bearer ${u.token}`).send(body);
@@ -39,42 +20,20 @@ describe('the web portal in Chromium', () => {
     return res.body.id as string;
   };
 
-  /** axe-core over the page as it stands: no serious or critical violation. */
-  const noSeriousViolations = async (p: Page): Promise<void> => {
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern (nothing inline is added to the page).
-    await p.evaluate(axe.source);
-    const violations = await p.evaluate(async () => {
-      const injected = globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } };
-      return (await injected.axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.length }));
-    });
-    expect([p.url(), violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')]).toEqual([p.url(), []]);
-  };
-
-  const screenshot = async (p: Page, name: string): Promise<void> => {
-    const path = join(shots, `${name}.png`);
-    await p.screenshot({ path, fullPage: true });
-    expect(statSync(path).size).toBeGreaterThan(PNG_SIGNATURE.length);
-    expect(readFileSync(path).subarray(0, 8)).toEqual(PNG_SIGNATURE);
-  };
+  const screenshot = (p: Page, name: string) => shoot(p, portal.shots, name);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base });
-    await t.app.listen(port, '127.0.0.1');
+    portal = await portalInBrowser();
+    ({ t, base } = portal);
     subject = await t.user(Role.Subject);
     mine = await file(subject, { type: 'access' });
     // Decided by the system at once, citing the clauses and provisions of a withdrawal.
     decided = await file(subject, { type: 'withdraw_consent', purposes: ['marketing'] });
     othersRequest = await file(await t.user(Role.Subject), { type: 'access' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
+    ({ context, page } = await portal.open());
   });
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await portal?.close();
   });
 
   it('shows the home page in Chinese by default, each right with links to its clauses and provisions', async () => {
@@ -135,6 +94,10 @@ describe('the web portal in Chromium', () => {
     await expect(page.locator(`a[href="/requests/${othersRequest}"]`).count()).resolves.toBe(0);
     const row = page.locator('tbody tr', { has: page.locator(`a[href="/requests/${mine}"]`) });
     await expect(row.textContent()).resolves.toMatch(/\d+ days? \d+ hours?/);
+    // Dates in the reader's own time zone (the browser's is Europe/Berlin here), by the portal's one script; the server wrote Beijing time.
+    const submitted = row.locator('time').first();
+    await expect(submitted.textContent()).resolves.toContain('(Europe/Berlin)');
+    await expect(submitted.getAttribute('title')).resolves.toContain('Beijing time');
     await noSeriousViolations(page);
     await screenshot(page, 'requests-en');
     await page.locator(`a[href="/requests/${decided}"]`).click();
