@@ -12,6 +12,6 @@ import { DisclosuresService } from './disclosures.service';
   imports: [PolicyModule, ConsentsModule, AccountsModule],
   controllers: [DisclosuresController],
   providers: [DisclosuresRepository, DisclosuresService, DisclosureRegister],
-  exports: [DisclosureRegister],
+  exports: [DisclosureRegister, DisclosuresService],
 })
 export class DisclosuresModule {}

@@ -2,5 +2,6 @@
 // the download stay inside.
 export { ExportsModule } from './exports.module';
 export { ExportsService } from './exports.service';
+export { ExportQueryDto } from './dto/export-query.dto';
 export type { ExportStatusView } from './exports.service';
 export { EXPORT_JOB, ExportJob } from './export.job';

@@ -16,4 +16,4 @@ export type { PortalRecordsReader } from './connectors/portal.connector';
 export { ErasureConnectors } from './erasure-connectors';
 export type { ActiveHoldsReader } from './erasure-connectors';
 export { ManualSteps } from './manual-steps/manual-steps.service';
-export { ManualStepView } from './manual-steps/dto/confirm-step.dto';
+export { ConfirmStepDto, ManualStepView } from './manual-steps/dto/confirm-step.dto';

@@ -4,4 +4,5 @@ export { HoldsModule } from './holds.module';
 export { HoldsService } from './holds.service';
 export { HoldView } from './dto/hold-view.dto';
 export { HoldErrorCode } from './holds.errors';
+export { HoldsQueryDto, PlaceHoldDto, ReleaseHoldDto } from './dto/hold.dto';
 export type { HoldsNotCovering } from './holds.errors';

@@ -4,7 +4,7 @@
 export { IdentityModule } from './identity.module';
 export { IdentityService } from './identity.service';
 export type { IdentityLink } from './identity.service';
-export { IdentityStatus } from './dto/identity.dto';
+export { ConfirmLinkDto, IdentityStatus, LinkDto } from './dto/identity.dto';
 export { IdentityErrorCode, identityNotVerified } from './identity.errors';
 export type { AppDirectory, AppUserContact } from './app-directory';
 export type { LinkChannel } from './link-rules';

@@ -12,6 +12,6 @@ import { PolicyService } from './policy.service';
   controllers: [PolicyController, DataCategoriesController],
   providers: [PolicyRepository, PolicyService, PolicyPublisher, DataCategoriesService],
   // The law is cited beside the policy: whoever reads the policy may quote it too.
-  exports: [PolicyService, PolicyPublisher, LawModule],
+  exports: [PolicyService, PolicyPublisher, DataCategoriesService, LawModule],
 })
 export class PolicyModule {}

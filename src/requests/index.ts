@@ -21,3 +21,7 @@ export type { SubjectRequest } from './subject-request.entity';
 export { ON_BEHALF_RELATIONS, OnBehalfRelation } from './domain/on-behalf';
 export type { OnBehalfOf } from './domain/on-behalf';
 export type { CorrectionItem } from './subject-request.entity';
+// The bodies of a filing, one per type: the portal's filing forms validate with the API's own rules.
+export { NEW_REQUEST_BODIES } from './dto/new-request.dto';
+export { AppealDto, ReplyDto } from './dto/subject-actions.dto';
+export type { NewRequestDto } from './dto/new-request.dto';

@@ -9,6 +9,7 @@ import { HoldsModule } from '../holds';
 import { PolicyModule } from '../policy/policy.module';
 import { RequestsModule } from '../requests';
 import { SubjectsModule } from '../subjects/subjects.module';
+import { ReviewDashboard } from './dashboard';
 import { OverdueScanner } from './overdue-scanner';
 import { LegalReviewController } from './legal-review.controller';
 import { ReviewController } from './review.controller';
@@ -19,7 +20,7 @@ import { ReviewService } from './review.service';
 @Module({
   imports: [RequestsModule, PolicyModule, SubjectsModule, AccountsModule, HoldsModule, FulfilmentModule, ExportsModule, ErasureModule, CorrectionsModule],
   controllers: [ReviewController, LegalReviewController],
-  providers: [ReviewRepository, ReviewService, OverdueScanner, FulfilmentStarter],
-  exports: [OverdueScanner],
+  providers: [ReviewRepository, ReviewService, OverdueScanner, FulfilmentStarter, ReviewDashboard],
+  exports: [OverdueScanner, ReviewService, ReviewDashboard],
 })
 export class ReviewModule {}

@@ -7,5 +7,6 @@ import { TransparencyService } from './transparency.service';
 @Module({
   controllers: [TransparencyController],
   providers: [TransparencyRepository, TransparencyService],
+  exports: [TransparencyService],
 })
 export class TransparencyModule {}

@@ -37,6 +37,8 @@ const isJson = (contentType: string): boolean => contentType.split(';')[0].trim(
 
 /** The routes that take a file, read by their own interceptor. */
 const MULTIPART_ROUTES = new Set(['POST /api/v1/uploads']);
+/** The portal's form filing a request for someone else with its proof (src/web/filing): read and CSRF-checked by FilingFormGuard. */
+const MULTIPART_PAGE = /^\/new-request\/[a-z_]{1,40}\/on-behalf$/;
 
 /**
  * The web portal's forms (src/web): `application/x-www-form-urlencoded`, posted to the pages' own
@@ -47,7 +49,8 @@ const isWebForm = (req: Request, contentType: string): boolean =>
   contentType.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded' && !req.path.toLowerCase().startsWith('/api/');
 
 const isMultipartUpload = (req: Request, contentType: string): boolean =>
-  contentType.split(';')[0].trim().toLowerCase() === 'multipart/form-data' && MULTIPART_ROUTES.has(`${req.method} ${req.path}`);
+  contentType.split(';')[0].trim().toLowerCase() === 'multipart/form-data' &&
+  (MULTIPART_ROUTES.has(`${req.method} ${req.path}`) || (req.method === 'POST' && MULTIPART_PAGE.test(req.path)));
 
 /** A body is on its way: a length above zero, or chunks of unknown length. */
 const carriesBytes = (req: Request): boolean =>

@@ -10,6 +10,19 @@ export class CsrfFormDto {
 }
 
 /** The sign-in form: the API's LoginDto (one rule for both) and the token. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript's mixin pattern takes a constructor of any[]
+type DtoClass = new (...args: any[]) => object;
+
+/** An API DTO as a form of the portal: the same fields and rules, and the CSRF token. */
+export function withToken<T extends DtoClass>(dto: T) {
+  class FormDto extends dto {
+    @IsString()
+    @MaxLength(100)
+    _csrf: string;
+  }
+  return FormDto;
+}
+
 export class LoginFormDto extends LoginDto {
   @IsString()
   @MaxLength(100)
