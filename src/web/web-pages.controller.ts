@@ -12,6 +12,7 @@ import { CsrfGuard } from './csrf.guard';
 import { CsrfFormDto, LanguageFormDto, LoginFormDto, MfaFormDto } from './dto/web-forms.dto';
 import { Page, type PageContext } from './web-context';
 import { WebPages } from './web-pages.service';
+import { SubjectPages } from './subject/subject-pages.service';
 import { WebResultInterceptor } from './web-result';
 import { WebViews } from './web-views';
 
@@ -93,7 +94,10 @@ export class SignInPagesController {
 @Controller('requests')
 @UseInterceptors(WebResultInterceptor)
 export class SubjectPagesController {
-  constructor(private readonly pages: WebPages) {}
+  constructor(
+    private readonly pages: WebPages,
+    private readonly subject: SubjectPages,
+  ) {}
 
   @Get()
   @Roles(Role.Subject)
@@ -104,7 +108,8 @@ export class SubjectPagesController {
   @Get(':id')
   @Roles(Role.Subject)
   one(@CurrentUser() user: AuthUser, @Page() page: PageContext, @Param('id', ParseIdPipe) id: string) {
-    return this.pages.request(user, id, page);
+    // The page with the subject's actions on it (cancel, reply, appeal, the result's files): src/web/subject.
+    return this.subject.requestPage(user, id, page);
   }
 }
 

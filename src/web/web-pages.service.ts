@@ -25,8 +25,8 @@ export const provisionHref = (id: string): string => `/policy#law-${encodeURICom
 
 /**
  * The portal's pages, over the services the API uses: the policy and the law (PolicyService,
- * LawService), sign-in (AuthService, with a web session), the subject's requests (RequestsService,
- * which checks ownership: another person's request is 404 here as in the API). Nothing here decides
+ * LawService), sign-in (AuthService, with a web session), the subject's list of requests
+ * (RequestsService; one request's page is SubjectPages', src/web/subject). Nothing here decides
  * anything; it only arranges what the services answer for people to read.
  */
 @Injectable()
@@ -143,46 +143,9 @@ export class WebPages {
       left: timeLeft(page.locale, r.dueAt),
       open: OPEN_STATUSES.includes(r.status),
     }));
-    return this.page('requests', page, { title: t.myRequestsTitle, rows });
-  }
-
-  /** One request of mine, with its decision, the rights notice and the timeline, every citation with its text and link. */
-  async request(user: AuthUser, id: string, page: PageContext): Promise<WebResult> {
-    const t = webText(page.locale);
-    const r = await this.requests.get(user, id);
-    const cite = (clauses: { id: string; text: string }[], law: { id: string; instrument: string; article: string; text: string }[]) => [
-      ...clauses.map((c) => ({ id: c.id, text: c.text, href: clauseHref(r.policyVersion, c.id) })),
-      ...law.map((p) => ({ id: p.id, label: `${p.instrument} ${p.article}`, text: p.text, href: provisionHref(p.id) })),
-    ];
-    const decisionOf = (d: NonNullable<typeof r.decision>) => ({
-      outcome: t.outcomes[d.outcome] ?? d.outcome,
-      reason: d.reason,
-      answer: d.answer ?? null,
-      decidedAt: d.decidedAt,
-      cited: cite(d.clauses, d.law),
-    });
-    return this.page('request', page, {
-      title: `${t.requestTitle} · ${t.typeName(r.type)}`,
-      r: {
-        ...r,
-        typeName: t.typeName(r.type),
-        statusName: t.statusName(r.status),
-        left: timeLeft(page.locale, r.dueAt),
-        open: OPEN_STATUSES.includes(r.status),
-        decision: r.decision ? decisionOf(r.decision) : null,
-        appealDecision: r.appeal?.decision ? decisionOf(r.appeal.decision) : null,
-        extension: r.extension ? { until: r.extension.until, reason: r.extension.reason, cited: cite(r.extension.clauses, r.extension.law) } : null,
-        rightsNotice: r.rightsNotice ? r.rightsNotice[page.locale] : null,
-        timeline: r.timeline.map((e) => ({
-          at: e.at,
-          statusName: t.statusName(e.to),
-          actor: t.actors[e.actorRole] ?? e.actorRole,
-          outcome: e.outcome ? (t.outcomes[e.outcome] ?? e.outcome) : null,
-          reason: e.reason,
-          note: e.note,
-          cited: cite(e.clauses, e.law),
-        })),
-      },
+    return this.page('requests', page, {
+      title: t.myRequestsTitle,
+      rows,
     });
   }
 
