@@ -88,4 +88,49 @@ describe('admins create accounts and change roles (HTTP, real PostgreSQL)', () =
     expect((await t.http.post('/api/v1/accounts').send({ email: 'a@example.com', password: 'a long enough password', role: 'admin' })).status).toBe(401);
     expect((await t.http.patch(`/api/v1/accounts/${admin.id}/role`).send({ role: 'subject' })).status).toBe(401);
   });
+
+  describe('resetting another account’s second factor (POST /api/v1/accounts/:id/mfa/reset)', () => {
+    /** An account with a second factor enrolled (as enrolment leaves it), signed in. */
+    const withMfa = async (role: Role): Promise<TestUser> => {
+      const u = await t.user(role);
+      await t.asOwner((m) => m.query(`UPDATE users SET mfa_secret = 'JBSWY3DPEHPK3PXP', mfa_enabled_at = now() WHERE id = $1`, [u.id]));
+      return u;
+    };
+
+    it('turns it off, ends every session of the account, and is audited with whether there was one', async () => {
+      const lost = await withMfa(Role.Staff);
+      expect((await t.http.get('/api/v1/me').set(asAdmin(lost.token))).status).toBe(200);
+      const res = await t.http.post(`/api/v1/accounts/${lost.id}/mfa/reset`).set(asAdmin()).send({});
+      expect([res.status, res.body]).toEqual([200, expect.objectContaining({ id: lost.id, role: 'staff', mfaEnabled: false })]);
+      const [row] = await t.dataSource.query(`SELECT mfa_secret, mfa_enabled_at FROM users WHERE id = $1`, [lost.id]);
+      expect(row).toEqual({ mfa_secret: null, mfa_enabled_at: null });
+      expect((await t.http.get('/api/v1/me').set(asAdmin(lost.token))).status).toBe(401);
+      expect(await auditOf(lost.id, 'account.mfa_reset')).toEqual([
+        { action: 'account.mfa_reset', actor_id: admin.id, actor_role: 'admin', entity_id: lost.id, data: { hadMfa: true } },
+      ]);
+      // The password alone signs in again, to enrol a new factor.
+      expect(await t.login(lost.email, lost.password)).toEqual(expect.any(String));
+    });
+
+    it('refuses an administrator’s own (another administrator must), an unknown account, a body, and every other role, changing nothing', async () => {
+      const self = await withMfa(Role.Admin);
+      const victim = await withMfa(Role.Legal);
+      const callers = [await t.user(Role.Subject), await t.user(Role.Staff), await t.user(Role.Legal)];
+      const before = await t.tableCounts();
+      const own = await t.http.post(`/api/v1/accounts/${self.id}/mfa/reset`).set(asAdmin(self.token)).send({});
+      expect([own.status, own.body.code]).toEqual([403, 'cannot_reset_own_mfa']);
+      const unknown = await t.http.post('/api/v1/accounts/00000000-0000-4000-8000-000000000000/mfa/reset').set(asAdmin()).send({});
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'account_not_found']);
+      const body = await t.http.post(`/api/v1/accounts/${victim.id}/mfa/reset`).set(asAdmin()).send({ reason: 'x' });
+      expect([body.status, body.body.code]).toEqual([400, 'validation_failed']);
+      for (const caller of callers) {
+        const res = await t.http.post(`/api/v1/accounts/${victim.id}/mfa/reset`).set(asAdmin(caller.token)).send({});
+        expect([caller.role, res.status, res.body.code]).toEqual([caller.role, 403, 'not_allowed']);
+      }
+      expect((await t.http.post(`/api/v1/accounts/${victim.id}/mfa/reset`).send({})).status).toBe(401);
+      expect(await t.tableCounts()).toEqual(before);
+      const rows = await t.dataSource.query(`SELECT id FROM users WHERE id = ANY($1) AND mfa_enabled_at IS NOT NULL`, [[self.id, victim.id]]);
+      expect(rows).toHaveLength(2);
+    });
+  });
 });

@@ -87,6 +87,7 @@ const PAGES: Record<string, Row> = {
   'GET /admin/accounts/:id':              ['401',   '403',  '403', '403', '404'],
   'POST /admin/accounts':                 ['401',   '403',  '403', '403', '400'],
   'POST /admin/accounts/role':            ['401',   '403',  '403', '403', '400'],
+  'POST /admin/accounts/mfa-reset':       ['401',   '403',  '403', '403', '400'],
   'GET /admin/policy':                    ['401',   '403',  '403', '403', '200'],
   'POST /admin/policy/impact':            ['401',   '403',  '403', '403', '400'],
   'POST /admin/policy/publish':           ['401',   '403',  '403', '403', '400'],

@@ -87,6 +87,7 @@ describe('administration pages and the dashboard (HTTP, real PostgreSQL)', () =>
       const forms: [string, Record<string, string>][] = [
         ['/admin/accounts', { email: 'x.staff@example.com', password: 'a-long-enough-pass', role: 'staff' }],
         ['/admin/accounts/role', { account: subject.id, role: 'admin' }],
+        ['/admin/accounts/mfa-reset', { account: subject.id }],
         ['/admin/policy/impact', { markdown: DRAFT, major: 'false' }],
         ['/admin/policy/publish', { markdown: DRAFT, major: 'false', expectedCurrentVersion: '1' }],
         ['/admin/end-of-service', { endsAt: dayAhead(40), reason: 'closing' }],
@@ -101,6 +102,7 @@ describe('administration pages and the dashboard (HTTP, real PostgreSQL)', () =>
     const forms: [string, Record<string, string>][] = [
       ['/admin/accounts', { email: 'csrf.staff@example.com', password: 'a-long-enough-pass', role: 'staff' }],
       ['/admin/accounts/role', { account: '00000000-0000-4000-8000-000000000001', role: 'legal' }],
+      ['/admin/accounts/mfa-reset', { account: '00000000-0000-4000-8000-000000000001' }],
       ['/admin/policy/impact', { markdown: DRAFT, major: 'false' }],
       ['/admin/policy/publish', { markdown: DRAFT, major: 'false', expectedCurrentVersion: '1' }],
       ['/admin/end-of-service', { endsAt: dayAhead(40), reason: 'closing' }],
@@ -162,6 +164,26 @@ describe('administration pages and the dashboard (HTTP, real PostgreSQL)', () =>
       expect(again.status).toBe(409);
       expect(again.text).toMatch(/id="email-error">[^<]+</);
       expect(again.text).toMatch(/<option value="legal" selected>/);
+    });
+
+    it('resets another account’s second factor from its page (sessions ended, audited); not the admin’s own (403 on the page)', async () => {
+      const lost = await t.user(Role.Legal);
+      await t.asOwner((m) => m.query(`UPDATE users SET mfa_secret = 'JBSWY3DPEHPK3PXP', mfa_enabled_at = now() WHERE id = $1`, [lost.id]));
+      const page = await t.http.get(`/admin/accounts/${lost.id}`).set('Accept', 'text/html').set('Authorization', `Bearer ${admin.token}`);
+      expect(page.text).toContain('action="/admin/accounts/mfa-reset"');
+      const res = await post('/admin/accounts/mfa-reset', admin, { account: lost.id });
+      expect([res.status, res.headers.location]).toEqual([303, `/admin/accounts/${lost.id}?done=mfa`]);
+      const [row] = await t.dataSource.query(`SELECT mfa_enabled_at FROM users WHERE id = $1`, [lost.id]);
+      expect(row.mfa_enabled_at).toBeNull();
+      expect((await t.http.get('/api/v1/me').set('Authorization', `Bearer ${lost.token}`)).status).toBe(401);
+      const [event] = await t.dataSource.query(`SELECT actor_id, data FROM audit_events WHERE entity_id = $1 AND action = 'account.mfa_reset'`, [lost.id]);
+      expect(event).toEqual({ actor_id: admin.id, data: { hadMfa: true } });
+
+      const before = await t.tableCounts();
+      const own = await post('/admin/accounts/mfa-reset', admin, { account: admin.id });
+      expect(own.status).toBe(403);
+      expect(own.text).toContain('id="mfa-error"');
+      expect(await t.tableCounts()).toEqual(before);
     });
 
     it('changes another account’s role; not the admin’s own (403 on the form), nor an unknown id (404 on the form)', async () => {

@@ -1,8 +1,9 @@
-import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../kernel/access.decorators';
 import { actorOf } from '../kernel/actor';
 import type { AuthUser } from '../kernel/auth-user';
+import { NoFieldsPipe } from '../common/http/no-fields.pipe';
 import { ParseIdPipe } from '../common/http/validation';
 import { AccountsService, toAccountView } from './accounts.service';
 import { ChangeRoleDto, CreateAccountDto } from './dto/account.dto';
@@ -24,5 +25,17 @@ export class AccountsController {
   @Roles(Role.Admin)
   async changeRole(@CurrentUser() admin: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() dto: ChangeRoleDto) {
     return toAccountView(await this.accounts.changeRole(id, dto.role, actorOf(admin)));
+  }
+
+  /**
+   * Turns off the second factor of another account whose owner lost it, and ends its sessions: the
+   * owner signs in with the password and enrols a new one. Audited as `account.mfa_reset`; an
+   * administrator never resets their own (403 `cannot_reset_own_mfa`: another administrator must).
+   */
+  @Post(':id/mfa/reset')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  async resetMfa(@CurrentUser() admin: AuthUser, @Param('id', ParseIdPipe) id: string, @Body(NoFieldsPipe) _body: unknown) {
+    return toAccountView((await this.accounts.resetMfaOf(id, actorOf(admin))).user);
   }
 }

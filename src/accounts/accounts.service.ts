@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, Actor, SYSTEM_ACTOR } from '../kernel/actor';
 import { isUniqueViolation } from '../common/errors/database-errors';
-import { accountNotFound, cannotChangeOwnRole, emailTaken, unacceptablePassword } from './accounts.errors';
+import { accountNotFound, cannotChangeOwnRole, cannotResetOwnMfa, emailTaken, unacceptablePassword } from './accounts.errors';
 import { AccountsRepository, NewUser } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-rules';
@@ -117,12 +117,24 @@ export class AccountsService {
   async resetMfa(email: string, actor: Actor): Promise<{ user: User; hadMfa: boolean }> {
     const user = await this.findByEmail(email);
     if (!user) throw accountNotFound();
+    return this.clearMfa(user, actor);
+  }
+
+  /** The same for another account, by id, as an administrator asks it (never their own: another administrator must). */
+  async resetMfaOf(id: string, actor: Actor): Promise<{ user: User; hadMfa: boolean }> {
+    if (actor.id === id) throw cannotResetOwnMfa();
+    return this.clearMfa(await this.get(id), actor);
+  }
+
+  private async clearMfa(user: User, actor: Actor): Promise<{ user: User; hadMfa: boolean }> {
     const hadMfa = user.mfaSecret !== null;
     await this.dataSource.transaction(async (m) => {
       await this.repo.clearMfa(m, user.id);
       await this.repo.revokeAllSessions(m, user.id);
       await this.audit.record(m, { action: 'account.mfa_reset', actor, entityType: 'user', entityId: user.id, subjectRef: user.subjectRef, data: { hadMfa } });
     });
+    user.mfaSecret = null;
+    user.mfaEnabledAt = null;
     return { user, hadMfa };
   }
 

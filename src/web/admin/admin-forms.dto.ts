@@ -3,7 +3,7 @@ import { ChangeRoleDto, CreateAccountDto } from '../../accounts/dto/account.dto'
 import { IsWholeNumber, PG_INTEGER_MAX } from '../../common/http/validation';
 import { CancelEndDto, ScheduleEndDto } from '../../end-of-service';
 import { PublishPolicyDto } from '../../policy/dto/policy.dto';
-import { withToken } from '../dto/web-forms.dto';
+import { CsrfFormDto, withToken } from '../dto/web-forms.dto';
 
 /*
  * The administration forms: each is the API's own DTO (one validation rule for both) with the CSRF
@@ -12,6 +12,12 @@ import { withToken } from '../dto/web-forms.dto';
  */
 
 export class CreateAccountFormDto extends withToken(CreateAccountDto) {}
+
+/** Resetting another account's second factor: its id, a form field (the account page fills it in). */
+export class ResetMfaFormDto extends CsrfFormDto {
+  @IsUUID()
+  account: string;
+}
 
 /** The role of another account: its id is a form field (the account page fills it in), never personal data. */
 export class ChangeRoleFormDto extends withToken(ChangeRoleDto) {
@@ -36,7 +42,7 @@ export class PolicyPageQueryDto {
   published?: number;
 }
 
-export const ACCOUNT_DONE = ['created', 'role'] as const;
+export const ACCOUNT_DONE = ['created', 'role', 'mfa'] as const;
 
 /** After creating an account or changing a role: which, for the notice. */
 export class AccountPageQueryDto {

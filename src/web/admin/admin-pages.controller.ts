@@ -48,6 +48,13 @@ export class AdminPagesController {
     return this.pages.changeRole(admin, body, page);
   }
 
+  @Post('accounts/mfa-reset')
+  @Roles(Role.Admin)
+  @UseGuards(CsrfGuard)
+  resetMfa(@CurrentUser() admin: AuthUser, @Page() page: PageContext, @Body() body: FormValues) {
+    return this.pages.resetMfa(admin, body, page);
+  }
+
   @Get('accounts/:id')
   @Roles(Role.Admin)
   account(@Page() page: PageContext, @Param('id', ParseIdPipe) id: string, @Query() q: AccountPageQueryDto) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService, toAccountView } from '../../accounts/accounts.service';
 import { AccountErrorCode } from '../../accounts/accounts.errors';
-import { AppError } from '../../common/errors/app-error';
+import { AppError, ErrorKind } from '../../common/errors/app-error';
 import { EndOfService } from '../../end-of-service';
 import { actorOf } from '../../kernel/actor';
 import type { AuthUser } from '../../kernel/auth-user';
@@ -17,7 +17,15 @@ import { webText } from '../web-locale';
 import { clauseHref } from '../web-pages.service';
 import type { WebResult } from '../web-result';
 import { PageModel, WebViews } from '../web-views';
-import { ACCOUNT_DONE, CancelEndFormDto, ChangeRoleFormDto, CreateAccountFormDto, PolicyDraftFormDto, ScheduleEndFormDto } from './admin-forms.dto';
+import {
+  ACCOUNT_DONE,
+  CancelEndFormDto,
+  ChangeRoleFormDto,
+  CreateAccountFormDto,
+  PolicyDraftFormDto,
+  ResetMfaFormDto,
+  ScheduleEndFormDto,
+} from './admin-forms.dto';
 import { adminText, refusalMessages } from './admin-text';
 import { barChart } from './svg-chart';
 
@@ -92,10 +100,17 @@ export class AdminPages {
     }
   }
 
-  async accountPage(page: PageContext, id: string, done?: (typeof ACCOUNT_DONE)[number], role: Shown = blank(), status = 200): Promise<WebResult> {
+  async accountPage(
+    page: PageContext,
+    id: string,
+    done?: (typeof ACCOUNT_DONE)[number],
+    role: Shown = blank(),
+    status = 200,
+    mfaForm: Shown | null = null,
+  ): Promise<WebResult> {
     const a = adminText(page.locale);
     const account = toAccountView(await this.accounts.get(id));
-    const notice = done === 'created' ? a.accountCreated : done === 'role' ? a.roleChanged : null;
+    const notice = done ? { created: a.accountCreated, role: a.roleChanged, mfa: a.mfaWasReset }[done] : null;
     return this.page(
       'admin/account',
       page,
@@ -106,6 +121,7 @@ export class AdminPages {
         notice,
         allRoles: Object.values(Role),
         roleForm: { ...role, values: { role: account.role, ...role.values } },
+        mfaForm,
       },
       status,
     );
@@ -122,6 +138,21 @@ export class AdminPages {
       const problem = this.refusal(err, page);
       if (problem.field) problem.problem.fields[problem.field] ??= problem.problem.message ?? '';
       return this.accountsPage(page, blank({ role: Role.Staff }), { values, problem: problem.problem }, problem.problem.status);
+    }
+  }
+
+  /** Another account's second factor off and its sessions ended (AccountsService.resetMfaOf, as the API's POST /api/v1/accounts/:id/mfa/reset). */
+  async resetMfa(admin: AuthUser, body: FormValues, page: PageContext): Promise<WebResult> {
+    const read = await readForm(ResetMfaFormDto, body, page.locale);
+    // Without an account id there is no account page to show the problem on.
+    if (read.problem) throw new AppError(ErrorKind.BadRequest, 'validation_failed', 'account must be an account id');
+    try {
+      await this.accounts.resetMfaOf(read.value.account, actorOf(admin));
+      return { redirect: `/admin/accounts/${read.value.account}?done=mfa` };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== OWN_MFA) throw err;
+      const problem = { fields: {}, message: adminText(page.locale).ownMfa, status: 403 };
+      return this.accountPage(page, read.value.account, undefined, blank(), 403, { values: {}, problem });
     }
   }
 
@@ -315,6 +346,7 @@ export class AdminPages {
 const POLICY_INVALID: string = PolicyErrorCode.PolicyInvalid;
 const OWN_ROLE: string = AccountErrorCode.CannotChangeOwnRole;
 const NO_ACCOUNT: string = AccountErrorCode.AccountNotFound;
+const OWN_MFA: string = AccountErrorCode.CannotResetOwnMfa;
 
 /** The field a refusal is about, to say it beside it. */
 const FIELD_OF: Record<string, string> = {
