@@ -1,5 +1,5 @@
 import axe from 'axe-core';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -44,6 +44,7 @@ export async function portalInBrowser(env: Record<string, string> = {}): Promise
   await t.app.listen(port, '127.0.0.1');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const shots = process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'dsr-portal-screenshots-'));
+  mkdirSync(shots, { recursive: true });
   return {
     t,
     base,
