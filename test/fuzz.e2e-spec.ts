@@ -563,6 +563,7 @@ describe('fuzzing every route (HTTP, real PostgreSQL)', () => {
     'GET /api/v1/policy/versions/:version',
     'PATCH /api/v1/accounts/:id/role',
     'POST /api/v1/accounts',
+    'POST /api/v1/accounts/:id/mfa/reset',
     'POST /api/v1/auth/login',
     'POST /api/v1/auth/logout',
     'POST /api/v1/auth/mfa',
