@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { ErasureJob } from '../src/erasure';
 import { Role } from '../src/kernel/role';
 import { pdfFile, uploaded } from './support/evidence-files';
+import { addAppUser, appEmail } from './support/identity-link';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -306,6 +308,39 @@ describe('staff pages (HTTP, real PostgreSQL)', () => {
       const res = await post(staff, `/staff/requests/${behalfC}/represented-account`, { appUserId, note: 'Named in the power of attorney' });
       expect([res.status, res.headers.location]).toEqual([303, `/staff/requests/${behalfC}?done=represented`]);
       expect((await apiView(staff, behalfC)).representedAccount).toMatchObject({ appUserId, namedBy: staff.id });
+    });
+
+    it('lists a failed fulfilment step with why, and runs the request again with the retry form (audited)', async () => {
+      const subject = await t.user(Role.Subject, { appUser: await addAppUser(t, { email: appEmail('web-retry') }) });
+      const id = await file(subject, { type: 'delete_data', categories: ['search_keywords'] });
+      expect((await t.http.post(`/api/v1/staff/requests/${id}/claim`).set(bearer(staff))).status).toBe(200);
+      const approved = await t.http
+        .post(`/api/v1/staff/requests/${id}/decision`)
+        .set(bearer(staff))
+        .send({ outcome: 'approve', clauses: [], law: ['PIPL.47'] });
+      expect(approved.status).toBe(200);
+      // The operator's system refuses the deletion: the step fails, visibly.
+      const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
+      await t.asOwner((m) => m.query(`REVOKE DELETE ON operator_app.search_history FROM "${role}"`));
+      try {
+        await t.app.get(ErasureJob).run(id);
+      } finally {
+        await t.asOwner((m) => m.query(`GRANT DELETE ON operator_app.search_history TO "${role}"`));
+      }
+      const shown = await page(staff, `/staff/requests/${id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.text).toMatch(/<ul id="failed-steps">\s*<li>[^<]*app_db[^<]*<code>database_error_42501<\/code>/);
+      expect(shown.text).toContain(`action="/staff/requests/${id}/retry"`);
+      const retried = await post(staff2, `/staff/requests/${id}/retry`, {});
+      expect([retried.status, retried.headers.location]).toEqual([303, `/staff/requests/${id}?done=retried`]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'request.fulfilment_retried' AND entity_id = $1`, [
+        id,
+      ]);
+      expect(n).toBe(1);
+      // Run again, the step succeeds and the request completes: no failed step is left to show.
+      await t.app.get(ErasureJob).run(id);
+      expect((await apiView(staff, id)).status).toBe('completed');
+      expect((await page(staff, `/staff/requests/${id}`)).text).not.toContain('id="failed-steps"');
     });
 
     it('shows why a retry is refused for a request that is not being fulfilled (409)', async () => {
