@@ -23,7 +23,7 @@ export const DISCLOSURE_RECORD_JOB = 'fulfilment.disclosure-record';
 export const RECORD_TYPES: readonly RequestType[] = [RequestType.DisclosureLog];
 
 /** One entry as the subject reads it: no register-internal fields (recorder, review, references, hashes). */
-interface RecordEntry {
+export interface RecordEntry {
   id: string;
   firstDisclosedAt: string;
   lastDisclosedAt: string;
@@ -33,6 +33,13 @@ interface RecordEntry {
   law: { id: string; instrument: string; article: string; text: string }[];
   categories: { id: string; label: { 'zh-CN': string; en: string } | null }[];
   purpose: string;
+}
+
+/** The record's JSON file (`export.json`) as this job writes it: the portal's page reads it back. */
+export interface DisclosureRecordDocument {
+  request: { id: string; type: string; policyVersion: number; generatedAt: string };
+  entries: RecordEntry[];
+  withheld: { entries: number };
 }
 
 /**

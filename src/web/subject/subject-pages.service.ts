@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorKind, STATUS_OF_KIND } from '../../common/errors/app-error';
 import { ConsentState } from '../../consents/consent.types';
 import { ConsentsService } from '../../consents/consents.service';
-import { ExportsService } from '../../exports';
+import { ExportsService, type DisclosureRecordDocument } from '../../exports';
 import { IdentityService } from '../../identity';
 import type { AuthUser } from '../../kernel/auth-user';
 import { LawService } from '../../law';
@@ -279,7 +279,7 @@ export class SubjectPages {
     const file = await this.exports.download(user, id, 'json');
     const chunks: Buffer[] = [];
     for await (const part of file.parts) chunks.push(part);
-    const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordDocument;
+    const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as DisclosureRecordDocument;
     return {
       generatedAt: doc.request.generatedAt,
       withheld: s.withheldEntries(doc.withheld.entries),
@@ -379,20 +379,4 @@ export class SubjectPages {
   private page(view: string, page: PageContext, model: PageModel, status = 200): WebResult {
     return { page: this.views.render(view, page, model), status };
   }
-}
-
-/** The record's JSON file (exports/disclosure-record.job.ts writes it). */
-interface RecordDocument {
-  request: { id: string; policyVersion: number; generatedAt: string };
-  entries: {
-    firstDisclosedAt: string;
-    lastDisclosedAt: string;
-    frequency: string | null;
-    recipient: { kind: string; name: string; country: string; contact: string | null };
-    clauses: { id: string; text: string }[];
-    law: { id: string; instrument: string; article: string; text: string }[];
-    categories: { id: string; label: Record<WebLocale, string> | null }[];
-    purpose: string;
-  }[];
-  withheld: { entries: number };
 }
