@@ -11,7 +11,7 @@ export { FulfilmentProgress } from './fulfilment-progress';
 export { RequestRecords } from './request-records';
 export { RequestDeadlines } from './request-deadlines';
 export { staffFields } from './request-views';
-export { RequestAction, statusAfterDecision } from './domain/request-lifecycle';
+export { checkTransition, RequestAction, statusAfterDecision } from './domain/request-lifecycle';
 export { appealBy } from './domain/appeal-window';
 export { OPEN_STATUSES, RequestStatus, sqlList } from './domain/request-status';
 export { ClauseView, NULLABLE_VIEW_MODELS, ProvisionCiteView, RequestSummary, StaffRequestView } from './dto/request-view.dto';

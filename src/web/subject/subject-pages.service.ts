@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorKind, STATUS_OF_KIND } from '../../common/errors/app-error';
 import { ConsentState } from '../../consents/consent.types';
 import { ConsentsService } from '../../consents/consents.service';
+import { Role } from '../../kernel/role';
 import { ExportsService, type DisclosureRecordDocument } from '../../exports';
 import { IdentityService } from '../../identity';
 import type { AuthUser } from '../../kernel/auth-user';
 import { LawService } from '../../law';
 import { RequestType } from '../../policy/domain/policy.types';
 import { PolicyService } from '../../policy/policy.service';
-import { appealBy, OPEN_STATUSES, RequestStatus, RequestsService } from '../../requests';
+import { appealBy, checkTransition, OPEN_STATUSES, RequestAction, RequestStatus, RequestsService } from '../../requests';
 import { TransparencyService, type TransparencyOutcomeCounts } from '../../transparency';
 import type { PageContext } from '../web-context';
 import { type FormProblem, formProblemOf, type FormValues, readForm } from '../web-form';
@@ -30,7 +31,6 @@ interface Shown {
 }
 
 /** The statuses from which the subject may cancel (the lifecycle's `cancel` rows); the service decides, this only offers the form. */
-const CANCELLABLE: readonly RequestStatus[] = [RequestStatus.Submitted, RequestStatus.InReview, RequestStatus.AwaitingSubject];
 /** The request types whose approval gives the subject files to download (a copy, or the record of disclosures). */
 const RESULT_TYPES: readonly RequestType[] = [RequestType.Access, RequestType.CopyTransfer, RequestType.DisclosureLog];
 
@@ -79,9 +79,11 @@ export class SubjectPages {
     const appealUntil = standing
       ? appealBy({ status: r.status, appealedAt: r.appeal ? new Date(r.appeal.appealedAt) : null }, new Date(standing.decidedAt))
       : null;
+    // What the subject may do now: the lifecycle's table decides (the service checks again when it is done).
+    const may = (action: RequestAction) => checkTransition({ action, from: r.status, type: r.type, role: Role.Subject }).allowed;
     const actions = {
-      cancel: CANCELLABLE.includes(r.status),
-      reply: r.status === RequestStatus.AwaitingSubject,
+      cancel: may(RequestAction.Cancel),
+      reply: may(RequestAction.Reply),
       appeal: appealUntil && appealUntil.getTime() > Date.now() ? appealUntil.toISOString() : null,
     };
     const behalf = r.onBehalfOf;
