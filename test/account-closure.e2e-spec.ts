@@ -2,6 +2,7 @@ import { AccountClosure, ErasureJob, HeldErasures, PSEUDONYMISE_ACCOUNT_JOB } fr
 import { Role } from '../src/kernel/role';
 import { uploaded } from './support/evidence-files';
 import { reviewCalls } from './support/review-calls';
+import { sampleAppUser, sampleRows } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -17,19 +18,19 @@ describe('deleting an account: closing it, pseudonymising its records, erasing w
   let legal: TestUser;
   const { auth, staffPost, legalPost } = reviewCalls(() => t);
 
-  const appUser = async (): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email, phone) VALUES ('将注销', $1, NULL) RETURNING id::text`, [
-      `c${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-    ]);
-    await t.dataSource.query(`INSERT INTO operator_app.search_history (user_id, keywords, searched_at) VALUES ($1, '雨伞', now())`, [id]);
-    await t.dataSource.query(
-      `INSERT INTO operator_app.transactions (user_id, counterparty_name, item, amount, completed_at) VALUES ($1, '李四', '雨伞', 39.00, now()), ($1, '王五', '伞套', 9.00, now())`,
-      [id],
+  const appUser = (): Promise<string> =>
+    sampleAppUser(
+      t,
+      {
+        searches: ['雨伞'],
+        transactions: [
+          { counterparty: '李四', item: '雨伞', amount: 39 },
+          { counterparty: '王五', item: '伞套', amount: 9 },
+        ],
+      },
+      '将注销',
     );
-    return id;
-  };
-  const count = async (table: string, userId: string): Promise<number> =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM operator_app.${table} WHERE user_id = $1`, [userId]))[0].n;
+  const count = (table: 'access_logs' | 'search_history' | 'transactions' | 'face_profiles', userId: string) => sampleRows(t, table, userId);
   const audited = async (action: string, entityId: string): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = $1 AND entity_id = $2`, [action, entityId]))[0].n;
   const signIn = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });

@@ -1,6 +1,7 @@
 import { END_OF_SERVICE_JOB, EndOfService } from '../src/end-of-service';
 import { Role } from '../src/kernel/role';
 import { reviewCalls } from './support/review-calls';
+import { sampleAppUser, sampleRows } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -17,23 +18,8 @@ describe('end of service', () => {
   const { auth } = reviewCalls(() => t);
   const url = '/api/v1/admin/end-of-service';
 
-  const appUser = async (): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('停运用户', $1) RETURNING id::text`, [
-      `eos${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-    ]);
-    await t.dataSource.query(
-      `INSERT INTO operator_app.access_logs (user_id, at, ip, user_agent, language, page)
-       SELECT $1, now(), '203.0.113.7', 'UA', 'zh-CN', '/p/' || g FROM generate_series(1, 30) g`,
-      [id],
-    );
-    await t.dataSource.query(
-      `INSERT INTO operator_app.transactions (user_id, counterparty_name, item, amount, completed_at) VALUES ($1, '赵六', '茶叶', 88.00, now())`,
-      [id],
-    );
-    return id;
-  };
-  const count = async (table: string, userId: string): Promise<number> =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM operator_app.${table} WHERE user_id = $1`, [userId]))[0].n;
+  const appUser = (): Promise<string> => sampleAppUser(t, { accessLogs: 30, transactions: [{ counterparty: '赵六', item: '茶叶', amount: 88 }] }, '停运用户');
+  const count = (table: 'access_logs' | 'search_history' | 'transactions' | 'face_profiles', userId: string) => sampleRows(t, table, userId);
   /** The date arrives: the schedule is moved into the past, as if 30 days had gone by. */
   const dateArrives = () =>
     t.dataSource.query(`UPDATE end_of_service SET scheduled_at = now() - interval '31 days', ends_at = now() - interval '1 minute' WHERE cancelled_at IS NULL`);

@@ -4,6 +4,7 @@ import { ErasureSchedule } from '../src/fulfilment';
 import { EraseJob } from '../src/fulfilment/erase.job';
 import { Role } from '../src/kernel/role';
 import { DataCategory } from '../src/policy/domain/policy.types';
+import { sampleAppUser } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 interface ErasureRow {
@@ -184,18 +185,7 @@ describe('withdrawing a facial consent (real AppModule and PostgreSQL)', () => {
   });
 
   /** A sample app user (operator_app) with a basic and an additional face profile; returns its id. */
-  const appUserWithFaces = async (): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(
-      `INSERT INTO operator_app.users (display_name, email, gender) VALUES ('人脸用户', $1, 'female') RETURNING id::text`,
-      [`face${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`],
-    );
-    await t.dataSource.query(
-      `INSERT INTO operator_app.face_profiles (user_id, purpose, template, image, enrolled_at)
-       VALUES ($1, 'basic', '\\x01', '\\x02', now()), ($1, 'additional', '\\x03', '\\x04', now()), ($1, 'additional', '\\x05', '\\x06', now())`,
-      [id],
-    );
-    return id;
-  };
+  const appUserWithFaces = (): Promise<string> => sampleAppUser(t, { faces: ['basic', 'additional', 'additional'] }, '人脸用户');
   const faces = async (appUser: string): Promise<Record<string, number>> =>
     Object.fromEntries(
       (await t.dataSource.query(`SELECT purpose, count(*)::int AS n FROM operator_app.face_profiles WHERE user_id = $1 GROUP BY purpose`, [appUser])).map(

@@ -2,6 +2,7 @@ import { ErasureJob, RecipientNotices } from '../src/erasure';
 import { Role } from '../src/kernel/role';
 import { reviewCalls } from './support/review-calls';
 import { SmtpPeer, startSmtpPeer } from './support/smtp-peer';
+import { sampleAppUser } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -17,13 +18,7 @@ describe('recipient notices after an erasure', () => {
   const { auth, staffPost } = reviewCalls(() => t);
   const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
-  const appUser = async (): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('被通知者', $1) RETURNING id::text`, [
-      `rn${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-    ]);
-    await t.dataSource.query(`INSERT INTO operator_app.search_history (user_id, keywords, searched_at) VALUES ($1, '雨衣', now())`, [id]);
-    return id;
-  };
+  const appUser = (): Promise<string> => sampleAppUser(t, { searches: ['雨衣'] }, '被通知者');
   const recorded = async (body: object): Promise<string> => {
     const res = await t.http.post('/api/v1/disclosures').set(auth(staff)).send(body);
     if (res.status !== 201) throw new Error(`recording answered ${res.status} ${JSON.stringify(res.body)}`);

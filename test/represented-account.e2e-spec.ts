@@ -2,6 +2,7 @@ import { ExportJob } from '../src/exports';
 import { Role } from '../src/kernel/role';
 import { uploaded } from './support/evidence-files';
 import { reviewCalls } from './support/review-calls';
+import { sampleAppUser } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -16,13 +17,7 @@ describe("a request filed on someone's behalf: the represented person's app acco
   const name = (u: TestUser, id: string, body: object) => t.http.post(`/api/v1/staff/requests/${id}/represented-account`).set(auth(u)).send(body);
   const page = async (id: string) => (await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff))).body;
 
-  const appUser = async (keywords: string): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('被代理人', $1) RETURNING id::text`, [
-      `rep${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-    ]);
-    await t.dataSource.query(`INSERT INTO operator_app.search_history (user_id, keywords, searched_at) VALUES ($1, $2, now())`, [id, keywords]);
-    return id;
-  };
+  const appUser = (keywords: string): Promise<string> => sampleAppUser(t, { searches: [keywords] }, '被代理人');
 
   beforeAll(async () => {
     t = await createTestApp();
