@@ -6,6 +6,7 @@ import { Role } from '../src/kernel/role';
 import { pdfFile, uploaded } from './support/evidence-files';
 import { reviewCalls } from './support/review-calls';
 import { BUNDLED_DATA_MAP, withCategory, withSystem, writeDataMap } from './support/test-data-map';
+import { sampleAppUser } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const OWNER = '客服档案组 / Customer records team';
@@ -24,12 +25,7 @@ describe('connectors: manual steps confirmed by a reviewer', () => {
   let legal: TestUser;
   const { auth, staffPost } = reviewCalls(() => t);
 
-  const appUser = async (): Promise<string> =>
-    (
-      await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('档案用户', $1) RETURNING id::text`, [
-        `m${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-      ])
-    )[0].id;
+  const appUser = (): Promise<string> => sampleAppUser(t, {}, '档案用户');
   const approved = async (body: object, decision: object) => {
     const s = await t.user(Role.Subject, { appUser: await appUser() });
     const filed = await t.http.post('/api/v1/requests').set(auth(s)).send(body);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ExportJob } from '../src/exports';
 import { Role } from '../src/kernel/role';
 import { reviewCalls } from './support/review-calls';
+import { sampleAppUser } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** What the receiving handler does with the next call. */
@@ -31,13 +32,7 @@ describe('fulfilment: a copy sent to another handler', () => {
   const { auth, staffPost } = reviewCalls(() => t);
   const all = { identityVerified: true, providedByConsentOrContract: true, technicallyFeasible: true, noHarmToOthers: true };
 
-  const appUser = async (): Promise<string> => {
-    const [{ id }] = await t.dataSource.query(`INSERT INTO operator_app.users (display_name, email) VALUES ('转移用户', $1) RETURNING id::text`, [
-      `tr${Date.now()}${Math.random().toString(16).slice(2, 8)}@demo.example`,
-    ]);
-    await t.dataSource.query(`INSERT INTO operator_app.search_history (user_id, keywords, searched_at) VALUES ($1, '登山鞋', now())`, [id]);
-    return id;
-  };
+  const appUser = (): Promise<string> => sampleAppUser(t, { searches: ['登山鞋'] }, '转移用户');
   const approved = async (decision: object, endpoint = `${base}/inbox?from=portal`) => {
     const s = await t.user(Role.Subject, { appUser: await appUser() });
     const filed = await t.http
