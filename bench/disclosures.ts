@@ -4,6 +4,8 @@
 // Not a test: it prints figures and plans.
 //
 //   npm run bench -- disclosures [--entries 1000000] [--subjects 5000] [--pages 1 (0: the export alone)] [--runs 50] [--deep-pages 400] [--limit 25]
+//                                [--export 1 (0: the pages alone)] [--only-missed 0 (1: the four filters that missed the target)]
+//                                [--compare 0 (1: time the previous page statement too)] [--extra-to 0 (1: eight more filters with `to`)]
 //                                [--export-rows 100000] [--export-small 10000] [--export-huge 300000] [--export-runs 2]
 //
 // The five register tables are loaded with SQL straight from generate_series (see `load` for the
@@ -15,7 +17,9 @@
 // after following `deep-pages` cursors from the first page, or half of the filter's pages when it
 // has fewer than twice that. Then EXPLAIN (ANALYZE, BUFFERS) of the statement the repository ran for
 // each page (its own `pageStatement`, with the filter and position the service passed it), flagging
-// a sequential scan of a big table. The export runs through the real route (GET
+// a sequential scan of a big table. With --compare 1, each page is also timed and explained with the
+// previous page statement (the export's single-index statement with a LIMIT, as findPage ran it
+// before the two-part `to` form), on the same data, and the two pages' rows are compared. The export runs through the real route (GET
 // /api/v1/disclosures/export.csv), downloaded by curl in a process of its own, while this process
 // (the portal's) samples its memory every 10 ms. The schema
 // measured is the product's, as its migrations make it; the bench adds no index of its own.
@@ -32,7 +36,7 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { PageCursors } from '../src/common/http/page-cursor';
-import { DisclosuresRepository, type DisclosureFilter } from '../src/disclosures/disclosures.repository';
+import { DisclosuresRepository, type DisclosureFilter, type DisclosureRow } from '../src/disclosures/disclosures.repository';
 import type { DisclosurePosition } from '../src/disclosures/disclosure-cursor';
 import { DisclosuresService } from '../src/disclosures/disclosures.service';
 import { DisclosureStatus } from '../src/disclosures/domain/disclosure.types';
@@ -64,6 +68,14 @@ const DEFAULTS = {
   exportRuns: 2,
   exportHuge: 300_000,
   loadBatch: 250_000,
+  /** 0: skip the CSV export */
+  export: 1,
+  /** 1: only the filters that missed the target in the first figures (the `to` ranges and the deep pending_review page) */
+  onlyMissed: 0,
+  /** 1: time each page with the previous page statement as well */
+  compare: 0,
+  /** 1: add more filters with `to` (other driving indexes, `to` alone, a repeated kind) */
+  extraTo: 0,
 };
 type Options = typeof DEFAULTS;
 
@@ -84,9 +96,21 @@ interface Page {
   nextCursor: string | null;
 }
 
+/** The filters whose pages missed the target in the first figures (bench/README.md). */
+const MISSED = [
+  'from..to: one month, 2 years ago',
+  'from..to: one week, 4 years ago',
+  'kind=authority&provision=PIPL.18&status=pending_review',
+  'clause=3.c&provision=PIPL.18&from..to: a year, 3 years ago',
+];
+
 interface Measured {
   label: string;
   page: string;
+  /** `current`: the repository's page statement; `previous`: the single-index statement it replaced */
+  statement: 'current' | 'previous';
+  /** with --compare: whether the previous statement gave the same page (ids, in order) */
+  same?: boolean;
   matching: number;
   service: number[];
   http: number[];
@@ -189,6 +213,21 @@ export async function run(args: string[]): Promise<void> {
 
     // --pages 0: the export alone.
     if (o.pages === 0) filters.length = 0;
+    if (o.onlyMissed === 1) filters.splice(0, filters.length, ...filters.filter(([label]) => MISSED.includes(label)));
+    if (o.extraTo === 1)
+      filters.push(
+        ['to=<3 years ago>', { to: daysAgo(1095) }],
+        ['kind=authority&to=<2 years ago>', { kind: RecipientKind.Authority, to: daysAgo(730) }],
+        ['clause=face.share.3&to=<1 year ago> (repeated partners)', { clause: 'face.share.3', to: daysAgo(365) }],
+        ['provision=PIPL.41&from..to: a year, 3 years ago (rare)', { provision: 'PIPL.41', from: daysAgo(1095), to: daysAgo(730) }],
+        ['status=flagged&from..to: one month, 2 years ago', { status: DisclosureStatus.Flagged, from: daysAgo(760), to: daysAgo(730) }],
+        [
+          'kind=partner&status=pending_review&from..to: a year, 2 years ago',
+          { kind: RecipientKind.Partner, status: DisclosureStatus.PendingReview, from: daysAgo(1095), to: daysAgo(730) },
+        ],
+        ['subjectId=<busiest>&from..to: a year, 3 years ago', { subjectId: picks.busiestSubject, from: daysAgo(1095), to: daysAgo(730) }],
+        ['subjectId=<median>&to=<2 years ago>', { subjectId: picks.medianSubject, to: daysAgo(730) }],
+      );
     console.log(
       `\n(b) One page of ${o.limit}, ${o.runs} runs each after ${o.warmup} warm-up runs (fewer, at least 5, when a page takes over 40 ms); server-side = DisclosuresService.list() in this process,`,
     );
@@ -198,10 +237,17 @@ export async function run(args: string[]): Promise<void> {
 
     console.log(`\n(c) EXPLAIN (ANALYZE, BUFFERS) of the statement the repository ran, for each filter and depth:`);
     for (const r of results) {
-      console.log(`\n  -- ${r.label} · ${r.page}${r.seqScans.length > 0 ? `   ** SEQ SCAN of ${r.seqScans.join(', ')} **` : ''}`);
+      console.log(
+        `\n  -- ${r.label} · ${r.page}${r.statement === 'previous' ? ' · previous statement' : ''}${r.seqScans.length > 0 ? `   ** SEQ SCAN of ${r.seqScans.join(', ')} **` : ''}`,
+      );
       for (const line of r.plan) console.log(`  ${line}`);
     }
 
+    if (o.export === 0) {
+      summary(results, undefined, big);
+      console.log(`\nLoad average at the end (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs.`);
+      return;
+    }
     console.log(
       `\n(d) CSV export through GET /api/v1/disclosures/export.csv (the newest N entries: from=<the N-th newest date>), downloaded by curl in another process;\n    memory of this process (the portal) sampled every 10 ms:`,
     );
@@ -224,32 +270,45 @@ async function measureFilters(b: Bench, filters: [string, Filter][]): Promise<Me
   const results: Measured[] = [];
   for (const [label, filter] of filters) {
     const first = await measure(b, filter, undefined);
-    const matching = await countMatching(b.ds, first.statement);
+    const matching = await countMatching(b, filter);
     const pages = Math.ceil(matching / b.o.limit);
     const { cursor, depth, duplicates } = await followCursors(b, filter, Math.min(b.o.deepPages, Math.floor((pages - 1) / 2)));
     if (duplicates > 0) throw new Error(`${label}: keyset pagination returned ${duplicates} rows twice`);
     const deep = cursor ? await measure(b, filter, cursor) : null;
-    for (const [page, m] of [
-      ['first', first],
-      [`deep (${count(depth)} rows in)`, deep],
+    const previous = (c: string | undefined) => (b.o.compare === 1 ? withPreviousStatement(b, () => measure(b, filter, c)) : Promise.resolve(null));
+    const firstBefore = await previous(undefined);
+    const deepBefore = cursor ? await previous(cursor) : null;
+    for (const [page, m, before] of [
+      ['first', first, firstBefore],
+      [`deep (${count(depth)} rows in)`, deep, deepBefore],
     ] as const) {
       if (!m) continue;
-      const r: Measured = {
-        label,
-        page,
-        matching,
-        service: m.service,
-        http: m.http,
-        executionMs: m.executionMs,
-        plan: m.plan,
-        seqScans: seqScansOf(m.plan, b.big),
-      };
-      results.push(r);
-      console.log(
-        `    ${(page === 'first' ? label : '').padEnd(66)} ${(page === 'first' ? count(matching) : '').padStart(9)}  ${page.padEnd(22)} ` +
-          `${ms(percentile(r.service, 50)).padStart(6)} ${ms(percentile(r.service, 95)).padStart(6)} ${ms(Math.max(...r.service)).padStart(6)}   ` +
-          `${ms(percentile(r.http, 50)).padStart(6)} ${ms(percentile(r.http, 95)).padStart(6)}  ${ms(r.executionMs).padStart(6)}  ${r.seqScans.join(', ') || '-'}`,
-      );
+      for (const [statement, x] of [
+        ['current', m],
+        ['previous', before],
+      ] as const) {
+        if (!x) continue;
+        const r: Measured = {
+          label,
+          page,
+          statement,
+          same: before ? sameRows(m.rows, before.rows) : undefined,
+          matching,
+          service: x.service,
+          http: x.http,
+          executionMs: x.executionMs,
+          plan: x.plan,
+          seqScans: seqScansOf(x.plan, b.big),
+        };
+        results.push(r);
+        const name = statement === 'current' ? page : `  previous${r.same ? '' : ' DIFFERENT ROWS'}`;
+        const head = page === 'first' && statement === 'current';
+        console.log(
+          `    ${(head ? label : '').padEnd(66)} ${(head ? count(matching) : '').padStart(9)}  ${name.padEnd(22)} ` +
+            `${ms(percentile(r.service, 50)).padStart(6)} ${ms(percentile(r.service, 95)).padStart(6)} ${ms(Math.max(...r.service)).padStart(6)}   ` +
+            `${ms(percentile(r.http, 50)).padStart(6)} ${ms(percentile(r.http, 95)).padStart(6)}  ${ms(r.executionMs).padStart(6)}  ${r.seqScans.join(', ') || '-'}`,
+        );
+      }
     }
   }
   return results;
@@ -260,7 +319,10 @@ async function measure(b: Bench, filter: Filter, cursor: string | undefined) {
   const { service, user, baseUrl, token, o } = b;
   const query: DisclosuresQueryDto = { ...filter, limit: o.limit, ...(cursor ? { cursor } : {}) };
   const t = performance.now();
-  const statement = await captureStatement(b, () => service.list(user, query));
+  let page: Page | undefined;
+  const statement = await captureStatement(b, async () => (page = (await service.list(user, query)) as Page));
+  // The page as ids and the next cursor: what the previous statement must give too.
+  const rows = [...(page?.items.map((i) => i.id) ?? []), page?.nextCursor ?? ''];
   // A page far over the target is timed fewer times (at least 5), so that one slow filter does not hold the run for minutes.
   const runs = Math.min(o.runs, Math.max(5, Math.floor(2000 / (performance.now() - t))));
   const warmup = runs < o.runs ? 1 : o.warmup;
@@ -282,14 +344,15 @@ async function measure(b: Bench, filter: Filter, cursor: string | undefined) {
   }
   const plan = await explain(b.ds, statement);
   const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan.join('\n'))?.[1] ?? NaN);
-  return { service: timed, http, statement, plan, executionMs };
+  return { service: timed, http, statement, plan, executionMs, rows };
 }
 
 /** The statement the repository builds for the page `work` asks for: the filter and position the service passed to findPage, given to pageStatement. */
 async function captureStatement(b: Bench, work: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
   const repo = b.repo;
+  const own = Object.getOwnPropertyDescriptor(repo, 'findPage');
   const original = repo.findPage.bind(repo);
-  let captured: { sql: string; params: unknown[] } | undefined;
+  let captured: Promise<{ sql: string; params: unknown[] }> | undefined;
   repo.findPage = (filter: DisclosureFilter, limit: number, after?: DisclosurePosition) => {
     captured ??= repo.pageStatement(filter, limit, after);
     return original(filter, limit, after);
@@ -297,15 +360,49 @@ async function captureStatement(b: Bench, work: () => Promise<unknown>): Promise
   try {
     await work();
   } finally {
-    // The prototype's method again.
-    Reflect.deleteProperty(repo, 'findPage');
+    // The method as it was: the prototype's, or the previous statement's (withPreviousStatement).
+    if (own) Object.defineProperty(repo, 'findPage', own);
+    else Reflect.deleteProperty(repo, 'findPage');
   }
   if (!captured) throw new Error('the service did not call DisclosuresRepository.findPage');
-  return captured;
+  return await captured;
 }
 
-async function explain(ds: DataSource, st: { sql: string; params: unknown[] }): Promise<string[]> {
-  const plan: { 'QUERY PLAN': string }[] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS) ${st.sql}`, st.params);
+/**
+ * The page statement the repository's findPage ran before the two-part `to` form: the export's
+ * single-index statement (listStatement) with the LIMIT, in a transaction without parallel workers,
+ * as before. `work` runs with it in place of the current one (service and route alike).
+ */
+async function withPreviousStatement<T>(b: Bench, work: () => Promise<T>): Promise<T> {
+  const repo = b.repo;
+  const previous = (filter: DisclosureFilter, limit: number, after?: DisclosurePosition) => {
+    const st = repo.listStatement(filter, after);
+    return { sql: `${st.sql} LIMIT $${st.params.length + 1}`, params: [...st.params, limit + 1] };
+  };
+  repo.pageStatement = (filter: DisclosureFilter, limit: number, after?: DisclosurePosition) => Promise.resolve(previous(filter, limit, after));
+  repo.findPage = (filter: DisclosureFilter, limit: number, after?: DisclosurePosition) => {
+    const { sql, params } = previous(filter, limit, after);
+    return b.ds.transaction(async (manager): Promise<DisclosureRow[]> => {
+      await manager.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      return manager.query(sql, params);
+    });
+  };
+  try {
+    return await work();
+  } finally {
+    Reflect.deleteProperty(repo, 'findPage');
+    Reflect.deleteProperty(repo, 'pageStatement');
+  }
+}
+
+const sameRows = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The plan of a statement as the repository runs it: a page's without parallel workers (findPage), the export's with them. */
+async function explain(ds: DataSource, st: { sql: string; params: unknown[] }, parallel = false): Promise<string[]> {
+  const plan: { 'QUERY PLAN': string }[] = await ds.transaction(async (m) => {
+    if (!parallel) await m.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+    return m.query(`EXPLAIN (ANALYZE, BUFFERS) ${st.sql}`, st.params);
+  });
   return plan.map((p) => p['QUERY PLAN']);
 }
 
@@ -348,13 +445,17 @@ async function followCursors(b: Bench, filter: Filter, pages: number) {
   return { cursor: deepest, depth: rowsBeforeDeepest, duplicates };
 }
 
-/** How many entries the filter selects: the page statement's own FROM and WHERE, counted (no LIMIT, no keyset position on a first page). */
-async function countMatching(ds: DataSource, st: { sql: string; params: unknown[] }): Promise<number> {
+/** How many entries the filter selects: the export's statement's own FROM and WHERE (the list's, from one index), counted. */
+async function countMatching(b: Bench, filter: Filter): Promise<number> {
+  const st = b.repo.listStatement({
+    ...filter,
+    from: filter.from ? new Date(filter.from) : undefined,
+    to: filter.to ? new Date(filter.to) : undefined,
+  });
   const from = st.sql.search(/ FROM disclosure_\w+ [de] (LEFT )?JOIN /);
   const orderBy = st.sql.lastIndexOf('ORDER BY');
-  if (from < 0 || orderBy < 0) throw new Error('cannot find the FROM and ORDER BY of the page statement');
-  // The last parameter is the LIMIT, which the count does not use.
-  const [{ n }] = await ds.query(`SELECT count(*)::int AS n ${st.sql.slice(from, orderBy)}`, st.params.slice(0, -1));
+  if (from < 0 || orderBy < 0) throw new Error('cannot find the FROM and ORDER BY of the list statement');
+  const [{ n }] = await b.ds.query(`SELECT count(*)::int AS n ${st.sql.slice(from, orderBy)}`, st.params);
   return n;
 }
 
@@ -419,8 +520,7 @@ async function measureExports(b: Bench, o: Options): Promise<Exports> {
   }
   // The statement the stream runs: the list's, without the LIMIT, for the large export's filter.
   const filter: DisclosureFilter = { from: new Date(froms.large) };
-  const st = b.repo.pageStatement(filter, 1);
-  const plan = await explain(b.ds, { sql: st.sql.replace(/\s+LIMIT \$\d+$/, ''), params: st.params.slice(0, -1) });
+  const plan = await explain(b.ds, b.repo.listStatement(filter), true);
   console.log(`\n    EXPLAIN (ANALYZE, BUFFERS) of the export's statement for the ${count(o.exportRows)}-entry export:`);
   for (const line of plan) console.log(`    ${line}`);
   return { ...runs, plan };
@@ -491,8 +591,21 @@ function exposeGc(): () => void {
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const grow = (bytes: number) => `${bytes < 0 ? '−' : '+'}${mib(Math.abs(bytes))}`;
 
-function summary(results: Measured[], exports: Exports, big: Set<string>): void {
-  console.log(`\n(e) Targets`);
+function summary(measured: Measured[], exports: Exports | undefined, big: Set<string>): void {
+  const results = measured.filter((r) => r.statement === 'current');
+  const before = measured.filter((r) => r.statement === 'previous');
+  if (before.length > 0) {
+    console.log(`\n(e) The current page statement against the previous one, same data, server-side p95 (DB execution) in ms:`);
+    for (const r of results) {
+      const p = before.find((x) => x.label === r.label && x.page === r.page);
+      if (!p) continue;
+      console.log(
+        `    ${`${r.label} · ${r.page}`.padEnd(90)} ${`${ms(percentile(p.service, 95))} (${ms(p.executionMs)})`.padStart(18)} → ` +
+          `${`${ms(percentile(r.service, 95))} (${ms(r.executionMs)})`.padEnd(18)} ${r.same ? 'same rows' : 'DIFFERENT ROWS'}`,
+      );
+    }
+  }
+  console.log(`\n(f) Targets`);
   if (results.length === 0) console.log(`    pages: not measured (--pages 0)`);
   const missed = results.filter((r) => !(percentile(r.service, 95) < TARGET_P95_MS));
   const scanned = results.filter((r) => r.seqScans.length > 0);
@@ -505,6 +618,10 @@ function summary(results: Measured[], exports: Exports, big: Set<string>): void 
   if (results.length > 0)
     console.log(`    index-backed plans (no Seq Scan of a big table): ${scanned.length === 0 ? 'HELD' : `MISSED for ${scanned.length}:`}`);
   for (const r of scanned) console.log(`      ${r.label} · ${r.page}: Seq Scan on ${r.seqScans.join(', ')}`);
+  if (!exports) {
+    console.log(`    CSV export: not measured (--export 0)`);
+    return;
+  }
   const rss = (runs: ExportRun[]) => Math.max(...runs.map((r) => r.peakRss - r.rssBefore));
   const heap = (run: ExportRun) => run.peakHeap - run.heapBefore;
   const slack = FLAT_MEMORY_SLACK_MIB * 2 ** 20;

@@ -21,6 +21,7 @@ import { Exports1764710000000 } from './1764710000000-exports';
 import { RequestErasures1764720000000 } from './1764720000000-request-erasures';
 import { CorrectionSteps1764730000000 } from './1764730000000-correction-steps';
 import { DisclosureRepeatSpan1764810000000 } from './1764810000000-disclosure-repeat-span';
+import { DisclosureRepeatedEntries1764823000000 } from './1764823000000-disclosure-repeated-entries';
 import { RepresentedAccounts1764800000000 } from './1764800000000-represented-accounts';
 import { RecipientNotices1764790000000 } from './1764790000000-recipient-notices';
 import { EndOfService1764780000000 } from './1764780000000-end-of-service';
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   RecipientNotices1764790000000,
   RepresentedAccounts1764800000000,
   DisclosureRepeatSpan1764810000000,
+  DisclosureRepeatedEntries1764823000000,
 ];

@@ -448,6 +448,108 @@ describe('the disclosure register (HTTP, real PostgreSQL)', () => {
     });
   });
 
+  describe('a date range across repeated entries', () => {
+    const DAY = 24 * HOUR;
+    // A period of its own, long ago: nothing else in this file is dated there.
+    const now = Date.now();
+    const at = (days: number) => new Date(now - days * DAY).toISOString();
+    const [from, to] = [at(420), at(400)];
+    let subject: TestUser;
+    const ids: Record<string, string> = {};
+
+    beforeAll(async () => {
+      subject = await t.user(Role.Subject);
+      await grant(subject, 'affiliate_sharing');
+      const repeated = (first: number, last: number, overrides: object = {}) =>
+        police([subject.id], { disclosedAt: at(first), lastDisclosedAt: at(last), frequency: 'monthly', ...overrides });
+      const cases: [string, object][] = [
+        // Began by `to`, disclosed again after it: in the period, though its last date is not.
+        ['spansTo', repeated(410, 340, { law: ['PIPL.13', 'PIPL.18'] })],
+        ['spansAll', repeated(500, 300)],
+        ['spansToAffiliate', affiliate([subject.id], { disclosedAt: at(405), lastDisclosedAt: at(390), frequency: 'weekly' })],
+        // Ends in the period.
+        ['endsIn', repeated(480, 415, { law: ['PIPL.13', 'PIPL.18'] })],
+        ['onceIn', police([subject.id], { disclosedAt: at(405), law: ['PIPL.13', 'PIPL.18'] })],
+        ['onceInAffiliate', affiliate([subject.id], { disclosedAt: at(410) })],
+        ['onceAtTo', police([subject.id], { disclosedAt: to })],
+        // Outside: began after `to`, ended before `from`, once before or after.
+        ['beginsAfter', repeated(399, 350)],
+        ['endsBefore', repeated(500, 421)],
+        ['onceBefore', police([subject.id], { disclosedAt: at(425) })],
+        ['onceAfter', police([subject.id], { disclosedAt: at(399) })],
+      ];
+      for (const [name, body] of cases) ids[name] = (await created(record(staff, body))).id;
+      await review(legal, ids.spansAll);
+      await review(legal, ids.onceIn);
+    });
+
+    /** The entries of the register in the period, straight from the tables, newest disclosure first. */
+    const expected = async (where = 'true', params: unknown[] = []): Promise<string[]> =>
+      (
+        await t.dataSource.query(
+          `SELECT e.id FROM disclosure_entries e LEFT JOIN disclosure_reviews r ON r.entry_id = e.id
+           WHERE e.last_disclosed_at >= $1 AND e.first_disclosed_at <= $2 AND ${where}
+           ORDER BY e.last_disclosed_at DESC, e.id DESC`,
+          [from, to, ...params],
+        )
+      ).map((r: { id: string }) => r.id);
+    const cites = (n: number) => `EXISTS (SELECT 1 FROM disclosure_citations c WHERE c.entry_id = e.id AND c.cited = $${n})`;
+    /** Every page of `limit`, following the cursor: the ids in order. */
+    const paged = async (query: string, limit: number): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await list(legal, `${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect([query, res.status]).toEqual([query, 200]);
+        seen.push(...res.body.items.map((i: { id: string }) => i.id));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+    it('lists exactly the entries in the period, the repeated ones spanning `to` among them, with or without a clause and provision', async () => {
+      const all = await paged(range, 100);
+      expect(all).toEqual(await expected());
+      const inPeriod = ['spansTo', 'spansAll', 'spansToAffiliate', 'endsIn', 'onceIn', 'onceInAffiliate', 'onceAtTo'].map((n) => ids[n]);
+      expect(all).toEqual(expect.arrayContaining(inPeriod));
+      for (const n of ['beginsAfter', 'endsBefore', 'onceBefore', 'onceAfter']) expect([n, all.includes(ids[n])]).toEqual([n, false]);
+      // The newest disclosure first: the repeated entries disclosed after `to`, then the rest.
+      expect(all.indexOf(ids.spansAll)).toBeLessThan(all.indexOf(ids.spansTo));
+      expect(all.indexOf(ids.spansToAffiliate)).toBeLessThan(all.indexOf(ids.onceAtTo));
+
+      const cited = await paged(`clause=3.c&provision=PIPL.18&${range}`, 100);
+      expect(cited).toEqual(await expected(`${cites(3)} AND ${cites(4)}`, ['3.c', 'PIPL.18']));
+      expect(cited).toEqual([ids.spansTo, ids.onceIn, ids.endsIn]);
+      expect(await paged(`subjectId=${subject.id}&${range}`, 100)).toEqual(
+        await expected(`e.id IN (SELECT entry_id FROM disclosure_subjects WHERE subject_id = $3)`, [subject.id]),
+      );
+      for (const query of [`subjectId=${subject.id}&kind=authority&`, `subjectId=${subject.id}&status=pending_review&`])
+        expect([query, await paged(`${query}${range}`, 1)]).toEqual([query, await paged(`${query}${range}`, 100)]);
+    });
+
+    it.each([
+      ['', 'true', []],
+      ['clause=3.c&provision=PIPL.18&', `${cites(3)} AND ${cites(4)}`, ['3.c', 'PIPL.18']],
+      ['clause=3.c&', cites(3), ['3.c']],
+      ['clause=face.share.2&', cites(3), ['face.share.2']],
+      ['provision=PIPL.18&', cites(3), ['PIPL.18']],
+      ['kind=affiliate&', `e.recipient_kind = $3`, ['affiliate']],
+      ['status=pending_review&', 'r.entry_id IS NULL', []],
+      ['status=confirmed&', `r.outcome = $3`, ['confirmed']],
+      ['kind=authority&provision=PIPL.18&status=pending_review&', `e.recipient_kind = $3 AND ${cites(4)} AND r.entry_id IS NULL`, ['authority', 'PIPL.18']],
+      ['corrected=false&', 'NOT EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)', []],
+    ] as [string, string, unknown[]][])(
+      'pages through %sfrom..to one or two entries at a time to the same entries as one big page',
+      async (query, where, params) => {
+        const whole = await paged(`${query}${range}`, 100);
+        expect(whole).toEqual(await expected(where, params));
+        expect(await paged(`${query}${range}`, 1)).toEqual(whole);
+        expect(await paged(`${query}${range}`, 2)).toEqual(whole);
+      },
+    );
+  });
+
   describe('who may see the register', () => {
     it('never shows it to a subject, shows staff only what they recorded, and shows reports to legal and admin', async () => {
       const entry = await created(record(staff, police([alice.id])));

@@ -241,21 +241,49 @@ export class DisclosuresRepository {
 
   /** One page of the register, newest disclosure first, after `after`; reads `limit + 1` rows so the caller knows whether more follow. */
   findPage(filter: DisclosureFilter, limit: number, after?: DisclosurePosition): Promise<DisclosureRow[]> {
-    const st = new Statement();
-    const sql = this.listSql(st, filter, after);
     // A page is a few dozen rows read in index order: starting parallel workers for it costs more
     // (about 10 ms) than it could save, and the planner's estimates for sparse filters invite them.
-    return this.dataSource.transaction(async (manager) => {
+    // With `to`, the longest span of a repeated entry is read first and the page in the same snapshot.
+    const work = async (manager: EntityManager): Promise<DisclosureRow[]> => {
       await manager.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-      return manager.query(`${sql} LIMIT ${st.param(limit + 1)}`, st.params);
-    });
+      const { sql, params } = await this.pageStatement(filter, limit, after, manager);
+      return manager.query(sql, params);
+    };
+    return filter.to ? this.dataSource.transaction('REPEATABLE READ', work) : this.dataSource.transaction(work);
   }
 
-  /** The statement behind a page (for the benchmark's EXPLAIN). */
-  pageStatement(filter: DisclosureFilter, limit: number, after?: DisclosurePosition): { sql: string; params: unknown[] } {
+  /** The statement behind a page, as findPage runs it (also for the benchmark's EXPLAIN). */
+  async pageStatement(
+    filter: DisclosureFilter,
+    limit: number,
+    after?: DisclosurePosition,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ sql: string; params: unknown[] }> {
+    const st = new Statement();
+    const sql = this.pageSql(st, filter, limit + 1, after, filter.to ? await this.longestRepeat(manager) : undefined);
+    return { sql, params: st.params };
+  }
+
+  /**
+   * The longest span of a repeated entry (last date − first date; an entry disclosed once has
+   * none), from ix_disclosure_entries_repeat_span, as PostgreSQL's text of the interval: a page
+   * with `to` passes it as a value, so that the planner knows how far its index scan reaches.
+   */
+  private async longestRepeat(manager: EntityManager): Promise<string> {
+    const [{ span }]: { span: string }[] = await manager.query(
+      `SELECT coalesce(max(last_disclosed_at - first_disclosed_at), interval '0')::text AS span FROM disclosure_entries WHERE frequency IS NOT NULL`,
+    );
+    return span;
+  }
+
+  /**
+   * The export's statement: every entry the filter selects after `after`, in list order, from one
+   * index (no LIMIT). Same rows and order as the pages (the benchmark compares them).
+   */
+  listStatement(filter: DisclosureFilter, after?: DisclosurePosition): { sql: string; params: unknown[] } {
     const st = new Statement();
     const sql = this.listSql(st, filter, after);
-    return { sql: `${sql} LIMIT ${st.param(limit + 1)}`, params: st.params };
+    return { sql, params: st.params };
   }
 
   /**
@@ -324,12 +352,91 @@ export class DisclosuresRepository {
   }
 
   /**
-   * The list's statement. One table drives it, read in list order through its index: a subject's
-   * rows, a cited id's rows, a review outcome's rows, or the entries (by kind, or all); the other
-   * filters are conditions on each candidate. Every driving table carries its entry's
-   * last_disclosed_at, so the keyset and the date range apply to the index itself.
+   * A page's statement: the list's (`listSql`) with a LIMIT, unless the filter has `to`.
+   *
+   * With `to` (in the period when it began by `to`), the list's index would be read from the newest
+   * entry down, testing each entry's first date. So the page's positions (last date, id) come in two
+   * parts under one ORDER BY … LIMIT, and only the page's entries are then read with their columns:
+   * - the entries whose last date is by `to` (their first date is too): the list's statement,
+   *   bounded above by `to` on its driving index;
+   * - the repeated entries (an entry disclosed once has first = last) that began by `to` and were
+   *   disclosed again after it (`spanningSql`).
+   * Same rows, order and keyset as `listSql`; pages of any size follow one another the same way.
+   */
+  private pageSql(st: Statement, filter: DisclosureFilter, rows: number, after: DisclosurePosition | undefined, longest: string | undefined): string {
+    if (!filter.to) return `${this.listSql(st, filter, after)} LIMIT ${st.param(rows)}`;
+    const limit = st.param(rows);
+    const p = this.listParts(st, filter, after, 'last');
+    const inPeriod = `SELECT ${p.lastCol} AS last_at, ${p.idCol} AS entry_id FROM ${p.from} WHERE ${p.where.join(' AND ')}
+         ORDER BY ${p.lastCol} DESC, ${p.idCol} DESC LIMIT ${limit}`;
+    return `SELECT ${ENTRY_COLUMNS}
+       FROM ((${inPeriod}) UNION ALL (${this.spanningSql(st, filter, limit, longest ?? '0', after)})) k
+         JOIN disclosure_entries e ON e.id = k.entry_id LEFT JOIN disclosure_reviews r ON r.entry_id = e.id
+       ORDER BY k.last_at DESC, k.entry_id DESC LIMIT ${limit}`;
+  }
+
+  /**
+   * The positions of the repeated entries that began by `filter.to` and were disclosed again after
+   * it, newest first, that pass the other filters. Read from ix_disclosure_entries_repeated, down
+   * from `to` plus the longest span of a repeated entry (`longest`, read in the same snapshot), with
+   * the first date, kind and cited ids tested in the index itself: an entry's citations are its
+   * basis and law (`insert` writes them from those), so an entry whose arrays lack a cited id is
+   * dropped there, and only the others are looked up in disclosure_citations. A subject's entries
+   * are few: for a subject, its own index drives instead.
+   */
+  private spanningSql(st: Statement, filter: DisclosureFilter, limit: string, longest: string, after?: DisclosurePosition): string {
+    const to = st.param(filter.to);
+    const until = `${to}::timestamptz + ${st.param(longest)}::interval`;
+    const bySubject = !!filter.subjectId;
+    const [lastCol, idCol] = bySubject ? ['d.last_disclosed_at', 'd.entry_id'] : ['e.last_disclosed_at', 'e.id'];
+    const where = ['e.frequency IS NOT NULL', `e.first_disclosed_at <= ${to}`, `${lastCol} > ${to}`, `${lastCol} <= ${until}`];
+    if (bySubject) where.push(`d.subject_id = ${st.param(filter.subjectId)}`);
+    if (filter.kind) where.push(`e.recipient_kind = ${st.param(filter.kind)}`);
+    for (const cited of [filter.clause, filter.provision]) {
+      if (!cited) continue;
+      const c = st.param(cited);
+      where.push(`(${c} = ANY (e.basis) OR ${c} = ANY (e.law))`);
+      where.push(`EXISTS (SELECT 1 FROM disclosure_citations c WHERE c.entry_id = e.id AND c.cited = ${c})`);
+    }
+    if (filter.status === DisclosureStatus.PendingReview) where.push(`r.entry_id IS NULL`);
+    else if (filter.status) where.push(`r.outcome = ${st.param(filter.status)}`);
+    if (filter.from) where.push(`${lastCol} >= ${st.param(filter.from)}`);
+    if (filter.corrected !== undefined) where.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)`);
+    if (after)
+      where.push(
+        `(${lastCol}, ${idCol}) < ('epoch'::timestamptz + ${st.param(after.lastMicros)}::bigint * interval '1 microsecond', ${st.param(after.id)}::uuid)`,
+      );
+    const from = `${bySubject ? 'disclosure_subjects d JOIN disclosure_entries e ON e.id = d.entry_id' : 'disclosure_entries e'}${
+      filter.status ? ' LEFT JOIN disclosure_reviews r ON r.entry_id = e.id' : ''
+    }`;
+    return `SELECT ${lastCol} AS last_at, ${idCol} AS entry_id FROM ${from} WHERE ${where.join(' AND ')}
+         ORDER BY ${lastCol} DESC, ${idCol} DESC LIMIT ${limit}`;
+  }
+
+  /**
+   * The list's statement, as the export streams it and as a page reads it without `to`. One table
+   * drives it, read in list order through its index: a subject's rows, a cited id's rows, a review
+   * outcome's rows, or the entries (by kind, or all); the other filters are conditions on each
+   * candidate. Every driving table carries its entry's last_disclosed_at, so the keyset and the
+   * date range apply to the index itself.
    */
   private listSql(st: Statement, filter: DisclosureFilter, after?: DisclosurePosition): string {
+    const { from, where, lastCol, idCol } = this.listParts(st, filter, after, 'first');
+    return `SELECT ${ENTRY_COLUMNS} FROM ${from}
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${lastCol} DESC, ${idCol} DESC`;
+  }
+
+  /**
+   * The FROM, WHERE and keyset columns of the list's statement. `to` keeps the entries that began
+   * by it (`first`), or only those whose last date is by it (`last`, the first part of a page with `to`).
+   */
+  private listParts(
+    st: Statement,
+    filter: DisclosureFilter,
+    after: DisclosurePosition | undefined,
+    to: 'first' | 'last',
+  ): { from: string; where: string[]; lastCol: string; idCol: string } {
     const reviewed = filter.status === DisclosureStatus.Confirmed || filter.status === DisclosureStatus.Flagged;
     let from: string;
     const where: string[] = [];
@@ -354,14 +461,15 @@ export class DisclosuresRepository {
     if (filter.status === DisclosureStatus.PendingReview) where.push(`r.entry_id IS NULL`);
     else if (reviewed) where.push(`r.outcome = ${st.param(filter.status)}`);
     if (filter.from) where.push(`${lastCol} >= ${st.param(filter.from)}`);
-    if (filter.to) {
+    if (filter.to && to === 'last') where.push(`${lastCol} <= ${st.param(filter.to)}`);
+    else if (filter.to) {
       // In the period when it began by `to`. The list's index is on the last date, so it is bounded
       // too: by `to` plus the longest span of a repeated entry (once: first = last), read from its
       // own index, so the scan starts near `to` instead of at today.
-      const to = st.param(filter.to);
-      where.push(`e.first_disclosed_at <= ${to}`);
+      const param = st.param(filter.to);
+      where.push(`e.first_disclosed_at <= ${param}`);
       where.push(
-        `${lastCol} <= ${to}::timestamptz + (SELECT coalesce(max(x.last_disclosed_at - x.first_disclosed_at), interval '0') FROM disclosure_entries x WHERE x.frequency IS NOT NULL)`,
+        `${lastCol} <= ${param}::timestamptz + (SELECT coalesce(max(x.last_disclosed_at - x.first_disclosed_at), interval '0') FROM disclosure_entries x WHERE x.frequency IS NOT NULL)`,
       );
     }
     if (filter.corrected !== undefined) where.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 FROM disclosure_entries x WHERE x.corrects = e.id)`);
@@ -369,8 +477,6 @@ export class DisclosuresRepository {
       where.push(
         `(${lastCol}, ${idCol}) < ('epoch'::timestamptz + ${st.param(after.lastMicros)}::bigint * interval '1 microsecond', ${st.param(after.id)}::uuid)`,
       );
-    return `SELECT ${ENTRY_COLUMNS} FROM ${from}
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY ${lastCol} DESC, ${idCol} DESC`;
+    return { from, where, lastCol, idCol };
   }
 }
