@@ -57,11 +57,12 @@ export class SqlAppDirectory implements AppDirectory, OnModuleDestroy {
   /** the operator's own database, when it is not the portal's */
   private readonly operator: Pool | null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: AppConfig) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
     const url = config.env.OPERATOR_DATABASE_URL;
-    this.operator = url
-      ? new Pool({ connectionString: url, max: 2, application_name: 'dsr-portal-directory', statement_timeout: LOOKUP_TIMEOUT_MS })
-      : null;
+    this.operator = url ? new Pool({ connectionString: url, max: 2, application_name: 'dsr-portal-directory', statement_timeout: LOOKUP_TIMEOUT_MS }) : null;
   }
 
   async onModuleDestroy(): Promise<void> {
