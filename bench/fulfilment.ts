@@ -3,6 +3,12 @@
 //
 //   npm run bench -- fulfilment [--small 20000] [--large 200000] [--runs 3] [--other-users 1000]
 //                               [--other-rows 200] [--lock-poll-ms 10] [--warmup-rows 20000]
+//                               [--exports 1] [--plain-erase 0]
+//
+// --exports 0 skips (1): the erasure alone, after a warm-up erasure and DELETE of --warmup-rows rows.
+// --plain-erase 1 runs the worker with a copy of the data map whose device_access deletion is the
+// former plain statement (`id IN (…)`, no $3: one scan of (user_id, id) from the subject's first
+// row per batch), to measure it against the keyset statement in the same bench.
 //
 // (1) Export. An approved `access` request of a subject whose linked app user has N access-log rows
 //     (operator_app.access_logs; N = --small, then --large): ExportJob.run(requestId), as the queue
@@ -25,8 +31,8 @@
 // Uses DATABASE_URL's server when set (it creates, and afterwards drops, a fresh database there;
 // the role needs CREATEDB), otherwise a throwaway embedded PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'yaml';
@@ -42,12 +48,24 @@ import { portalEnv } from './support/portal';
 import { PortalRole, portalRole } from './support/portal-role';
 import { count, describeMachine, ms } from './support/stats';
 
-const DEFAULTS = { small: 20_000, large: 200_000, runs: 3, otherUsers: 1000, otherRows: 200, lockPollMs: 10, warmupRows: 20_000 };
+const DEFAULTS = {
+  small: 20_000,
+  large: 200_000,
+  runs: 3,
+  otherUsers: 1000,
+  otherRows: 200,
+  lockPollMs: 10,
+  warmupRows: 20_000,
+  exports: 1,
+  plainErase: 0,
+};
 type Options = typeof DEFAULTS;
 
 const DATA_MAP = join(__dirname, '..', 'src', 'fulfilment', 'data-map.yaml');
 const ACCESS_LOGS = 'operator_app.access_logs';
 const PLAIN_DELETE = `DELETE FROM ${ACCESS_LOGS} WHERE user_id = $1`;
+/** device_access's deletion before the keyset statement: plain form, one scan of (user_id, id) from the subject's first row per batch. */
+const FORMER_ERASE_SQL = `DELETE FROM ${ACCESS_LOGS} WHERE id IN (SELECT id FROM ${ACCESS_LOGS} WHERE user_id = $1 ORDER BY id LIMIT $2)`;
 const MiB = 2 ** 20;
 
 /** A subject of the portal linked to a sample app user with some access-log rows. */
@@ -69,18 +87,23 @@ export async function run(args: string[]): Promise<void> {
   const dbName = new URL(db.url).pathname.slice(1);
   let worker: FulfilmentWorker | undefined;
   let role: PortalRole | undefined;
+  let formerMap: { file: string; remove(): void } | undefined;
   const admin = new Client({ connectionString: db.url, application_name: 'dsr-bench-setup' });
   try {
     // As in production: the portal (and its connector to the sample operator schema) connects as a
     // role that owns nothing; the bench sets up and watches as the database's owner.
     role = await portalRole(db);
-    worker = await startFulfilmentWorker(portalEnv(db.url, role.env));
+    formerMap = o.plainErase ? dataMapWithFormerErase() : undefined;
+    worker = await startFulfilmentWorker(portalEnv(db.url, { ...role.env, ...(formerMap && { DATA_MAP_FILE: formerMap.file }) }));
     await admin.connect();
     console.log(await describeServer(db.url, db.embedded));
     console.log(`${describeMachine()}; the worker (the portal's AppModule, WORKER_MODE=off, jobs run on the bench's command) in its own Node process\n`);
 
     const accessSql = accessStatement();
     console.log(`device_access copy statement (data-map.yaml): ${accessSql}`);
+    console.log(
+      `device_access erase statement${formerMap ? ' (--plain-erase 1: a copy of the data map)' : ' (data-map.yaml)'}: ${eraseStatement(formerMap?.file)}`,
+    );
     const setupStarted = performance.now();
     await seedOthers(admin, o);
     const staffToken = await account(worker, Role.Staff);
@@ -105,13 +128,19 @@ export async function run(args: string[]): Promise<void> {
     };
 
     // Warm-up (not reported): the first run of each path loads and compiles code and opens pools.
-    await measure(() => worker!.ask({ cmd: 'copy', sql: copySql(subjects.warmup) }));
-    await exportRun(worker, admin, staffToken, subjects.warmup, measure);
+    if (o.exports) {
+      await measure(() => worker!.ask({ cmd: 'copy', sql: copySql(subjects.warmup) }));
+      await exportRun(worker, admin, staffToken, subjects.warmup, measure);
+    } else {
+      await erasureRun(worker, admin, staffToken, subjects.warmup, measure);
+      await refill(admin, subjects.warmup);
+      await measure(() => worker!.ask({ cmd: 'delete', sql: PLAIN_DELETE, params: [subjects.warmup.appUser] }));
+    }
 
     // (1) Export
-    console.log(`(1) Export of one subject: ExportJob.run vs COPY (…) TO STDOUT of the same rows, ${o.runs} runs each, alternating`);
+    if (o.exports) console.log(`(1) Export of one subject: ExportJob.run vs COPY (…) TO STDOUT of the same rows, ${o.runs} runs each, alternating`);
     const exports: Record<'small' | 'large', { job: Run[]; copy: Run[] }> = { small: { job: [], copy: [] }, large: { job: [], copy: [] } };
-    for (const size of ['small', 'large'] as const) {
+    for (const size of o.exports ? (['small', 'large'] as const) : []) {
       const s = subjects[size];
       for (let r = 0; r < o.runs; r++) {
         for (const kind of r % 2 === 0 ? (['copy', 'job'] as const) : (['job', 'copy'] as const)) {
@@ -155,7 +184,27 @@ export async function run(args: string[]): Promise<void> {
     await worker?.stop();
     await db.release();
     await role?.drop();
+    formerMap?.remove();
   }
+}
+
+/** The data map's device_access deletion, as the worker runs it (from `file` when given). */
+function eraseStatement(file = DATA_MAP): string {
+  const map = parse(readFileSync(file, 'utf8')) as { categories: Record<string, { erase?: { sql?: string } }> };
+  return map.categories.device_access?.erase?.sql?.trim() ?? '(none)';
+}
+
+/** A copy of the shipped data map whose device_access deletion is FORMER_ERASE_SQL, for DATA_MAP_FILE. */
+function dataMapWithFormerErase(): { file: string; remove(): void } {
+  const text = readFileSync(DATA_MAP, 'utf8').replace(
+    /( {2}device_access:\n(?: {4}.*\n)*? {4}erase:\n {6}action: delete\n)(?: {6,}.*\n)*/,
+    (_, head: string) => `${head}      sql: ${FORMER_ERASE_SQL}\n`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'dsr-bench-data-map-'));
+  const file = join(dir, 'data-map.yaml');
+  writeFileSync(file, text);
+  if (eraseStatement(file) !== FORMER_ERASE_SQL) throw new Error('could not put the former device_access statement into the copy of the data map');
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The data map's copy statement for device_access, as the export job's connector runs it. */
@@ -341,7 +390,7 @@ function summary(
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log('\nSummary (medians of the runs; memory: the largest growth over the baseline seen in any run)');
   const growth: Record<string, number> = {};
-  for (const size of ['small', 'large'] as const) {
+  for (const size of o.exports ? (['small', 'large'] as const) : []) {
     const rows = size === 'small' ? o.small : o.large;
     const e = exports[size];
     const ratio = median(e.job.map((m) => m.ms)) / median(e.copy.map((m) => m.ms));
@@ -355,10 +404,11 @@ function summary(
     );
   }
   const flat = growth.large - growth.small < 16 * MiB;
-  console.log(
-    `  export memory: peak RSS growth ${mib(growth.small)} MiB at ${count(o.small)} rows, ${mib(growth.large)} MiB at ${count(o.large)} rows ` +
-      `(target: does not grow with the rows; a difference under 16 MiB counted as flat): ${verdict(flat)}`,
-  );
+  if (o.exports)
+    console.log(
+      `  export memory: peak RSS growth ${mib(growth.small)} MiB at ${count(o.small)} rows, ${mib(growth.large)} MiB at ${count(o.large)} rows ` +
+        `(target: does not grow with the rows; a difference under 16 MiB counted as flat): ${verdict(flat)}`,
+    );
   for (const size of ['small', 'large'] as const) {
     const rows = size === 'small' ? o.small : o.large;
     const e = erasures[size];

@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { CorrectionJob } from '../src/corrections';
 import { ERASE_BATCH_ROWS, ErasureJob } from '../src/erasure';
 import { ExportJob } from '../src/exports';
+import { DataMapService } from '../src/fulfilment';
 import { Role } from '../src/kernel/role';
+import { DataCategory } from '../src/policy/domain/policy.types';
 import { startOperatorService, OperatorService, ServiceUser } from './support/operator-service';
 import { reviewCalls } from './support/review-calls';
 import { BUNDLED_DATA_MAP, withCategory, withSystem, writeDataMap } from './support/test-data-map';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const SECRET = randomBytes(32).toString('hex');
+const DEVICE_ACCESS_COPY = 'SELECT at, host(ip) AS ip, user_agent, language, page FROM operator_app.access_logs WHERE user_id = $1 ORDER BY id';
+/** A delete statement without $3 (data-map.yaml's plain form), as an operator's own map may have it. */
+const PLAIN_DELETE = 'DELETE FROM operator_app.access_logs WHERE id IN (SELECT id FROM operator_app.access_logs WHERE user_id = $1 ORDER BY id LIMIT $2)';
 
 /**
  * The HTTP connector against a real local service implementing the contract (README,
@@ -71,6 +76,12 @@ describe('connectors: the operator’s HTTP service (real local server)', () => 
     );
     text = withCategory(text, 'account', 'system: ops_api\nfind: app_user\nerase:\n  action: anonymise');
     text = withCategory(text, 'search_keywords', 'system: ops_api\nfind: app_user\nerase:\n  action: delete');
+    // An operator's own map may delete with the plain form (no $3): it answers the rows it deleted.
+    text = withCategory(
+      text,
+      'device_access',
+      `system: app_db\nfind: app_user\naccess:\n  sql: ${DEVICE_ACCESS_COPY}\nerase:\n  action: delete\n  sql: ${PLAIN_DELETE}`,
+    );
     map = writeDataMap(text);
     t = await createTestApp({ DATA_MAP_FILE: map.file, OPS_API_SECRET: SECRET });
     staff = await t.user(Role.Staff);
@@ -97,6 +108,23 @@ describe('connectors: the operator’s HTTP service (real local server)', () => 
       ['search_keywords', 'ops_api', 'http'],
       ['device_access', 'app_db', 'postgres'],
     ]);
+  });
+
+  it('deletes with a statement without $3 (the plain form) batch after batch until one deletes nothing, every row once', async () => {
+    const [mine, other] = [(await appUser(0)).id, (await appUser(0)).id];
+    const rows = 2 * ERASE_BATCH_ROWS + 7;
+    await t.dataSource.query(
+      `INSERT INTO operator_app.access_logs (user_id, at, ip, user_agent, language, page)
+       SELECT CASE WHEN g % 4 = 0 THEN $2::bigint ELSE $1::bigint END, now(), '203.0.113.9', 'UA', 'zh-CN', '/p/' || g FROM generate_series(1, $3) g`,
+      [mine, other, Math.ceil((rows * 4) / 3)],
+    );
+    const count = async (user: string) =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM operator_app.access_logs WHERE user_id = $1`, [user]))[0].n as number;
+    const [before, othersBefore] = [await count(mine), await count(other)];
+    expect(before).toBeGreaterThanOrEqual(rows);
+    expect(t.app.get(DataMapService).mapping(DataCategory.DeviceAccess).erase).toEqual({ action: 'delete', sql: PLAIN_DELETE });
+    expect(await t.app.get(ErasureJob).eraseCategory(DataCategory.DeviceAccess, mine)).toBe(before);
+    expect([await count(mine), await count(other)]).toEqual([0, othersBefore]);
   });
 
   it('exports through the service, streamed and signed, beside the database’s categories', async () => {

@@ -1,5 +1,7 @@
 import { ERASE_BATCH_ROWS, ErasureJob } from '../src/erasure';
+import { DataMapService, KEYSET_BATCH_ROWS, OperatorDatabase } from '../src/fulfilment';
 import { Role } from '../src/kernel/role';
+import { DataCategory } from '../src/policy/domain/policy.types';
 import { reviewCalls } from './support/review-calls';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -77,6 +79,81 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
       expect.objectContaining({ category: 'device_access', status: 'done', action: 'delete', rows: ERASE_BATCH_ROWS + 500 }),
       expect.objectContaining({ category: 'search_keywords', status: 'done', action: 'delete', rows: 2 }),
     ]);
+  });
+
+  it('deletes with the keyset statement: each batch after the last id deleted, every row once, and confirms from the beginning', async () => {
+    const [mine, other] = [await appUser(0), await appUser(0)];
+    // The subject's rows among another user's, ids interleaved: 3 full batches and a short one.
+    const rows = 3 * KEYSET_BATCH_ROWS + 123;
+    await t.dataSource.query(
+      `INSERT INTO operator_app.access_logs (user_id, at, ip, user_agent, language, page)
+       SELECT CASE WHEN g % 2 = 0 THEN $2::bigint ELSE $1::bigint END, now(), '203.0.113.9', 'UA', 'zh-CN', '/p/' || g FROM generate_series(1, $3) g`,
+      [mine, other, 2 * rows],
+    );
+    expect([await count('access_logs', mine), await count('access_logs', other)]).toEqual([rows, rows]);
+    expect(t.app.get(DataMapService).mapping(DataCategory.DeviceAccess).erase.keyset).toBe(true);
+    const [{ first }] = await t.dataSource.query(`SELECT min(id)::text AS first FROM operator_app.access_logs WHERE user_id = $1`, [mine]);
+
+    // Every batch the connector runs, as the database answers it; after the second, a row of the
+    // subject is committed with an id below where the batches are (as a transaction that took its
+    // id earlier and committed late would): the batch from the beginning must find it.
+    const operator = t.app.get(OperatorDatabase);
+    const run = operator.rows.bind(operator);
+    const batches: { after: unknown; rows: number; last: string | null }[] = [];
+    const spy = jest.spyOn(operator, 'rows').mockImplementation(async (sql, params) => {
+      const answer = await run(sql, params);
+      if (sql.includes('operator_app.access_logs')) {
+        batches.push({ after: params[2], rows: answer[0].rows as number, last: answer[0].last as string | null });
+        if (batches.length === 2)
+          await t.dataSource.query(
+            `INSERT INTO operator_app.access_logs (id, user_id, at, ip, user_agent, language, page) VALUES ($1, $2, now(), '203.0.113.9', 'UA', 'zh-CN', '/late')`,
+            [first, mine],
+          );
+      }
+      return answer;
+    });
+    try {
+      expect(await t.app.get(ErasureJob).eraseCategory(DataCategory.DeviceAccess, mine)).toBe(rows + 1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect([await count('access_logs', mine), await count('access_logs', other)]).toEqual([0, rows]);
+    // Full batches from the last id deleted, the short one, then from the beginning: the late row, then nothing.
+    expect(batches.map((b) => [b.after === null ? 'beginning' : 'key', b.rows])).toEqual([
+      ['beginning', KEYSET_BATCH_ROWS],
+      ['key', KEYSET_BATCH_ROWS],
+      ['key', KEYSET_BATCH_ROWS],
+      ['key', 123],
+      ['beginning', 1],
+      ['beginning', 0],
+    ]);
+    for (let i = 1; i < 4; i++) {
+      expect(batches[i].after).toBe(batches[i - 1].last);
+      expect(BigInt(batches[i].last!)).toBeGreaterThan(BigInt(batches[i - 1].last!));
+    }
+    expect(batches[4].last).toBe(first);
+  });
+
+  it('stops a keyset erasure as no_progress when rows it counts are never deleted, rather than going round for ever', async () => {
+    const mine = await appUser(5);
+    // A trigger that skips the deletion of this user's rows: the keyset statement counts them, the DELETE leaves them.
+    await t.asOwner(async (m) => {
+      await m.query(
+        `CREATE FUNCTION operator_app.keep_rows_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF OLD.user_id = ${Number(mine)} THEN RETURN NULL; END IF; RETURN OLD; END $$`,
+      );
+      await m.query(`CREATE TRIGGER keep_rows_test BEFORE DELETE ON operator_app.access_logs FOR EACH ROW EXECUTE FUNCTION operator_app.keep_rows_test()`);
+    });
+    try {
+      await expect(t.app.get(ErasureJob).eraseCategory(DataCategory.DeviceAccess, mine)).rejects.toMatchObject({ reason: 'no_progress' });
+    } finally {
+      await t.asOwner(async (m) => {
+        await m.query(`DROP TRIGGER keep_rows_test ON operator_app.access_logs`);
+        await m.query(`DROP FUNCTION operator_app.keep_rows_test()`);
+      });
+    }
+    expect(await count('access_logs', mine)).toBe(5);
+    expect(await t.app.get(ErasureJob).eraseCategory(DataCategory.DeviceAccess, mine)).toBe(5);
+    expect(await count('access_logs', mine)).toBe(0);
   });
 
   it('erases an account category by category, anonymising the account row, and keeps what an active legal hold keeps', async () => {

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { whileLocked } from '../database/advisory-lock';
 import { DataSource, EntityManager } from 'typeorm';
-import { AwaitingConfirmation, Connectors, ConnectorStepFailed, DataMapService, ErasureAction, ErasureConnectors } from '../fulfilment';
+import { AwaitingConfirmation, Connectors, ConnectorStepFailed, DataMapService, ErasureAction, ErasureConnectors, KEYSET_BATCH_ROWS } from '../fulfilment';
 import { HoldsService } from '../holds';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
@@ -17,7 +17,10 @@ export const ERASE_REQUEST_JOB = 'fulfilment.erase-request';
 /** The advisory lock under which one request's erasure runs (also HeldErasures, for the categories holds kept). */
 export const ERASURE_LOCK_SCOPE = 'fulfilment.erase';
 
-/** Rows one statement deletes: each batch is its own short transaction, so no lock is held for long. */
+/**
+ * Rows one statement deletes: each batch is its own short transaction, so no lock is held for long.
+ * A keyset statement (data-map.yaml) deletes KEYSET_BATCH_ROWS a batch.
+ */
 export const ERASE_BATCH_ROWS = 1000;
 
 /**
@@ -178,10 +181,15 @@ export class ErasureJob implements OnModuleInit {
       resume: { job: ERASE_REQUEST_JOB, data: { requestId: on?.id } },
     };
     let rows = 0;
+    // A keyset statement starts each batch after the last key the previous one deleted (kept in
+    // memory only: a run after a crash starts from the beginning, where nothing erased is left).
+    let after: string | null = null;
+    const batchRows = mapping.erase.keyset ? KEYSET_BATCH_ROWS : ERASE_BATCH_ROWS;
     for (;;) {
-      const batch = await connector.eraseBatch(target, ERASE_BATCH_ROWS);
+      const batch = await connector.eraseBatch(target, batchRows, after);
       rows += batch.rows;
       if (batch.done) return { rows, confirmation: batch.confirmation };
+      after = batch.after ?? null;
     }
   }
 

@@ -7,12 +7,12 @@ import { SYSTEM_ACTOR } from '../kernel/actor';
 import type { DataCategory } from '../policy/domain/policy.types';
 import { AwaitingConfirmation, ConnectorStepFailed, ConnectorTarget } from './connectors/connector';
 import { Connectors } from './connectors/connectors';
-import { ErasureAction } from './domain/data-map';
+import { ErasureAction, KEYSET_BATCH_ROWS } from './domain/data-map';
 import { ERASE_JOB } from './erasure.types';
 import type { PendingErasure } from './scheduled-erasures.repository';
 import { ScheduledErasuresRepository } from './scheduled-erasures.repository';
 
-/** Rows one statement (or one call) erases: each batch is short, so no lock is held for long. */
+/** Rows one statement (or one call) erases: each batch is short, so no lock is held for long (a keyset statement: KEYSET_BATCH_ROWS). */
 export const SCHEDULED_ERASE_BATCH_ROWS = 1000;
 
 /** The legal holds in force on a subject, as the holds capability answers them. */
@@ -87,11 +87,15 @@ export class ErasureConnectors {
       resume: { job: ERASE_JOB, data: { erasureId: erasure.id } },
     };
     let rows = 0;
+    // Where a keyset statement's next batch starts (in memory only: a retry starts from the beginning).
+    let after: string | null = null;
+    const batchRows = mapping.erase.keyset ? KEYSET_BATCH_ROWS : SCHEDULED_ERASE_BATCH_ROWS;
     try {
       for (;;) {
-        const batch = await connector.eraseBatch(target, SCHEDULED_ERASE_BATCH_ROWS);
+        const batch = await connector.eraseBatch(target, batchRows, after);
         rows += batch.rows;
         if (batch.done) return this.done(erasure, { system, rows, ...(batch.confirmation && { confirmation: batch.confirmation }) });
+        after = batch.after ?? null;
       }
     } catch (err) {
       if (err instanceof AwaitingConfirmation) return this.repo.markWaiting(erasure.id, err.detail);

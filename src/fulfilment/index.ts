@@ -6,7 +6,7 @@ export { ErasureCause, ErasureStatus } from './erasure.types';
 export type { ScheduledErasure, ScheduleErasureInput } from './erasure.types';
 export { DataMapService } from './data-map.service';
 export type { PreviewEntry } from './data-map.service';
-export { ConnectorKind, ErasureAction } from './domain/data-map';
+export { ConnectorKind, ErasureAction, KEYSET_BATCH_ROWS } from './domain/data-map';
 export { OperatorDatabase, OPERATOR_TIMEOUTS } from './operator-database';
 export type { OperatorTimeouts } from './operator-database';
 export { Connectors } from './connectors/connectors';

@@ -72,6 +72,11 @@ export class OperatorDatabase implements OnModuleDestroy {
     return result.rowCount ?? 0;
   }
 
+  /** One statement, in its own transaction; answers the rows it returns. */
+  async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return (await this.pool.query<Record<string, unknown>>(sql, params)).rows;
+  }
+
   /** For a caller that needs several statements in one transaction. */
   async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

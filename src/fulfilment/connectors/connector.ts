@@ -46,6 +46,12 @@ export interface EraseBatchResult {
   rows: number;
   /** nothing of this category is left to erase (call again until it is) */
   done: boolean;
+  /**
+   * Where the next batch starts: pass it back as the next call's `after` (a keyset statement's
+   * last key; null or absent: from the beginning). Held only in memory: after a crash the erasure
+   * starts again from the beginning, which finds only what is left.
+   */
+  after?: string | null;
   confirmation?: ManualConfirmation;
 }
 
@@ -62,8 +68,11 @@ export interface Connector {
   export(target: ConnectorTarget): AsyncIterable<Record<string, unknown>[]>;
   /** Applies one correction and reads the value back. */
   correct(target: ConnectorTarget, field: string, value: string): Promise<CorrectionResult>;
-  /** One batch of the category's erasure (`delete`: up to `batchRows` rows; `anonymise`: all at once). */
-  eraseBatch(target: ConnectorTarget, batchRows: number): Promise<EraseBatchResult>;
+  /**
+   * One batch of the category's erasure (`delete`: up to `batchRows` rows; `anonymise`: all at
+   * once), starting `after` the previous batch's answer (null: from the beginning).
+   */
+  eraseBatch(target: ConnectorTarget, batchRows: number, after?: string | null): Promise<EraseBatchResult>;
 }
 
 /** A step that could not be carried out: which step, in which system, and a code saying why. */

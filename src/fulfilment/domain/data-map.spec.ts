@@ -56,10 +56,45 @@ describe('the data map', () => {
   it('checks the statements: their parameters, one statement each, and a batch size for deletions', () => {
     const text = bundled
       .replace('FROM operator_app.users WHERE id = $1\n', 'FROM operator_app.users WHERE id = $1; DROP TABLE x\n')
-      .replace('user_id = $1 ORDER BY id LIMIT $2)\n\n  face_basic', 'user_id = $1 ORDER BY id LIMIT 100)\n\n  face_basic');
+      .replace(
+        'id > coalesce($3::bigint, 0)\n        ORDER BY id LIMIT $2) AS ids), gone AS (DELETE FROM operator_app.access_logs',
+        'id > coalesce($3::bigint, 0)\n        ORDER BY id LIMIT 100) AS ids), gone AS (DELETE FROM operator_app.access_logs',
+      );
     const message = problems(text);
     expect(message).toMatch(/categories\.account\.access\.sql must be one statement/);
     expect(message).toMatch(/categories\.device_access\.erase\.sql must use \$2/);
+  });
+
+  describe('the two forms of a delete statement', () => {
+    const PLAIN = 'DELETE FROM operator_app.access_logs WHERE id IN (SELECT id FROM operator_app.access_logs WHERE user_id = $1 ORDER BY id LIMIT $2)';
+    const withDeviceAccessErase = (sql: string, action = 'delete') =>
+      bundled.replace(
+        /( {2}device_access:\n(?: {4}.*\n)*? {4}erase:\n) {6}action: delete\n(?: {6,}.*\n)*/,
+        (_, head: string) => `${head}      action: ${action}\n      sql: ${sql}\n`,
+      );
+
+    it('ships keyset statements ($3) where the table is indexed on (user_id, id), and the plain form elsewhere', () => {
+      const map = loadBundledDataMap(declared);
+      for (const c of ['device_access', 'published_content', 'transactions', 'search_keywords'] as const) expect(map.categories[c].erase.keyset).toBe(true);
+      for (const c of ['face_basic', 'face_additional', 'violations'] as const) expect(map.categories[c].erase.keyset).toBeUndefined();
+      expect(map.categories.account.erase.keyset).toBeUndefined();
+    });
+
+    it('accepts the plain form, without $3 (an operator’s own map)', () => {
+      const map = parseDataMap(withDeviceAccessErase(PLAIN), declared);
+      expect(map.categories.device_access.erase).toEqual({ action: ErasureAction.Delete, sql: PLAIN });
+    });
+
+    it('refuses a keyset statement that does not answer (rows, last), $3 in an anonymisation, and parameters past $3', () => {
+      const noAnswer = withDeviceAccessErase(
+        'DELETE FROM operator_app.access_logs WHERE id IN (SELECT id FROM operator_app.access_logs WHERE user_id = $1 AND id > coalesce($3::bigint, 0) ORDER BY id LIMIT $2)',
+      );
+      expect(problems(noAnswer)).toMatch(/categories\.device_access\.erase\.sql takes \$3 \(the last key deleted\), so it must answer one row \(rows, last\)/);
+      const anonymising = withDeviceAccessErase('UPDATE operator_app.access_logs SET ip = $3 WHERE user_id = $1', 'anonymise');
+      expect(problems(anonymising)).toMatch(/categories\.device_access\.erase\.sql uses \$3; it is given only \$1/);
+      const fourth = withDeviceAccessErase(`${PLAIN.replace('ORDER BY id', 'AND id > $3::bigint AND id < $4::bigint ORDER BY id')} -- rows, last`);
+      expect(problems(fourth)).toMatch(/categories\.device_access\.erase\.sql uses \$4; it is given only \$1 to \$3/);
+    });
   });
 
   it('stops on an erasure that says neither what it does nor, when it keeps, why', () => {

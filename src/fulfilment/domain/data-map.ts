@@ -60,6 +60,14 @@ export const MIN_CONNECTOR_SECRET = 32;
 /** Bounds of an `http` system's `timeout` (seconds), and its default. */
 export const HTTP_TIMEOUT_SECONDS = { min: 1, max: 300, default: 30 } as const;
 
+/**
+ * Rows one batch of a keyset delete statement erases (a plain statement's batches stay at the
+ * caller's size, 1,000). A keyset batch is a range scan of (user_id, id) from where the previous one
+ * stopped, so its cost does not grow with the rows already deleted: larger batches mean fewer
+ * commits, and 20,000 rows still hold their locks for tens of milliseconds (README, "Benchmarks").
+ */
+export const KEYSET_BATCH_ROWS = 20_000;
+
 export interface CategoryMapping {
   category: DataCategory;
   system: DataSystem;
@@ -69,7 +77,11 @@ export interface CategoryMapping {
   accessSql?: string;
   /** postgres: correctable field → its UPDATE ($1: the app user, $2: the value) */
   correct: Record<string, string>;
-  erase: { action: ErasureAction; sql?: string; reason?: string };
+  /**
+   * `keyset`: a postgres `delete` statement that takes `$3`, the last key the previous batch took
+   * (NULL on the first batch), and answers one row `(rows, last)` (data-map.yaml's header).
+   */
+  erase: { action: ErasureAction; sql?: string; reason?: string; keyset?: boolean };
 }
 
 export interface DataMap {
@@ -85,13 +97,25 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const CATEGORY_KEYS = ['system', 'find', 'access', 'correct', 'erase'];
 const FINDS = ['app_user'];
 
-/** One statement with its parameters named as the map's header says: `$1` always, `$2` where a value or a batch size goes in. */
-function checkSql(reader: PolicyYamlReader, sql: string, where: string, line: number, params: number): void {
-  const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+/** The parameters a statement uses ($1, $2, …). */
+function paramsOf(sql: string): Set<number> {
+  return new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+}
+
+/**
+ * One statement with its parameters named as the map's header says: `$1` always, `$2` where a value
+ * or a batch size goes in, and `$3` (optional: `optional` more) where a keyset delete starts.
+ */
+function checkSql(reader: PolicyYamlReader, sql: string, where: string, line: number, params: number, optional = 0): void {
+  const used = paramsOf(sql);
+  const given = params + optional;
   for (let n = 1; n <= params; n++) if (!used.has(n)) reader.report(line, `${where} must use $${n}`);
-  for (const n of used) if (n > params) reader.report(line, `${where} uses $${n}; it is given only ${params === 1 ? '$1' : `$1 to $${params}`}`);
+  for (const n of used) if (n > given) reader.report(line, `${where} uses $${n}; it is given only ${given === 1 ? '$1' : `$1 to $${given}`}`);
   if (sql.includes(';')) reader.report(line, `${where} must be one statement, without ";"`);
 }
+
+/** A keyset delete answers one row of two columns named `rows` and `last`: its text must at least name them. */
+const KEYSET_ANSWER = [/\brows\b/i, /\blast\b/i];
 
 /**
  * Reads and checks the data map against the categories the portal declares (data-categories.yaml)
@@ -317,10 +341,17 @@ function readErase(
     reader.report(sqlEntry.key.line, `${where}.sql is for a postgres system only`);
   } else if (postgres) {
     if (!sql) reader.report(action.line, `${where}.sql is missing: ${action.value} runs a statement in batches`);
-    // anonymise updates the one row ($1); delete removes up to $2 rows per batch.
-    if (sql && sqlEntry) checkSql(reader, sql, `${where}.sql`, sqlEntry.key.line, kind === ErasureAction.Delete ? 2 : 1);
+    // anonymise updates the one row ($1); delete removes up to $2 rows per batch, from $3 on when it takes it (keyset).
+    const deletes = kind === ErasureAction.Delete;
+    if (sql && sqlEntry) checkSql(reader, sql, `${where}.sql`, sqlEntry.key.line, deletes ? 2 : 1, deletes ? 1 : 0);
+    if (sql && sqlEntry && deletes && paramsOf(sql).has(3) && !KEYSET_ANSWER.every((name) => name.test(sql)))
+      reader.report(
+        sqlEntry.key.line,
+        `${where}.sql takes $3 (the last key deleted), so it must answer one row (rows, last): the rows it took and the last key, as text`,
+      );
   }
-  return { action: kind, ...(sql && { sql }), ...(reason && { reason }) };
+  const keyset = postgres && kind === ErasureAction.Delete && !!sql && paramsOf(sql).has(3);
+  return { action: kind, ...(sql && { sql }), ...(reason && { reason }), ...(keyset && { keyset }) };
 }
 
 /** The map shipped with the code (src/fulfilment/data-map.yaml; copied beside the compiled code: nest-cli.json assets). */
