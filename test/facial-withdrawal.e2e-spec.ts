@@ -248,6 +248,20 @@ describe('withdrawing a facial consent (real AppModule and PostgreSQL)', () => {
       },
     ]);
     expect(await faces(someoneElse)).toEqual({ basic: 1, additional: 2 });
+
+    // The hourly sweep leaves it as it is while there is still no link: no new failure recorded.
+    await t.app.get(EraseJob).sweep();
+    expect((await erasureDetail(row.id)).status).toBe('failed');
+    expect(await outcomeAudit(u)).toHaveLength(1);
+
+    // Once the subject has proved their app account, the sweep carries the erasure out.
+    const mine = await appUserWithFaces();
+    await t.dataSource.query(`INSERT INTO identity_links (subject_id, app_user_ref, channel) VALUES ($1, $2, 'email')`, [u.id, mine]);
+    expect(await t.app.get(EraseJob).sweep()).toBeGreaterThanOrEqual(1);
+    expect(await erasureDetail(row.id)).toEqual({ status: 'done', done: true, detail: { system: 'app_db', rows: 2 } });
+    expect(await faces(mine)).toEqual({ basic: 1 });
+    expect(await faces(someoneElse)).toEqual({ basic: 1, additional: 2 });
+    expect((await outcomeAudit(u)).map((e: { action: string }) => e.action)).toEqual(['erasure.failed', 'erasure.done']);
   });
 
   it('fails the erasure visibly and retryably when the system refuses, and finishes when run again', async () => {

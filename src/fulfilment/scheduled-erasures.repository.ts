@@ -75,6 +75,22 @@ export class ScheduledErasuresRepository {
     await manager.query(`UPDATE scheduled_erasures SET status = 'failed', detail = $2 WHERE id = $1 AND status <> 'done'`, [id, JSON.stringify(detail)]);
   }
 
+  /**
+   * Erasures another try may now carry out, oldest id first after `afterId`: failed for want of a
+   * verified link (`identity_not_verified`: the subject may have linked since), or waiting under a
+   * legal hold (it may have ended). The caller decides whether the try is due.
+   */
+  async toTryAgain(limit: number, afterId: string | null): Promise<{ id: string; subjectId: string; why: 'no_link' | 'held' }[]> {
+    return this.dataSource.query(
+      `SELECT id, subject_id AS "subjectId", CASE WHEN status = 'failed' THEN 'no_link' ELSE 'held' END AS why
+       FROM scheduled_erasures
+       WHERE ((status = 'failed' AND detail::jsonb ->> 'reason' = 'identity_not_verified') OR (status = 'scheduled' AND detail::jsonb ? 'keptUnderHolds'))
+         AND ($2::uuid IS NULL OR id > $2::uuid)
+       ORDER BY id LIMIT $1`,
+      [limit, afterId],
+    );
+  }
+
   /** Still to do, with why it waits (a manual step to confirm, a legal hold in force). */
   async markWaiting(id: string, detail: Record<string, unknown>): Promise<void> {
     await this.dataSource.query(`UPDATE scheduled_erasures SET detail = $2 WHERE id = $1 AND status = 'scheduled'`, [id, JSON.stringify(detail)]);
