@@ -77,6 +77,12 @@ describe('staff pages (HTTP, real PostgreSQL)', () => {
   afterAll(() => t.close());
 
   describe('the queue', () => {
+    it('offers staff the way to record a disclosure in the navigation (staff record, legal reviews)', async () => {
+      const res = await page(staff, '/staff/requests');
+      expect(res.text).toMatch(/<header class="site">[\s\S]*<a href="\/legal\/disclosures\/new">记录对外提供<\/a>[\s\S]*<\/header>/);
+      expect((await page(staff, '/legal/disclosures/new')).status).toBe(200);
+    });
+
     it('is for staff and legal (the API queue’s roles): a subject gets 403, nobody signed in the sign-in form (401)', async () => {
       for (const u of [staff, legal]) {
         const res = await page(u, '/staff/requests');
