@@ -161,4 +161,40 @@ describe('web portal access matrix: every page and form × every role (real appl
       expect(got).toEqual([...row]);
     });
   }
+
+  /**
+   * Hostile input to every page and form, as a role the page admits: NUL, a byte sequence that is
+   * no UTF-8 (an unpaired surrogate's encoding), numbers out of any range, nesting past the limit,
+   * a forged cursor. Never a 5xx; a form refuses it (4xx) and no table changes.
+   */
+  it('answers hostile input to every page and form without a 5xx, and a form refuses it changing nothing', async () => {
+    const deep = `${'a'.repeat(1)}${'[x]'.repeat(40)}=1`;
+    const hostile = ['q=%00', 'note=%ED%A0%80', 'limit=99999999999999999999999999', 'expectedCurrentVersion=1e400', deep, 'cursor=AAAA%00', 'x=%F0%28%8C%28'];
+    const admitted = (row: Row): (typeof COLUMNS)[number] | undefined => COLUMNS.find((c, i) => c !== 'anonymous' && !['401', '403'].includes(row[i]));
+    const sessions = new Map<string, Record<string, string>>();
+    for (const column of COLUMNS) if (column !== 'anonymous') sessions.set(column, await sessionOf(column));
+    const page = await t.http.get('/login').set({ Accept: 'text/html' });
+    const cookie = ([] as string[])
+      .concat(page.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('dsr_csrf='))!
+      .split(';')[0];
+    const token = cookie.slice('dsr_csrf='.length);
+    const before = await t.tableCounts();
+    const got: string[] = [];
+    for (const [key, row] of Object.entries(PAGES)) {
+      const [method, path] = key.split(' ');
+      const column = admitted(row) ?? 'subject';
+      const headers = { Accept: 'text/html', ...sessions.get(column) };
+      for (const input of hostile) {
+        const res =
+          method === 'GET'
+            ? await t.http.get(`${fill(path)}?${input}`).set(headers)
+            : await t.http.post(fill(path)).set(headers).set('Cookie', cookie).type('form').send(`_csrf=${token}&${input}`);
+        const refused = res.status >= 400 && res.status < 500;
+        if (res.status >= 500 || (method === 'POST' && !refused)) got.push(`${key} ${input} → ${res.status}`);
+      }
+    }
+    expect(got).toEqual([]);
+    expect(await t.tableCounts()).toEqual(before);
+  });
 });

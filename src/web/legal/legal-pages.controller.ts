@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../../kernel/access.decorators';
 import type { AuthUser } from '../../kernel/auth-user';
 import { Role } from '../../kernel/role';
 import { CsrfGuard } from '../csrf.guard';
+import { CsrfFormDto } from '../dto/web-forms.dto';
 import { Page, type PageContext } from '../web-context';
 import type { FormValues } from '../web-form';
 import { WebResultInterceptor } from '../web-result';
@@ -68,7 +69,7 @@ export class LegalPagesController {
   @Post('requests/:id/claim')
   @Roles(Role.Legal)
   @UseGuards(CsrfGuard)
-  claim(@CurrentUser() user: AuthUser, @Page() page: PageContext, @Param('id', ParseIdPipe) id: string, @Body() _body: FormValues) {
+  claim(@CurrentUser() user: AuthUser, @Page() page: PageContext, @Param('id', ParseIdPipe) id: string, @Body() _form: CsrfFormDto) {
     return this.pages.claim(user, id, page);
   }
 

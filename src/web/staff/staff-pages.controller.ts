@@ -6,6 +6,7 @@ import { CurrentUser, Roles } from '../../kernel/access.decorators';
 import type { AuthUser } from '../../kernel/auth-user';
 import { Role } from '../../kernel/role';
 import { CsrfGuard } from '../csrf.guard';
+import { CsrfFormDto } from '../dto/web-forms.dto';
 import { Page, type PageContext } from '../web-context';
 import type { FormValues } from '../web-form';
 import { WebResultInterceptor } from '../web-result';
@@ -44,7 +45,7 @@ export class StaffPagesController {
   @Post(':id/claim')
   @Roles(Role.Staff, Role.Legal)
   @UseGuards(CsrfGuard)
-  claim(@Page() page: PageContext, @CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+  claim(@Page() page: PageContext, @CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() _form: CsrfFormDto) {
     return this.pages.claim(user, id, page);
   }
 
@@ -79,7 +80,7 @@ export class StaffPagesController {
   @Post(':id/retry')
   @Roles(Role.Staff, Role.Legal)
   @UseGuards(CsrfGuard)
-  retry(@Page() page: PageContext, @CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string) {
+  retry(@Page() page: PageContext, @CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string, @Body() _form: CsrfFormDto) {
     return this.pages.retry(user, id, page);
   }
 
