@@ -10,7 +10,7 @@ import { LawService } from '../../law';
 import { DATA_CATEGORIES, RECIPIENT_KINDS } from '../../policy/domain/policy.types';
 import { TRANSFER_MECHANISMS } from '../../policy/domain/justification';
 import { PolicyService } from '../../policy/policy.service';
-import { RequestStatus } from '../../requests';
+import { checkTransition, RequestAction, RequestStatus } from '../../requests';
 import { ReviewService } from '../../review/review.service';
 import type { PageContext } from '../web-context';
 import { formProblemOf, readForm, type FormProblem, type FormValues } from '../web-form';
@@ -138,6 +138,7 @@ export class LegalPages {
     const t = webText(page.locale);
     const lt = legalText(page.locale);
     const r = await this.review.get(user, id);
+    const may = (action: RequestAction) => checkTransition({ action, from: r.status, type: r.type, role: Role.Legal }).allowed;
     const cite = (clauses: { id: string; text: string }[], law: { id: string; instrument: string; article: string; text: string }[]): Cited[] => [
       ...clauses.map((c) => ({ id: c.id, text: c.text, href: clauseHref(r.policyVersion, c.id) })),
       ...law.map((p) => ({ id: p.id, label: `${p.instrument} ${p.article}`, text: p.text, href: provisionHref(p.id) })),
@@ -192,8 +193,9 @@ export class LegalPages {
           appeal: r.appeal
             ? { statement: r.appeal.statement, appealedAt: r.appeal.appealedAt, decision: r.appeal.decision ? decisionOf(r.appeal.decision) : null }
             : null,
-          awaitingLegal: r.status === RequestStatus.AwaitingLegal && !!r.proposedDecision,
-          underAppeal: r.status === RequestStatus.UnderAppeal,
+          // The forms legal is offered: as the lifecycle's table allows them (the service checks again).
+          awaitingLegal: may(RequestAction.ConfirmDecision) && !!r.proposedDecision,
+          underAppeal: may(RequestAction.DecideAppeal),
         },
         clauseOptions: [...clauseOptions.values()],
         lawOptions: [...lawOptions.values()],
