@@ -1,6 +1,7 @@
+import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { DisclosureRegister1764740000000 } from '../migrations/1764740000000-disclosure-register';
-import { DisclosureRegister } from '../src/disclosures';
+import { DisclosureRegister, DisclosuresService } from '../src/disclosures';
 import { Role } from '../src/kernel/role';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -410,6 +411,24 @@ describe('the disclosure register (HTTP, real PostgreSQL)', () => {
       expect(lines[1]).toContain('"逗号,与""引号"""');
       expect(lines[3]).toContain(`${ids.old},pending_review,false,authority,"'=HYPERLINK(""x"")"`);
       expect((await t.http.get('/api/v1/disclosures/export.csv?status=nope').set(auth(legal))).status).toBe(400);
+    });
+
+    it("ends the export's snapshot when the download stops halfway, before its connection is used again", async () => {
+      const csv = t.app.get(DisclosuresService).exportCsv({ subjectId: subject.id });
+      expect((await csv.next()).value).toMatch(/^\uFEFFid,status,/);
+      expect((await csv.next()).value).toContain(ids.newer);
+      await csv.return(undefined); // the client went away
+      // Asked on a connection of its own: one from the portal's pool could be the very connection left behind.
+      const watcher = new Client({ connectionString: t.databaseUrl });
+      await watcher.connect();
+      try {
+        const { rows } = await watcher.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+        );
+        expect(rows[0].n).toBe(0);
+      } finally {
+        await watcher.end();
+      }
     });
 
     it('counts current entries by basis; an authority disclosure is made only once confirmed', async () => {

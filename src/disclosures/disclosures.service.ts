@@ -278,9 +278,26 @@ export class DisclosuresService {
   }
 }
 
+/**
+ * How much CSV text goes out as one piece. Kept well under V8's large-object size (a string over
+ * about 128 KiB is made straight in the old generation, where it waits for a full collection as
+ * garbage): pieces this small die young, so the portal's memory stays flat however many rows go out.
+ */
+const CSV_PIECE_CHARS = 16 * 1024;
+
 async function* csvOf(batches: AsyncGenerator<DisclosureRow[]>): AsyncGenerator<string> {
   yield CSV_HEADER;
-  for await (const rows of batches) yield rows.map(csvLine).join('');
+  for await (const rows of batches) {
+    let piece = '';
+    for (const row of rows) {
+      piece += csvLine(row);
+      if (piece.length >= CSV_PIECE_CHARS) {
+        yield piece;
+        piece = '';
+      }
+    }
+    if (piece) yield piece;
+  }
 }
 
 function filterOf(query: DisclosuresFilterDto): DisclosureFilter {
