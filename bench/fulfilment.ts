@@ -99,6 +99,12 @@ export async function run(args: string[]): Promise<void> {
     console.log(await describeServer(db.url, db.embedded));
     console.log(`${describeMachine()}; the worker (the portal's AppModule, WORKER_MODE=off, jobs run on the bench's command) in its own Node process\n`);
 
+    const [{ compression }] = (
+      await admin.query(`SELECT CASE WHEN attstorage = 'e' THEN 'nothing (stored uncompressed)' WHEN attcompression = 'l' THEN 'lz4' WHEN attcompression = 'p' THEN 'pglz'
+           ELSE current_setting('default_toast_compression') END AS compression
+         FROM pg_attribute WHERE attrelid = 'export_parts'::regclass AND attname = 'data'`)
+    ).rows as { compression: string }[];
+    console.log(`export parts compressed with ${compression}`);
     const accessSql = accessStatement();
     console.log(`device_access copy statement (data-map.yaml): ${accessSql}`);
     console.log(
@@ -375,7 +381,10 @@ const median = (xs: number[]) => {
 };
 
 function line(m: Run): string {
-  const out = m.result?.bytes !== undefined ? `${mib(m.result.bytes)} MiB out${m.result.parts !== undefined ? ` in ${m.result.parts} parts` : ''}` : '';
+  const out =
+    m.result?.bytes !== undefined
+      ? `${mib(m.result.bytes)} MiB ${m.result.parts !== undefined ? `stored (compressed) in ${m.result.parts} parts` : 'out'}`
+      : '';
   return (
     `${ms(m.ms).padStart(8)} ms  RSS ${mib(m.baselineRss)} → peak ${mib(m.peakRss)} MiB (+${mib(m.peakRss - m.baselineRss)})  ` +
     `heap used ${mib(m.baselineHeap)} → ${mib(m.peakHeap)}, reserved ${mib(m.baselineHeapTotal)} → ${mib(m.peakHeapTotal)}, external ${mib(m.baselineExternal)} → ${mib(m.peakExternal)} MiB  CPU: worker ${ms(m.cpuMs)} ms (GC ${ms(m.gcMs)}), PostgreSQL ${m.pgCpuMs === null ? '?' : ms(m.pgCpuMs)} ms  ${out}  (load ${loadavg()[0].toFixed(1)})`

@@ -30,6 +30,7 @@ import { AccountClosure1764760000000 } from './1764760000000-account-closure';
 import { IdentityLinks1764700000000 } from './1764700000000-identity-links';
 import { DisclosureRegister1764740000000 } from './1764740000000-disclosure-register';
 import { ManualSteps1764750000000 } from './1764750000000-manual-steps';
+import { ExportPartsStorage1764910000000 } from './1764910000000-export-parts-storage';
 
 export const MIGRATIONS = [
   Foundation1764403200000,
@@ -62,4 +63,5 @@ export const MIGRATIONS = [
   RepresentedAccounts1764800000000,
   DisclosureRepeatSpan1764810000000,
   DisclosureRepeatedEntries1764823000000,
+  ExportPartsStorage1764910000000,
 ];

@@ -1,4 +1,6 @@
-import { OPERATOR_TIMEOUTS, OperatorDatabase, OperatorTimeouts } from '../src/fulfilment';
+import { Client } from 'pg';
+import { jsonRow, OPERATOR_TIMEOUTS, OperatorDatabase, OperatorTimeouts } from '../src/fulfilment';
+import { jsonRowsSql } from '../src/fulfilment/connectors/row-json';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -28,6 +30,86 @@ describe("the operator's database connection", () => {
     }
     expect(Date.now() - started).toBeGreaterThan(timeouts.statementMs);
     expect(rows).toHaveLength(20);
-    expect(rows[19]).toEqual({ g: 20 });
+    expect(rows).toEqual(Array.from({ length: 20 }, (_, i) => ({ g: i + 1 })));
+  });
+
+  it('ends the snapshot of a caller that stops early, or whose work fails, before the connection is used again', async () => {
+    const operator = t.app.get(OperatorDatabase);
+    // Asked on a connection of its own: one from the pool could be the very connection left behind.
+    const openSnapshots = async () => {
+      const watcher = new Client({ connectionString: t.databaseUrl });
+      await watcher.connect();
+      try {
+        const { rows } = await watcher.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dsr-portal-connector' AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY%' AND state <> 'idle')`,
+        );
+        return rows[0].n;
+      } finally {
+        await watcher.end();
+      }
+    };
+    for await (const batch of operator.stream('SELECT g FROM generate_series(1, 1000) g', [], 10)) {
+      expect(batch).toHaveLength(10);
+      break; // the next batch is already on its way
+    }
+    await expect(
+      (async () => {
+        for await (const batch of operator.stream('SELECT g FROM generate_series(1, 1000) g', [], 10)) {
+          expect(batch[0]).toEqual({ g: 1 });
+          throw new Error('storing failed');
+        }
+      })(),
+    ).rejects.toThrow('storing failed');
+    // A COPY cut short: its connection is closed rather than handed on inside the COPY.
+    for await (const chunk of operator.copyOut('SELECT repeat(g::text, 100) FROM generate_series(1, 100000) g WHERE g > $1', ['0'])) {
+      expect(chunk.toString('utf8', 0, 3)).toBe('111');
+      break;
+    }
+    expect(await openSnapshots()).toBe(0);
+    // Every connection of the pool (four) is usable: none was left inside a transaction.
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => operator.rows('SELECT $1::int AS n', [n])));
+    expect(answers.map((a) => a[0].n)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("has the database write each row's JSON as the portal writes it from the row it reads", async () => {
+    const operator = t.app.get(OperatorDatabase);
+    const sql = `SELECT g AS n, g::bigint * 4000000000 AS big, (g / 3.0)::numeric(10, 4) AS ratio, g % 2 = 0 AS even,
+        timestamptz '2026-03-01 08:30:15.123456+08' + g * interval '1 day 1 ms' AS at, date '2026-02-27' + g AS day,
+        decode(repeat('ab', 60 + g), 'hex') AS blob, E'quote " backslash \\\\ line\\nbreak 个人信息 <b>' || g AS text,
+        NULL::text AS nothing, ARRAY['a', 'b"'] AS list, json_build_object('k', g, 'nested', json_build_array(1, 'x')) AS doc,
+        jsonb_build_object('b', 1, 'a', 2) AS sorted, 1.5::float8 AS f,
+        'x' AS "weird ""name"""
+      FROM generate_series(1, $1::int) g ORDER BY g DESC -- a comment at the end of the statement`;
+    const columns = await operator.columnsOf(sql, [5]);
+    const wrapped = jsonRowsSql(sql, columns, ',');
+    expect(wrapped).not.toBeNull();
+    const fromDatabase = (await copied(operator.copyOut(wrapped as string, ['5']))).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const fromRows: Record<string, unknown>[] = [];
+    for await (const batch of operator.stream(sql, [5], 2)) fromRows.push(...batch.map((row) => JSON.parse(jsonRow(row)) as Record<string, unknown>));
+    // A date (no time of day) is written as the day itself, where the driver makes it a local midnight.
+    const withoutDay = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, day: undefined }));
+    expect(fromDatabase).toHaveLength(5);
+    expect(withoutDay(fromDatabase)).toEqual(withoutDay(fromRows));
+    expect(fromDatabase.map((r) => Object.keys(r))).toEqual(fromRows.map((r) => Object.keys(r)));
+    expect(fromDatabase[0]).toEqual(
+      expect.objectContaining({ n: 5, big: '20000000000', ratio: '1.6667', at: '2026-03-06T00:30:15.128Z', day: '2026-03-04', even: false }),
+    );
+    expect(fromDatabase[4].blob).toBe(Buffer.from('ab'.repeat(61), 'hex').toString('base64'));
+    expect(fromDatabase[4].text).toBe('quote " backslash \\ line\nbreak 个人信息 <b>1');
+    // A json value keeps its line breaks as whitespace, and JSON escapes a control character: each row stays one line COPY does not quote.
+    const pretty = jsonRowsSql(`SELECT E'{\\n  "pretty": true,\\r\\n  "x": "\\\\u0001"\\n}'::json AS doc`, [{ name: 'doc', dataTypeID: 114 }], ',') as string;
+    expect((await copied(operator.copyOut(pretty, []))).map((line) => JSON.parse(line) as unknown)).toEqual([{ doc: { pretty: true, x: '\u0001' } }]);
+    // Two columns of one name cannot be named one by one: the rows are then read as they are.
+    expect(jsonRowsSql('SELECT 1 AS a, 2 AS a', await operator.columnsOf('SELECT 1 AS a, 2 AS a', []))).toBeNull();
   });
 });
+
+/** The rows COPY answered for a statement of jsonRowsSql with the prefix ',': one a line, each after its comma. */
+async function copied(chunks: AsyncIterable<Buffer>): Promise<string[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  const lines = Buffer.concat(parts).toString('utf8').split('\n');
+  expect(lines.pop()).toBe('');
+  for (const line of lines) expect(line.startsWith(',')).toBe(true);
+  return lines.map((line) => line.slice(1));
+}

@@ -114,16 +114,17 @@ export class DisclosureRecordJob implements OnModuleInit {
     const json = file('export.json');
     const html = file('export.html');
 
-    await json.write(`{"request":${JSON.stringify({ id: request.id, type: request.type, policyVersion: request.policyVersion, generatedAt })},"entries":[`);
-    await html.write(htmlHead(request, generatedAt));
+    json.write(`{"request":${JSON.stringify({ id: request.id, type: request.type, policyVersion: request.policyVersion, generatedAt })},"entries":[`);
+    html.write(htmlHead(request, generatedAt));
     for (const [i, entry] of listed.entries()) {
-      await json.write(`${i > 0 ? ',' : ''}${JSON.stringify(entry)}`);
-      await html.write(htmlEntry(entry));
+      json.write(`${i > 0 ? ',' : ''}${JSON.stringify(entry)}`);
+      html.write(htmlEntry(entry));
+      await Promise.all([json.spill(), html.spill()]);
     }
-    if (listed.length === 0) await html.write('<p>无 / None</p>');
-    await json.write(`],"withheld":${JSON.stringify({ entries: withheld })}}`);
-    await html.write(htmlWithheld(withheld));
-    await html.write('</body></html>');
+    if (listed.length === 0) html.write('<p>无 / None</p>');
+    json.write(`],"withheld":${JSON.stringify({ entries: withheld })}}`);
+    html.write(htmlWithheld(withheld));
+    html.write('</body></html>');
     await json.close();
     await html.close();
 

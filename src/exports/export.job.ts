@@ -5,7 +5,7 @@ import { whileLocked } from '../database/advisory-lock';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConsentsService } from '../consents/consents.service';
-import { Connectors, ConnectorStepFailed, ConnectorTarget, DataMapService, StepOperation } from '../fulfilment';
+import { Connectors, ConnectorStepFailed, ConnectorTarget, DataMapService, JsonElements, StepOperation } from '../fulfilment';
 import { IdentityService } from '../identity';
 import { JobsService } from '../jobs/jobs.service';
 import type { AuthUser } from '../kernel/auth-user';
@@ -14,7 +14,7 @@ import { COPY_TYPES, DATA_CATEGORIES, DataCategory, RequestType } from '../polic
 import { PolicyService } from '../policy/policy.service';
 import { iso } from '../common/time/iso';
 import { FulfilmentProgress, RequestReader, SubjectRequest } from '../requests';
-import { ChunkedFile, csvField, escapeHtml, jsonValue } from './chunked-file';
+import { ChunkedFile } from './chunked-file';
 import { ExportsRepository } from './exports.repository';
 
 export const EXPORT_JOB = 'fulfilment.export';
@@ -44,10 +44,12 @@ export class ExportStepFailed extends Error {
  * Makes the copy an approved access or copy_transfer request asks for (product.md, "Access and
  * copy"): every category of the data map but those the decision withheld, found through the
  * subject's verified link to the app account, streamed from each system into a JSON document (per
- * category: the rows, the system they came from, the clauses the category is held under), a page
- * people read in Chinese and English, and for a copy in CSV one file per category. Memory holds one
- * batch of rows and one part of each file at a time. Then the request is completed and the subject
- * told until when the copy can be downloaded (EXPORT_DAYS).
+ * category: the rows, the system they came from, the clauses the category is held under). The page
+ * people read in Chinese and English, and for a copy in CSV one file per category, are made from
+ * that document as they are downloaded (copy-rendering.ts). A system that can write its rows as
+ * JSON itself does (PostgreSQL: Connector.exportJson), and the portal only passes the text on.
+ * Memory holds one piece of a category and two parts of the file at a time. Then the request is
+ * completed and the subject told until when the copy can be downloaded (EXPORT_DAYS).
  *
  * Idempotent and resumable: a run starts by moving the request to `fulfilling` (once: a second
  * worker loses the conditional update) and by discarding what an interrupted run wrote; it ends by
@@ -131,47 +133,25 @@ export class ExportJob implements OnModuleInit {
     if (waiting.length > 0) throw new ExportStepFailed('confirm', [...new Set(waiting.map((w) => w.system))].join(','), 'awaiting_confirmation');
 
     await this.repo.start(request.id, request.subjectId);
-    const file = (name: string) => new ChunkedFile(name, (n, data) => this.repo.insertPart(request.id, name, n, data));
-    const json = file('export.json');
-    const html = file('export.html');
-    const csvFiles: string[] = [];
+    // The copy is its JSON file, one element a line (copy-rendering.ts): the page and the CSV files are made from it as they are downloaded.
+    const json = new ChunkedFile('export.json', (n, data) => this.repo.insertPart(request.id, 'export.json', n, data));
     const summaries: CategorySummary[] = [];
 
-    await json.write(
-      `{"request":${JSON.stringify({ id: request.id, type: request.type, policyVersion: request.policyVersion, generatedAt: iso(new Date()) })},"categories":[`,
+    json.write(
+      `{"request":${JSON.stringify({ id: request.id, type: request.type, policyVersion: request.policyVersion, generatedAt: iso(new Date()) })},"categories":[\n`,
     );
-    await html.write(htmlHead(request));
     for (const [i, category] of categories.entries()) {
       const mapping = this.dataMap.mapping(category);
-      const label = this.labels.get(category);
       const summary: CategorySummary = { category, system: mapping.system.id, clauses: clauses[category] ?? [], rows: 0 };
-      await json.write(
-        `${i > 0 ? ',' : ''}{"category":${JSON.stringify(category)},"label":${JSON.stringify(label)},"system":${JSON.stringify(mapping.system.id)},"clauses":${JSON.stringify(summary.clauses)},"rows":[`,
-      );
-      await html.write(
-        `<section><h2>${escapeHtml(label?.['zh-CN'])} / ${escapeHtml(label?.en)}</h2><p>${escapeHtml(mapping.system.label['zh-CN'])} / ${escapeHtml(mapping.system.label.en)} · ${escapeHtml(summary.clauses.join(', '))}</p>`,
-      );
-      const table = new TableWriter(html);
-      const sheet = csv ? file(`${category}.csv`) : null;
-      for await (const rows of this.rowsOf(targetOf(category))) {
-        for (const row of rows) {
-          const values = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonValue(v)]));
-          await json.write(`${summary.rows > 0 ? ',' : ''}${JSON.stringify(values)}`);
-          await table.row(values);
-          if (sheet) {
-            if (summary.rows === 0) await sheet.write(`${Object.keys(values).map(csvField).join(',')}\r\n`);
-            await sheet.write(`${Object.values(values).map(csvField).join(',')}\r\n`);
-          }
-          summary.rows += 1;
-        }
+      const header = { category, label: this.labels.get(category), system: mapping.system.id, systemLabel: mapping.system.label, clauses: summary.clauses };
+      json.write(`${i > 0 ? ',' : ''}${JSON.stringify(header).slice(0, -1)},"rows":[\n`);
+      for await (const { text, rows } of this.jsonElementsOf(targetOf(category))) {
+        json.write(text);
+        summary.rows += rows;
+        // Once per piece: a full part goes to the database while the next piece is read.
+        await json.spill();
       }
-      await json.write(']}');
-      await table.close(summary.rows);
-      await html.write('</section>');
-      if (sheet) {
-        await sheet.close();
-        csvFiles.push(sheet.name);
-      }
+      json.write(']}\n');
       summaries.push(summary);
     }
     const withheldList = [...withheld].map((category) => ({
@@ -179,16 +159,13 @@ export class ExportJob implements OnModuleInit {
       law: view.decision?.law.map((p) => p.id) ?? [],
       clauses: view.decision?.clauses.map((c) => c.id) ?? [],
     }));
-    await json.write(`],"withheld":${JSON.stringify(withheldList)}}`);
-    await html.write(htmlWithheld(withheldList));
-    await html.write('</body></html>');
+    json.write(`],"withheld":${JSON.stringify(withheldList)}}\n`);
     await json.close();
-    await html.close();
 
-    const files = [json.name, html.name, ...csvFiles];
+    const files = [json.name, 'export.html', ...(csv ? categories.map((c) => `${c}.csv`) : [])];
     const transfer = await this.transferIfApproved(request, view.decision?.transfer);
     const expiresAt = new Date(Date.now() + this.config.env.EXPORT_DAYS * 86_400_000);
-    const summary = { categories: summaries, withheld: [...withheld], ...(transfer && { transfer }) };
+    const summary = { categories: summaries, withheld: [...withheld], rendered: true, ...(transfer && { transfer }) };
     await this.progress.complete(
       request.id,
       { export: { files, rows: summaries.reduce((n, s) => n + s.rows, 0), availableUntil: iso(expiresAt) }, ...(transfer && { transfer }) },
@@ -215,58 +192,13 @@ export class ExportJob implements OnModuleInit {
     }
   }
 
-  /** The subject's rows of one category, in batches, through the connector of the system the data map names. */
-  private async *rowsOf(target: ConnectorTarget): AsyncGenerator<Record<string, unknown>[]> {
+  /** The subject's rows of one category as the elements of a JSON array, through the connector of the system the data map names. */
+  private async *jsonElementsOf(target: ConnectorTarget): AsyncGenerator<JsonElements> {
     try {
-      yield* this.connectors.forCategory(target.category).connector.export(target);
+      yield* this.connectors.jsonElementsOf(target);
     } catch (err) {
       if (err instanceof ConnectorStepFailed) throw new ExportStepFailed(err.step, err.system, err.reason);
       throw err;
     }
   }
-}
-
-/** An HTML table written row by row; its header from the first row's keys. */
-class TableWriter {
-  private open = false;
-
-  constructor(private readonly html: ChunkedFile) {}
-
-  async row(values: Record<string, unknown>): Promise<void> {
-    if (!this.open) {
-      await this.html.write(
-        `<table><thead><tr>${Object.keys(values)
-          .map((k) => `<th>${escapeHtml(k)}</th>`)
-          .join('')}</tr></thead><tbody>`,
-      );
-      this.open = true;
-    }
-    await this.html.write(
-      `<tr>${Object.values(values)
-        .map((v) => `<td>${escapeHtml(typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | boolean | null | undefined))}</td>`)
-        .join('')}</tr>`,
-    );
-  }
-
-  async close(rows: number): Promise<void> {
-    if (this.open) await this.html.write('</tbody></table>');
-    await this.html.write(`<p>${rows} 条记录 / ${rows} record${rows === 1 ? '' : 's'}</p>`);
-  }
-}
-
-function htmlHead(request: SubjectRequest): string {
-  return (
-    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>个人信息副本 / Copy of your personal information</title>' +
-    '<style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}</style>' +
-    `</head><body><h1>个人信息副本 / Copy of your personal information</h1><p>申请 / Request ${escapeHtml(request.id)} · ${escapeHtml(request.type)} · ${escapeHtml(iso(new Date()))}</p>`
-  );
-}
-
-function htmlWithheld(withheld: { category: string; law: string[]; clauses: string[] }[]): string {
-  if (withheld.length === 0) return '<section><h2>未提供的信息 / Withheld</h2><p>无 / None</p></section>';
-  return (
-    '<section><h2>未提供的信息 / Withheld</h2><ul>' +
-    withheld.map((w) => `<li>${escapeHtml(w.category)}: ${escapeHtml([...w.law, ...w.clauses].join(', '))}</li>`).join('') +
-    '</ul></section>'
-  );
 }

@@ -13,6 +13,7 @@ import { DISCLOSURE_RECORD_JOB, RECORD_TYPES } from './disclosure-record.job';
 import { COPY_TYPES } from '../policy/domain/policy.types';
 import { categoryRequired, exportExpired, exportNotFound } from './exports.errors';
 import { ExportStatus, ExportsRepository } from './exports.repository';
+import { copyCsv, copyHtml, linesOf, readCopy } from './copy-rendering';
 
 const MEDIA_TYPES: Record<ExportFormat, string> = { json: 'application/json', html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8' };
 
@@ -26,7 +27,7 @@ export interface ExportStatusView {
 export interface ExportDownload {
   file: string;
   mediaType: string;
-  parts: AsyncGenerator<Buffer>;
+  parts: AsyncGenerator<Buffer | string>;
 }
 
 /** Starting a copy when a request is approved, and the subject's download of it. */
@@ -85,6 +86,16 @@ export class ExportsService {
         data: { file },
       }),
     );
-    return { file, mediaType: MEDIA_TYPES[format], parts: this.repo.parts(requestId, file) };
+    return { file, mediaType: MEDIA_TYPES[format], parts: this.contentOf(requestId, file, found.summary.rendered === true) };
+  }
+
+  /**
+   * A file of a copy: its stored parts, or, for a copy stored as its JSON alone (`rendered`), the
+   * page and the CSV files made from the JSON as they go out (copy-rendering.ts).
+   */
+  private contentOf(requestId: string, file: string, rendered: boolean): AsyncGenerator<Buffer | string> {
+    if (!rendered || file === 'export.json') return this.repo.parts(requestId, file);
+    const copy = readCopy(linesOf(this.repo.parts(requestId, 'export.json')));
+    return file === 'export.html' ? copyHtml(copy) : copyCsv(copy, file.slice(0, -'.csv'.length));
   }
 }

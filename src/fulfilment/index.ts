@@ -10,8 +10,9 @@ export { ConnectorKind, ErasureAction, KEYSET_BATCH_ROWS } from './domain/data-m
 export { OperatorDatabase, OPERATOR_TIMEOUTS } from './operator-database';
 export type { OperatorTimeouts } from './operator-database';
 export { Connectors } from './connectors/connectors';
+export { jsonRow, jsonValue } from './connectors/row-json';
 export { AwaitingConfirmation, ConnectorStepFailed, StepOperation } from './connectors/connector';
-export type { Connector, ConnectorTarget, CorrectionResult, EraseBatchResult, ManualConfirmation } from './connectors/connector';
+export type { Connector, ConnectorTarget, CorrectionResult, EraseBatchResult, JsonElements, ManualConfirmation } from './connectors/connector';
 export type { PortalRecordsReader } from './connectors/portal.connector';
 export { ErasureConnectors } from './erasure-connectors';
 export type { ActiveHoldsReader } from './erasure-connectors';

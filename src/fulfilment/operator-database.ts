@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { Pool, PoolClient } from 'pg';
+import { escapeLiteral, Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { AppConfig } from '../config/app-config';
 
@@ -42,27 +43,87 @@ export class OperatorDatabase implements OnModuleDestroy {
    * batch whatever the number of rows. Under the stream's time limit, not the statement's (see
    * OperatorTimeouts).
    */
-  async *stream(sql: string, params: unknown[], batchRows = STREAM_BATCH_ROWS): AsyncGenerator<Record<string, unknown>[]> {
+  stream(sql: string, params: unknown[], batchRows = STREAM_BATCH_ROWS): AsyncGenerator<Record<string, unknown>[]> {
+    return this.cursorOf<Record<string, unknown>>(sql, params, batchRows);
+  }
+
+  /**
+   * The text `sql` answers, one line per row (its one column), as it comes from the server (COPY
+   * … TO STDOUT): nothing is parsed per row, so a statement that makes each row's text itself
+   * (jsonRowsSql) costs the portal next to nothing. In one read-only snapshot, under the stream's
+   * time limit. COPY takes no parameters: `$1`… are written into the statement as literals, as
+   * the data map reads its statements (every `$n`, data-map.ts). The rows' text must hold no line
+   * break, and neither \x01 nor \x02 (the CSV form's quote and delimiter, chosen so that COPY
+   * never quotes a value: JSON text escapes every control character).
+   */
+  async *copyOut(sql: string, params: string[]): AsyncGenerator<Buffer> {
+    const statement = sql.replace(/\$(\d+)/g, (whole, n: string) =>
+      Number(n) >= 1 && Number(n) <= params.length ? escapeLiteral(params[Number(n) - 1]) : whole,
+    );
     const client = await this.pool.connect();
-    let cursor: Cursor<Record<string, unknown>> | undefined;
+    let finished = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
-      cursor = client.query(new Cursor<Record<string, unknown>>(sql, params));
-      for (;;) {
-        const rows = await cursor.read(batchRows);
-        if (rows.length === 0) break;
-        yield rows;
-      }
-      await cursor.close();
-      cursor = undefined;
+      const copy = client.query(copyTo(`COPY (${statement}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
+      for await (const chunk of copy) yield chunk as Buffer;
       await client.query('COMMIT');
-    } catch (err) {
-      await cursor?.close().catch(() => undefined);
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      finished = true;
     } finally {
-      client.release();
+      // A COPY cut short (an error, or a caller that stopped early) leaves the connection inside
+      // it: that connection is closed, never handed to the next caller.
+      client.release(!finished);
+    }
+  }
+
+  /** The columns `sql` answers (names and type oids), without running it: planned with `LIMIT 0`. */
+  async columnsOf(sql: string, params: unknown[]): Promise<{ name: string; dataTypeID: number }[]> {
+    const result = await this.pool.query({ text: `SELECT * FROM (\n${sql}\n) AS t LIMIT 0`, values: params });
+    return result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
+  }
+
+  private async *cursorOf<R>(sql: string, params: unknown[], batchRows: number): AsyncGenerator<R[]> {
+    const client = await this.pool.connect();
+    let cursor: Cursor<R> | undefined;
+    let next: Promise<R[]> | undefined;
+    let committed = false;
+    // The next batch is asked for before this one is handed over: the database makes it while the
+    // caller works on this one. Its failure is thrown where it is awaited (the handler attached here
+    // only keeps it from counting as unhandled meanwhile).
+    const ask = (c: Cursor<R>) => {
+      next = c.read(batchRows);
+      next.catch(() => undefined);
+      return next;
+    };
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
+      cursor = client.query(new Cursor<R>(sql, params));
+      let rows = await ask(cursor);
+      while (rows.length > 0) {
+        const batch = rows;
+        const coming = ask(cursor);
+        yield batch;
+        rows = await coming;
+      }
+      next = undefined;
+      await cursor.close();
+      await client.query('COMMIT');
+      committed = true;
+    } finally {
+      if (committed) client.release();
+      else {
+        // An error, or a caller that stopped early: the batch on its way is received, the cursor
+        // closed and the snapshot ended before the connection goes back to the pool; one that
+        // cannot even roll back is closed instead.
+        await next?.catch(() => undefined);
+        await cursor?.close().catch(() => undefined);
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+      }
     }
   }
 

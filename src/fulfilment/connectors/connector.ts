@@ -24,6 +24,16 @@ export interface ConnectorTarget {
   resume: { job: string; data: Record<string, unknown> };
 }
 
+/**
+ * Rows as the elements of a JSON array, one a line: the first row's JSON text and a line break,
+ * then for each next row a comma, its JSON text and a line break; `rows` counts the rows in `text`.
+ * A row may run from one piece into the next.
+ */
+export interface JsonElements {
+  text: Buffer | string;
+  rows: number;
+}
+
 /** Who confirmed a manual step, when, and on what proof (kept on the request). */
 export interface ManualConfirmation {
   confirmedBy: string;
@@ -66,6 +76,11 @@ export interface EraseBatchResult {
 export interface Connector {
   /** The subject's rows of the category, in batches (memory holds one batch). */
   export(target: ConnectorTarget): AsyncIterable<Record<string, unknown>[]>;
+  /**
+   * The same rows as a copy's JSON writes them (row-json.ts, jsonRow), made by the system itself:
+   * for a connector whose system can (PostgreSQL), and otherwise absent.
+   */
+  exportJson?(target: ConnectorTarget): AsyncIterable<JsonElements>;
   /** Applies one correction and reads the value back. */
   correct(target: ConnectorTarget, field: string, value: string): Promise<CorrectionResult>;
   /**

@@ -3,11 +3,12 @@ import type { DataCategory } from '../../policy/domain/policy.types';
 import { DataMapService } from '../data-map.service';
 import { CategoryMapping, ConnectorKind } from '../domain/data-map';
 import { ManualSteps } from '../manual-steps/manual-steps.service';
-import { AwaitingConfirmation, Connector, ConnectorTarget, StepOperation } from './connector';
+import { AwaitingConfirmation, Connector, ConnectorTarget, JsonElements, StepOperation } from './connector';
 import { HttpConnector } from './http.connector';
 import { ManualConnector } from './manual.connector';
 import { PortalConnector, PortalRecordsReader } from './portal.connector';
 import { PostgresConnector } from './postgres.connector';
+import { jsonElementsOf } from './row-json';
 
 /** The connector of each kind, and for each category the one its system names in the data map. */
 @Injectable()
@@ -29,6 +30,15 @@ export class Connectors {
   forCategory(category: DataCategory): { mapping: CategoryMapping; connector: Connector } {
     const mapping = this.dataMap.mapping(category);
     return { mapping, connector: this.byKind[mapping.system.connector] };
+  }
+
+  /**
+   * The subject's rows of a category as the elements of a JSON array (JsonElements): made by the
+   * system itself where its connector can, else written from the rows the connector answers.
+   */
+  jsonElementsOf(target: ConnectorTarget): AsyncIterable<JsonElements> {
+    const connector = this.byKind[target.mapping.system.connector];
+    return connector.exportJson ? connector.exportJson(target) : jsonElementsOf(connector.export(target));
   }
 
   /**

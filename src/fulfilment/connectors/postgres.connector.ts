@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ErasureAction } from '../domain/data-map';
 import { OperatorDatabase } from '../operator-database';
-import { Connector, ConnectorStepFailed, ConnectorTarget, CorrectionResult, EraseBatchResult } from './connector';
+import { Connector, ConnectorStepFailed, ConnectorTarget, CorrectionResult, EraseBatchResult, JsonElements } from './connector';
+import { jsonElementsOf, jsonRowsSql } from './row-json';
 
 /** A database refusal as a reason code (its SQLSTATE), or a lost connection: never the message, which may quote values. */
 function failure(step: string, system: string, err: unknown): ConnectorStepFailed {
@@ -33,6 +34,31 @@ export class PostgresConnector implements Connector {
     if (!mapping.accessSql) throw new ConnectorStepFailed('export', mapping.system.id, 'no_access_statement');
     try {
       yield* this.operator.stream(mapping.accessSql, [appUserId]);
+    } catch (err) {
+      throw failure('export', mapping.system.id, err);
+    }
+  }
+
+  /**
+   * The rows as JSON text made by PostgreSQL (jsonRowsSql), each after a comma, read as they come
+   * (OperatorDatabase.copyOut): the first comma is dropped. A statement whose columns cannot be
+   * named one by one is read as `export` reads it and written by the portal.
+   */
+  async *exportJson(target: ConnectorTarget): AsyncGenerator<JsonElements> {
+    const { mapping, appUserId } = target;
+    if (!mapping.accessSql) throw new ConnectorStepFailed('export', mapping.system.id, 'no_access_statement');
+    try {
+      const sql = jsonRowsSql(mapping.accessSql, await this.operator.columnsOf(mapping.accessSql, [appUserId]), ',');
+      if (!sql) {
+        yield* jsonElementsOf(this.operator.stream(mapping.accessSql, [appUserId]));
+        return;
+      }
+      let first = true;
+      for await (const chunk of this.operator.copyOut(sql, [appUserId])) {
+        if (chunk.length === 0) continue;
+        yield { text: first ? chunk.subarray(1) : chunk, rows: linesIn(chunk) };
+        first = false;
+      }
     } catch (err) {
       throw failure('export', mapping.system.id, err);
     }
@@ -105,4 +131,11 @@ function keysetAnswer(answer: Record<string, unknown>[], system: string): { rows
   if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 0) throw new ConnectorStepFailed('erase', system, 'bad_answer');
   if (rows > 0 ? typeof last !== 'string' : last !== null && last !== undefined) throw new ConnectorStepFailed('erase', system, 'bad_answer');
   return { rows, last: rows > 0 ? (last as string) : null };
+}
+
+/** Rows in a piece of COPY's text: its line breaks (each row ends with one). */
+function linesIn(chunk: Buffer): number {
+  let n = 0;
+  for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) n += 1;
+  return n;
 }

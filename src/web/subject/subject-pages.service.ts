@@ -280,7 +280,7 @@ export class SubjectPages {
     const s = subjectText(locale);
     const file = await this.exports.download(user, id, 'json');
     const chunks: Buffer[] = [];
-    for await (const part of file.parts) chunks.push(part);
+    for await (const part of file.parts) chunks.push(typeof part === 'string' ? Buffer.from(part) : part);
     const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as DisclosureRecordDocument;
     return {
       generatedAt: doc.request.generatedAt,
