@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { canonicalJson, canonicalJsonbText, contentHash, linkHash } from '../src/audit/audit-hash';
-import { millisecondsIso } from '../src/audit/audit.repository';
+import { canonicalJson, canonicalJsonbText, contentHash, linkHash, storedContentHash } from '../src/audit/audit-hash';
+import { AuditRepository, millisecondsIso, StoredLink } from '../src/audit/audit.repository';
 import { AuditSealer } from '../src/audit/audit-sealer';
 import { AuditService } from '../src/audit/audit.service';
 import { ChainVerification } from '../src/audit/audit.types';
-import { SYSTEM_ACTOR } from '../src/kernel/actor';
+import { Actor, SYSTEM_ACTOR } from '../src/kernel/actor';
 import { sealAll as sealAllEvents } from './support/audit-sealing';
 import { runEntry } from './support/run-ts';
 import { createTestApp, TestApp } from './support/test-app';
@@ -535,6 +535,61 @@ describe('audit trail tamper detection', () => {
       } finally {
         timer.onApplicationBootstrap();
       }
+    });
+
+    it('streams every link as stored, whatever its content: escapes of COPY text, NULLs, tabs and newlines, non-ASCII', async () => {
+      const awkward = ['tab\there', 'line\nbreak\r\n', 'back\\slash \\N \\t', 'quote " and \' and \b\f\v\u0001', '\\N', '名字 🙂 \u2028', ''];
+      await t.dataSource.transaction(async (m) => {
+        for (const [k, text] of awkward.entries()) {
+          await audit.record(m, {
+            action: `test.copy\t${k}`,
+            actor: k % 2 ? SYSTEM_ACTOR : { id: randomUUID(), role: `staff\\${k}` as Actor['role'] },
+            entityType: text || 'x',
+            entityId: k % 3 ? text : null,
+            subjectRef: k % 2 ? null : randomUUID(),
+            data: { text, list: [text, k], nested: { [text || 'k']: text } },
+          });
+        }
+      });
+      await sealAll();
+      const repo = t.app.get(AuditRepository);
+      const streamed = await repo.onOneSnapshot(async (m) => {
+        const reader = await repo.chainReader(m);
+        const links: Array<StoredLink | null> = [];
+        await reader.read(0, reader.lastSeq, (link) => links.push(link) > 0);
+        return { links, lastSeq: reader.lastSeq };
+      });
+      expect(streamed.links).toHaveLength(streamed.lastSeq);
+      const stored = await repo.linksFrom(t.dataSource.manager, 0, streamed.lastSeq);
+      for (const [i, link] of streamed.links.entries()) {
+        const { event, ...chained } = stored[i];
+        // Left to the general read: only an event's time of an unusual form (see the test above).
+        if (link === null) {
+          expect(event?.occurredAt).toMatch(/^\d{5,}-/);
+          continue;
+        }
+        expect(link).toEqual({
+          seq: chained.seq,
+          prevHash: chained.prevHash,
+          chainHash: chained.chainHash,
+          n: event?.n,
+          contentHash: event?.contentHash,
+          id: event?.id,
+          occurredAt: event?.occurredAt,
+          action: event?.action,
+          actorId: event?.actorId,
+          actorRole: event?.actorRole,
+          entityType: event?.entityType,
+          entityId: event?.entityId,
+          subjectRef: event?.subjectRef,
+          data: expect.any(String),
+        });
+        // The data as jsonb text, to the same hash as the event's parsed content.
+        expect(JSON.parse(link.data)).toEqual(event?.data);
+        expect(storedContentHash(link)).toBe(event?.contentHash);
+      }
+      expect(streamed.links.filter((l) => l?.action.startsWith('test.copy\t'))).toHaveLength(awkward.length);
+      expect(await audit.verify()).toMatchObject({ ok: true, events: streamed.lastSeq });
     });
 
     it('takes jsonb text and timestamps as this PostgreSQL writes them to the same canonical form', async () => {
