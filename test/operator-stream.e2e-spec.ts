@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { jsonRow, OPERATOR_TIMEOUTS, OperatorDatabase, OperatorTimeouts } from '../src/fulfilment';
-import { jsonRowsSql } from '../src/fulfilment/connectors/row-json';
+import { copyJsonPlan } from '../src/fulfilment/connectors/row-json';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -75,15 +75,13 @@ describe("the operator's database connection", () => {
     const operator = t.app.get(OperatorDatabase);
     const sql = `SELECT g AS n, g::bigint * 4000000000 AS big, (g / 3.0)::numeric(10, 4) AS ratio, g % 2 = 0 AS even,
         timestamptz '2026-03-01 08:30:15.123456+08' + g * interval '1 day 1 ms' AS at, date '2026-02-27' + g AS day,
-        decode(repeat('ab', 60 + g), 'hex') AS blob, E'quote " backslash \\\\ line\\nbreak 个人信息 <b>' || g AS text,
+        decode(repeat('ab', 60 + g), 'hex') AS blob, E'quote " backslash \\\\ line\\nbreak 个人信息 <b> \\x01 bell\\x07 ' || g AS text,
         NULL::text AS nothing, ARRAY['a', 'b"'] AS list, json_build_object('k', g, 'nested', json_build_array(1, 'x')) AS doc,
         jsonb_build_object('b', 1, 'a', 2) AS sorted, 1.5::float8 AS f,
         'x' AS "weird ""name"""
       FROM generate_series(1, $1::int) g ORDER BY g DESC -- a comment at the end of the statement`;
     const columns = await operator.columnsOf(sql, [5]);
-    const wrapped = jsonRowsSql(sql, columns, ',');
-    expect(wrapped).not.toBeNull();
-    const fromDatabase = (await copied(operator.copyOut(wrapped as string, ['5']))).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const fromDatabase = (await copied(operator, sql, columns, ['5'])).map((line) => JSON.parse(line) as Record<string, unknown>);
     const fromRows: Record<string, unknown>[] = [];
     for await (const batch of operator.stream(sql, [5], 2)) fromRows.push(...batch.map((row) => JSON.parse(jsonRow(row)) as Record<string, unknown>));
     // A date (no time of day) is written as the day itself, where the driver makes it a local midnight.
@@ -95,21 +93,39 @@ describe("the operator's database connection", () => {
       expect.objectContaining({ n: 5, big: '20000000000', ratio: '1.6667', at: '2026-03-06T00:30:15.128Z', day: '2026-03-04', even: false }),
     );
     expect(fromDatabase[4].blob).toBe(Buffer.from('ab'.repeat(61), 'hex').toString('base64'));
-    expect(fromDatabase[4].text).toBe('quote " backslash \\ line\nbreak 个人信息 <b>1');
+    expect(fromDatabase[4].text).toBe('quote " backslash \\ line\nbreak 个人信息 <b> \u0001 bell\u0007 1');
     // A json value keeps its line breaks as whitespace, and JSON escapes a control character: each row stays one line COPY does not quote.
-    const pretty = jsonRowsSql(`SELECT E'{\\n  "pretty": true,\\r\\n  "x": "\\\\u0001"\\n}'::json AS doc`, [{ name: 'doc', dataTypeID: 114 }], ',') as string;
-    expect((await copied(operator.copyOut(pretty, []))).map((line) => JSON.parse(line) as unknown)).toEqual([{ doc: { pretty: true, x: '\u0001' } }]);
+    const pretty = `SELECT E'{\n  "pretty": true,\r\n  "x": "\\\\u0001"\n}'::json AS doc, E'tab\\there\\\\back' AS "tab\tname", ''::text AS empty, 'NaN'::float8 AS nan`;
+    const prettyRows = await copied(operator, pretty, await operator.columnsOf(pretty, []), []);
+    expect(prettyRows.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { doc: { pretty: true, x: '\u0001' }, 'tab\tname': 'tab\there\\back', empty: '', nan: null },
+    ]);
     // Two columns of one name cannot be named one by one: the rows are then read as they are.
-    expect(jsonRowsSql('SELECT 1 AS a, 2 AS a', await operator.columnsOf('SELECT 1 AS a, 2 AS a', []))).toBeNull();
+    expect(copyJsonPlan('SELECT 1 AS a, 2 AS a', await operator.columnsOf('SELECT 1 AS a, 2 AS a', []))).toBeNull();
   });
 });
 
-/** The rows COPY answered for a statement of jsonRowsSql with the prefix ',': one a line, each after its comma. */
-async function copied(chunks: AsyncIterable<Buffer>): Promise<string[]> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
-  const lines = Buffer.concat(parts).toString('utf8').split('\n');
+/**
+ * The rows of `sql` as the copy's JSON, read through COPY (copyJsonPlan), cut into pieces of 7
+ * bytes (rows and characters cut anywhere): one a line, each but the first after a comma.
+ */
+async function copied(operator: OperatorDatabase, sql: string, columns: { name: string; dataTypeID: number }[], params: string[]): Promise<string[]> {
+  const plan = copyJsonPlan(sql, columns);
+  expect(plan).not.toBeNull();
+  const writer = plan!.writer();
+  let text = '';
+  let rows = 0;
+  for await (const chunk of operator.copyOut(plan!.sql, params)) {
+    for (let at = 0; at < chunk.length; at += 7) {
+      const elements = writer.push(chunk.subarray(at, at + 7));
+      text += typeof elements.text === 'string' ? elements.text : elements.text.toString('utf8');
+      rows += elements.rows;
+    }
+  }
+  writer.end();
+  const lines = text.split('\n');
   expect(lines.pop()).toBe('');
-  for (const line of lines) expect(line.startsWith(',')).toBe(true);
-  return lines.map((line) => line.slice(1));
+  expect(lines).toHaveLength(rows);
+  lines.forEach((line, i) => expect(line.startsWith(',')).toBe(i > 0));
+  return lines.map((line, i) => (i > 0 ? line.slice(1) : line));
 }

@@ -48,13 +48,10 @@ export class OperatorDatabase implements OnModuleDestroy {
   }
 
   /**
-   * The text `sql` answers, one line per row (its one column), as it comes from the server (COPY
-   * … TO STDOUT): nothing is parsed per row, so a statement that makes each row's text itself
-   * (jsonRowsSql) costs the portal next to nothing. In one read-only snapshot, under the stream's
-   * time limit. COPY takes no parameters: `$1`… are written into the statement as literals, as
-   * the data map reads its statements (every `$n`, data-map.ts). The rows' text must hold no line
-   * break, and neither \x01 nor \x02 (the CSV form's quote and delimiter, chosen so that COPY
-   * never quotes a value: JSON text escapes every control character).
+   * The rows of `sql` as COPY's text (one row a line, fields separated by tabs), as it comes from
+   * the server (COPY … TO STDOUT): the driver parses nothing per row. In one read-only snapshot,
+   * under the stream's time limit. COPY takes no parameters: `$1`… are written into the statement
+   * as literals, as the data map reads its statements (every `$n`, data-map.ts).
    */
   async *copyOut(sql: string, params: string[]): AsyncGenerator<Buffer> {
     const statement = sql.replace(/\$(\d+)/g, (whole, n: string) =>
@@ -65,7 +62,7 @@ export class OperatorDatabase implements OnModuleDestroy {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
-      const copy = client.query(copyTo(`COPY (${statement}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
+      const copy = client.query(copyTo(`COPY (${statement}) TO STDOUT`));
       for await (const chunk of copy) yield chunk as Buffer;
       await client.query('COMMIT');
       finished = true;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErasureAction } from '../domain/data-map';
 import { OperatorDatabase } from '../operator-database';
 import { Connector, ConnectorStepFailed, ConnectorTarget, CorrectionResult, EraseBatchResult, JsonElements } from './connector';
-import { jsonElementsOf, jsonRowsSql } from './row-json';
+import { copyJsonPlan, jsonElementsOf } from './row-json';
 
 /** A database refusal as a reason code (its SQLSTATE), or a lost connection: never the message, which may quote values. */
 function failure(step: string, system: string, err: unknown): ConnectorStepFailed {
@@ -40,25 +40,26 @@ export class PostgresConnector implements Connector {
   }
 
   /**
-   * The rows as JSON text made by PostgreSQL (jsonRowsSql), each after a comma, read as they come
-   * (OperatorDatabase.copyOut): the first comma is dropped. A statement whose columns cannot be
-   * named one by one is read as `export` reads it and written by the portal.
+   * The rows as the elements of a JSON array, read as COPY's text with each column in the form the
+   * copy writes it (copyJsonPlan): the driver parses nothing per row, and the portal only joins
+   * each row's fields. A statement whose columns cannot be named one by one is read as `export`
+   * reads it.
    */
   async *exportJson(target: ConnectorTarget): AsyncGenerator<JsonElements> {
     const { mapping, appUserId } = target;
     if (!mapping.accessSql) throw new ConnectorStepFailed('export', mapping.system.id, 'no_access_statement');
     try {
-      const sql = jsonRowsSql(mapping.accessSql, await this.operator.columnsOf(mapping.accessSql, [appUserId]), ',');
-      if (!sql) {
+      const plan = copyJsonPlan(mapping.accessSql, await this.operator.columnsOf(mapping.accessSql, [appUserId]));
+      if (!plan) {
         yield* jsonElementsOf(this.operator.stream(mapping.accessSql, [appUserId]));
         return;
       }
-      let first = true;
-      for await (const chunk of this.operator.copyOut(sql, [appUserId])) {
-        if (chunk.length === 0) continue;
-        yield { text: first ? chunk.subarray(1) : chunk, rows: linesIn(chunk) };
-        first = false;
+      const writer = plan.writer();
+      for await (const chunk of this.operator.copyOut(plan.sql, [appUserId])) {
+        const elements = writer.push(chunk);
+        if (elements.rows > 0) yield elements;
       }
+      writer.end();
     } catch (err) {
       throw failure('export', mapping.system.id, err);
     }
@@ -131,11 +132,4 @@ function keysetAnswer(answer: Record<string, unknown>[], system: string): { rows
   if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 0) throw new ConnectorStepFailed('erase', system, 'bad_answer');
   if (rows > 0 ? typeof last !== 'string' : last !== null && last !== undefined) throw new ConnectorStepFailed('erase', system, 'bad_answer');
   return { rows, last: rows > 0 ? (last as string) : null };
-}
-
-/** Rows in a piece of COPY's text: its line breaks (each row ends with one). */
-function linesIn(chunk: Buffer): number {
-  let n = 0;
-  for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) n += 1;
-  return n;
 }
