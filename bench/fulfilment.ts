@@ -99,12 +99,9 @@ export async function run(args: string[]): Promise<void> {
     console.log(await describeServer(db.url, db.embedded));
     console.log(`${describeMachine()}; the worker (the portal's AppModule, WORKER_MODE=off, jobs run on the bench's command) in its own Node process\n`);
 
-    const [{ compression }] = (
-      await admin.query(`SELECT CASE WHEN attstorage = 'e' THEN 'nothing (stored uncompressed)' WHEN attcompression = 'l' THEN 'lz4' WHEN attcompression = 'p' THEN 'pglz'
-           ELSE current_setting('default_toast_compression') END AS compression
-         FROM pg_attribute WHERE attrelid = 'export_parts'::regclass AND attname = 'data'`)
-    ).rows as { compression: string }[];
-    console.log(`export parts compressed with ${compression}`);
+    const [{ storage }] = (await admin.query(`SELECT attstorage AS storage FROM pg_attribute WHERE attrelid = 'export_parts'::regclass AND attname = 'data'`))
+      .rows as { storage: string }[];
+    console.log(`export parts: deflated by the portal, kept ${storage === 'e' ? 'as they are (STORAGE EXTERNAL)' : `with storage '${storage}'`}`);
     const accessSql = accessStatement();
     console.log(`device_access copy statement (data-map.yaml): ${accessSql}`);
     console.log(
