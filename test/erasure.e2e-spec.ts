@@ -3,6 +3,7 @@ import { DataMapService, KEYSET_BATCH_ROWS, OperatorDatabase } from '../src/fulf
 import { Role } from '../src/kernel/role';
 import { DataCategory } from '../src/policy/domain/policy.types';
 import { reviewCalls } from './support/review-calls';
+import { whileDeleteRefused } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -202,13 +203,7 @@ describe('fulfilment: the erasure an approved deletion runs', () => {
     const mine = await appUser(30);
     const { id } = await filedAndHeld(mine, () => ({ type: 'delete_data', categories: ['device_access', 'search_keywords'] }));
     expect((await staffPost(staff, id, 'decision', { outcome: 'approve', clauses: [], law: ['PIPL.47'] })).status).toBe(200);
-    const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
-    await t.asOwner((m) => m.query(`REVOKE DELETE ON operator_app.search_history FROM "${role}"`));
-    try {
-      await t.app.get(ErasureJob).run(id);
-    } finally {
-      await t.asOwner((m) => m.query(`GRANT DELETE ON operator_app.search_history TO "${role}"`));
-    }
+    await whileDeleteRefused(t, 'operator_app.search_history', () => t.app.get(ErasureJob).run(id));
     const page = await t.http.get(`/api/v1/staff/requests/${id}`).set(auth(staff));
     expect(page.body.status).toBe('fulfilling');
     expect(page.body.erasure).toEqual([

@@ -4,7 +4,7 @@ import { ErasureSchedule } from '../src/fulfilment';
 import { EraseJob } from '../src/fulfilment/erase.job';
 import { Role } from '../src/kernel/role';
 import { DataCategory } from '../src/policy/domain/policy.types';
-import { sampleAppUser } from './support/sample-app-user';
+import { sampleAppUser, whileDeleteRefused } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 interface ErasureRow {
@@ -270,14 +270,10 @@ describe('withdrawing a facial consent (real AppModule and PostgreSQL)', () => {
     await grant(u, 'face_additional');
     expect((await withdraw(u, ['face_additional'])).status).toBe(201);
     const [row] = await erasuresOf(u);
-    const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
-    await t.asOwner((m) => m.query(`REVOKE DELETE ON operator_app.face_profiles FROM "${role}"`));
-    try {
-      // Thrown, so that the queue tries again.
-      await expect(t.app.get(EraseJob).run({ erasureId: row.id })).rejects.toThrow(/database_error_42501/);
-    } finally {
-      await t.asOwner((m) => m.query(`GRANT DELETE ON operator_app.face_profiles TO "${role}"`));
-    }
+    // Thrown, so that the queue tries again.
+    await whileDeleteRefused(t, 'operator_app.face_profiles', () =>
+      expect(t.app.get(EraseJob).run({ erasureId: row.id })).rejects.toThrow(/database_error_42501/),
+    );
     expect(await erasureDetail(row.id)).toEqual({
       status: 'failed',
       done: false,

@@ -3,6 +3,7 @@ import { ErasureJob } from '../src/erasure';
 import { Role } from '../src/kernel/role';
 import { pdfFile, uploaded } from './support/evidence-files';
 import { addAppUser, appEmail } from './support/identity-link';
+import { whileDeleteRefused } from './support/sample-app-user';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -326,13 +327,7 @@ describe('staff pages (HTTP, real PostgreSQL)', () => {
         .send({ outcome: 'approve', clauses: [], law: ['PIPL.47'] });
       expect(approved.status).toBe(200);
       // The operator's system refuses the deletion: the step fails, visibly.
-      const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
-      await t.asOwner((m) => m.query(`REVOKE DELETE ON operator_app.search_history FROM "${role}"`));
-      try {
-        await t.app.get(ErasureJob).run(id);
-      } finally {
-        await t.asOwner((m) => m.query(`GRANT DELETE ON operator_app.search_history TO "${role}"`));
-      }
+      await whileDeleteRefused(t, 'operator_app.search_history', () => t.app.get(ErasureJob).run(id));
       const shown = await page(staff, `/staff/requests/${id}`);
       expect(shown.status).toBe(200);
       expect(shown.text).toMatch(/<ul id="failed-steps">\s*<li>[^<]*app_db[^<]*<code>database_error_42501<\/code>/);

@@ -1,3 +1,4 @@
+import { csvField } from '../common/text/csv';
 import type { DisclosureRow } from './disclosures.repository';
 import { statusOfRow } from './disclosure-view';
 
@@ -34,18 +35,6 @@ export const CSV_COLUMNS = [
 /** The header line, with a byte-order mark so that spreadsheet programs read the Chinese text as UTF-8. */
 export const CSV_HEADER = `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
 
-/**
- * One cell: quoted when it holds a comma, a quote or a line break (RFC 4180); a text that a
- * spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is prefixed with a
- * quote mark (OWASP, "CSV Injection"): a recipient's name is typed by staff from outside documents.
- */
-export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function csvLine(row: DisclosureRow): string {
   const { status, made } = statusOfRow(row);
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -77,5 +66,5 @@ export function csvLine(row: DisclosureRow): string {
     withheld_until: iso(row.withheldUntil),
     content_hash: row.contentHash,
   };
-  return `${CSV_COLUMNS.map((column) => csvCell(cells[column])).join(',')}\r\n`;
+  return `${CSV_COLUMNS.map((column) => csvField(cells[column])).join(',')}\r\n`;
 }

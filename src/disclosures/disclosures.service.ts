@@ -44,6 +44,7 @@ import {
   withholdUntilTooFar,
 } from './disclosures.errors';
 import { DisclosureFilter, DisclosureRow, DisclosuresRepository, NewDisclosure, WithholdingRow } from './disclosures.repository';
+import { Pieces } from '../common/text/pieces';
 
 /** A disclosure time may run this far ahead of our clock (the recorder's clock, a time zone typed by hand). */
 const CLOCK_SKEW_MS = 60_000;
@@ -278,26 +279,17 @@ export class DisclosuresService {
   }
 }
 
-/**
- * How much CSV text goes out as one piece. Kept well under V8's large-object size (a string over
- * about 128 KiB is made straight in the old generation, where it waits for a full collection as
- * garbage): pieces this small die young, so the portal's memory stays flat however many rows go out.
- */
-const CSV_PIECE_CHARS = 16 * 1024;
-
 async function* csvOf(batches: AsyncGenerator<DisclosureRow[]>): AsyncGenerator<string> {
   yield CSV_HEADER;
+  const out = new Pieces();
   for await (const rows of batches) {
-    let piece = '';
     for (const row of rows) {
-      piece += csvLine(row);
-      if (piece.length >= CSV_PIECE_CHARS) {
-        yield piece;
-        piece = '';
-      }
+      const piece = out.add(csvLine(row));
+      if (piece) yield piece;
     }
-    if (piece) yield piece;
   }
+  const last = out.take();
+  if (last) yield last;
 }
 
 function filterOf(query: DisclosuresFilterDto): DisclosureFilter {

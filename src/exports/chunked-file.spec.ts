@@ -1,4 +1,5 @@
-import { ChunkedFile, PART_BYTES, escapeHtml } from './chunked-file';
+import { escapeHtml } from '../common/text/escape-html';
+import { ChunkedFile, PART_BYTES } from './chunked-file';
 
 /** A store that keeps what it is given, and lets the test decide when each part is stored. */
 function pausedStore() {

@@ -88,37 +88,3 @@ export class ChunkedFile {
     );
   }
 }
-
-/** Text for an HTML page: the five characters that could end an element or an attribute, escaped. */
-export function escapeHtml(value: string | number | boolean | null | undefined): string {
-  const text = String(value ?? '');
-  // Most cells hold none of the five: testing first spares them the replacement's copy.
-  return HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c]) : text;
-}
-
-const HTML_SPECIAL = /[&<>"']/;
-const HTML_SPECIALS = /[&<>"']/g;
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading =+-@ neutralised for spreadsheets. */
-export function csvField(value: unknown): string {
-  let text = textOf(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A value as one cell or line of text: dates as ISO-8601, objects as JSON, nothing as empty. */
-function textOf(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return value.toString();
-    default:
-      return JSON.stringify(value) ?? '';
-  }
-}

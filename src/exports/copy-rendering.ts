@@ -1,4 +1,6 @@
-import { csvField, escapeHtml } from './chunked-file';
+import { csvField } from '../common/text/csv';
+import { Pieces } from '../common/text/pieces';
+import { escapeHtml } from '../common/text/escape-html';
 
 /**
  * A copy is stored once, as its JSON file, written one element a line (ExportJob):
@@ -90,26 +92,6 @@ export async function* readCopy(lines: AsyncIterable<string>): AsyncGenerator<Co
 
 function withoutComma(line: string): string {
   return line.startsWith(',') ? line.slice(1) : line;
-}
-
-/** Text handed out in pieces of about this many characters: small enough to be garbage while young. */
-const PIECE_CHARS = 16 * 1024;
-
-/** Collects text and hands it out in pieces of PIECE_CHARS. */
-class Pieces {
-  private text = '';
-
-  add(text: string): string | null {
-    this.text += text;
-    if (this.text.length < PIECE_CHARS) return null;
-    return this.take();
-  }
-
-  take(): string {
-    const piece = this.text;
-    this.text = '';
-    return piece;
-  }
 }
 
 /** The page people read, in Chinese and English: each category's rows as a table, then what was withheld and why. */

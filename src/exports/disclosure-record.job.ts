@@ -9,7 +9,8 @@ import { JobsService } from '../jobs/jobs.service';
 import { loadBundledDataCategories } from '../policy/domain/data-categories';
 import { RequestType } from '../policy/domain/policy.types';
 import { FulfilmentProgress, SubjectRequest } from '../requests';
-import { ChunkedFile, escapeHtml } from './chunked-file';
+import { escapeHtml } from '../common/text/escape-html';
+import { ChunkedFile } from './chunked-file';
 import { ExportStepFailed } from './export.job';
 import { ExportsRepository } from './exports.repository';
 

@@ -7,6 +7,8 @@ import { AppConfig } from '../config/app-config';
 /** Rows read from the operator's database per round trip while a copy streams. */
 export const STREAM_BATCH_ROWS = 1000;
 
+type Row = Record<string, unknown>;
+
 /**
  * How long one statement may run in the operator's database. A copy streams a category through a
  * cursor, which PostgreSQL times as a single statement from the first batch to the last, however
@@ -43,8 +45,49 @@ export class OperatorDatabase implements OnModuleDestroy {
    * batch whatever the number of rows. Under the stream's time limit, not the statement's (see
    * OperatorTimeouts).
    */
-  stream(sql: string, params: unknown[], batchRows = STREAM_BATCH_ROWS): AsyncGenerator<Record<string, unknown>[]> {
-    return this.cursorOf<Record<string, unknown>>(sql, params, batchRows);
+  async *stream(sql: string, params: unknown[], batchRows = STREAM_BATCH_ROWS): AsyncGenerator<Row[]> {
+    const client = await this.pool.connect();
+    let cursor: Cursor<Row> | undefined;
+    let next: Promise<Row[]> | undefined;
+    let committed = false;
+    // The next batch is asked for before this one is handed over: the database makes it while the
+    // caller works on this one. Its failure is thrown where it is awaited (the handler attached here
+    // only keeps it from counting as unhandled meanwhile).
+    const ask = (c: Cursor<Row>) => {
+      next = c.read(batchRows);
+      next.catch(() => undefined);
+      return next;
+    };
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
+      cursor = client.query(new Cursor<Row>(sql, params));
+      let rows = await ask(cursor);
+      while (rows.length > 0) {
+        const batch = rows;
+        const coming = ask(cursor);
+        yield batch;
+        rows = await coming;
+      }
+      next = undefined;
+      await cursor.close();
+      await client.query('COMMIT');
+      committed = true;
+    } finally {
+      if (committed) client.release();
+      else {
+        // An error, or a caller that stopped early: the batch on its way is received, the cursor
+        // closed and the snapshot ended before the connection goes back to the pool; one that
+        // cannot even roll back is closed instead.
+        await next?.catch(() => undefined);
+        await cursor?.close().catch(() => undefined);
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+      }
+    }
   }
 
   /**
@@ -77,51 +120,6 @@ export class OperatorDatabase implements OnModuleDestroy {
   async columnsOf(sql: string, params: unknown[]): Promise<{ name: string; dataTypeID: number }[]> {
     const result = await this.pool.query({ text: `SELECT * FROM (\n${sql}\n) AS t LIMIT 0`, values: params });
     return result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
-  }
-
-  private async *cursorOf<R>(sql: string, params: unknown[], batchRows: number): AsyncGenerator<R[]> {
-    const client = await this.pool.connect();
-    let cursor: Cursor<R> | undefined;
-    let next: Promise<R[]> | undefined;
-    let committed = false;
-    // The next batch is asked for before this one is handed over: the database makes it while the
-    // caller works on this one. Its failure is thrown where it is awaited (the handler attached here
-    // only keeps it from counting as unhandled meanwhile).
-    const ask = (c: Cursor<R>) => {
-      next = c.read(batchRows);
-      next.catch(() => undefined);
-      return next;
-    };
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
-      cursor = client.query(new Cursor<R>(sql, params));
-      let rows = await ask(cursor);
-      while (rows.length > 0) {
-        const batch = rows;
-        const coming = ask(cursor);
-        yield batch;
-        rows = await coming;
-      }
-      next = undefined;
-      await cursor.close();
-      await client.query('COMMIT');
-      committed = true;
-    } finally {
-      if (committed) client.release();
-      else {
-        // An error, or a caller that stopped early: the batch on its way is received, the cursor
-        // closed and the snapshot ended before the connection goes back to the pool; one that
-        // cannot even roll back is closed instead.
-        await next?.catch(() => undefined);
-        await cursor?.close().catch(() => undefined);
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client.release(!rolledBack);
-      }
-    }
   }
 
   /** One statement, in its own transaction; answers the number of rows it changed. */

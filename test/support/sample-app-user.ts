@@ -57,3 +57,17 @@ export async function sampleRows(t: TestApp, table: 'access_logs' | 'search_hist
   const [{ n }]: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM operator_app.${table} WHERE user_id = $1`, [appUserId]);
   return n;
 }
+
+/**
+ * Runs `work` while the operator's system refuses the portal's role DELETE on `table` (a step there
+ * fails as a real refusal would, SQLSTATE 42501), and gives the right back whatever happens.
+ */
+export async function whileDeleteRefused<T>(t: TestApp, table: string, work: () => Promise<T>): Promise<T> {
+  const role = (await t.dataSource.query(`SELECT current_user AS r`))[0].r as string;
+  await t.asOwner((m) => m.query(`REVOKE DELETE ON ${table} FROM "${role}"`));
+  try {
+    return await work();
+  } finally {
+    await t.asOwner((m) => m.query(`GRANT DELETE ON ${table} TO "${role}"`));
+  }
+}

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../common/text/escape-html';
+
 /** One bar of a chart: its label and value (null: not known, drawn as no bar and shown as `empty`). */
 export interface Bar {
   label: string;
@@ -32,12 +34,8 @@ const BAR_FILL = '#0b5394';
 const INK = '#1b1f24';
 const TRACK = '#e4e8ee';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+/** Text for XML content and attribute values: the same five characters as in HTML. */
+export const escapeXml = (text: string): string => escapeHtml(text);
 
 /**
  * A horizontal bar chart as an inline SVG element, drawn on the server: no script, no style
