@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { jsonRow, OPERATOR_TIMEOUTS, OperatorDatabase, OperatorTimeouts } from '../src/fulfilment';
+import { CopyPieces } from '../src/database/copy-out';
+import { JsonElements, jsonRow, OPERATOR_TIMEOUTS, OperatorDatabase, OperatorTimeouts } from '../src/fulfilment';
 import { copyJsonPlan } from '../src/fulfilment/connectors/row-json';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -33,6 +34,46 @@ describe("the operator's database connection", () => {
     expect(rows).toEqual(Array.from({ length: 20 }, (_, i) => ({ g: i + 1 })));
   });
 
+  it('hands a COPY on piece by piece, reading no further while the caller works on a piece', async () => {
+    const gathered = new Gathered();
+    let text = '';
+    let pieces = 0;
+    for await (const piece of t.app.get(OperatorDatabase).copyOut(`SELECT g, repeat('x', 200) FROM generate_series(1, $1::int) g`, ['20000'], gathered)) {
+      text += piece.toString('utf8');
+      pieces++;
+      await new Promise((r) => setTimeout(r, 2)); // the portal storing what it read
+    }
+    expect(text).toBe(Array.from({ length: 20000 }, (_, i) => `${i + 1}\t${'x'.repeat(200)}\n`).join(''));
+    expect(pieces).toBeGreaterThan(20);
+    // A piece holds 16 KiB and what the driver had already read when it filled (one read of the
+    // socket: 64 KiB), never the rows the database sent while the caller was busy (megabytes).
+    expect(gathered.largest).toBeLessThan(16 * 1024 + 128 * 1024);
+  });
+
+  it("runs a COPY read-only, for longer than a statement may run, and leaves the connection's settings as they were", async () => {
+    const operator = t.app.get(OperatorDatabase);
+    const slow = new Gathered();
+    const pieces: Buffer[] = [];
+    for await (const piece of operator.copyOut(`SELECT g, pg_sleep(0.4)::text FROM generate_series(1, 2) g WHERE g::text <> $1`, ['x'], slow))
+      pieces.push(piece);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe('1\t\n2\t\n');
+    const writing = operator.copyOut(
+      `WITH gone AS (DELETE FROM operator_app.users WHERE id::text = $1 RETURNING id) SELECT * FROM gone`,
+      ['0'],
+      new Gathered(),
+    );
+    await expect(
+      (async () => {
+        for await (const piece of writing) pieces.push(piece);
+      })(),
+    ).rejects.toMatchObject({ code: '25006' });
+    // Every connection of the pool (four) is back to the pool's own limit and writable.
+    const settings = await Promise.all(
+      [1, 2, 3, 4].map(() => operator.rows(`SELECT current_setting('statement_timeout') AS limit, current_setting('transaction_read_only') AS ro`, [])),
+    );
+    expect(settings.map((r) => r[0])).toEqual(Array(4).fill({ limit: '500ms', ro: 'off' }));
+  });
+
   it('ends the snapshot of a caller that stops early, or whose work fails, before the connection is used again', async () => {
     const operator = t.app.get(OperatorDatabase);
     // Asked on a connection of its own: one from the pool could be the very connection left behind.
@@ -61,8 +102,8 @@ describe("the operator's database connection", () => {
       })(),
     ).rejects.toThrow('storing failed');
     // A COPY cut short: its connection is closed rather than handed on inside the COPY.
-    for await (const chunk of operator.copyOut('SELECT repeat(g::text, 100) FROM generate_series(1, 100000) g WHERE g > $1', ['0'])) {
-      expect(chunk.toString('utf8', 0, 3)).toBe('111');
+    for await (const piece of operator.copyOut('SELECT repeat(g::text, 100) FROM generate_series(1, 100000) g WHERE g > $1', ['0'], new Gathered())) {
+      expect(piece.toString('utf8', 0, 3)).toBe('111');
       break;
     }
     expect(await openSnapshots()).toBe(0);
@@ -113,14 +154,18 @@ async function copied(operator: OperatorDatabase, sql: string, columns: { name: 
   const plan = copyJsonPlan(sql, columns);
   expect(plan).not.toBeNull();
   const writer = plan!.writer();
+  const inSevens: CopyPieces<JsonElements> = {
+    write: (data) => {
+      for (let at = 0; at < data.length; at += 7) writer.write(data.subarray(at, at + 7));
+    },
+    full: () => writer.full(),
+    take: () => writer.take(),
+  };
   let text = '';
   let rows = 0;
-  for await (const chunk of operator.copyOut(plan!.sql, params)) {
-    for (let at = 0; at < chunk.length; at += 7) {
-      const elements = writer.push(chunk.subarray(at, at + 7));
-      text += typeof elements.text === 'string' ? elements.text : elements.text.toString('utf8');
-      rows += elements.rows;
-    }
+  for await (const elements of operator.copyOut(plan!.sql, params, inSevens)) {
+    text += typeof elements.text === 'string' ? elements.text : elements.text.toString('utf8');
+    rows += elements.rows;
   }
   writer.end();
   const lines = text.split('\n');
@@ -128,4 +173,29 @@ async function copied(operator: OperatorDatabase, sql: string, columns: { name: 
   expect(lines).toHaveLength(rows);
   lines.forEach((line, i) => expect(line.startsWith(',')).toBe(i > 0));
   return lines.map((line, i) => (i > 0 ? line.slice(1) : line));
+}
+
+/** COPY's bytes as they come, handed on once 16 KiB are gathered. */
+class Gathered implements CopyPieces<Buffer> {
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** The most bytes a piece held when handed on. */
+  largest = 0;
+
+  write(data: Buffer): void {
+    this.parts.push(Buffer.from(data));
+    this.size += data.length;
+  }
+
+  full(): boolean {
+    return this.size >= 16 * 1024;
+  }
+
+  take(): Buffer | null {
+    if (this.size === 0) return null;
+    const piece = Buffer.concat(this.parts);
+    this.largest = Math.max(this.largest, piece.length);
+    [this.parts, this.size] = [[], 0];
+    return piece;
+  }
 }

@@ -1,26 +1,18 @@
-import { Client, Query } from 'pg';
+import { Client, PoolClient } from 'pg';
+import { copyOut as copyRows } from '../../src/database/copy-out';
 
 /**
- * `COPY (…) TO STDOUT` without pg-copy-streams: a simple-protocol query whose CopyData messages are
- * counted and dropped as the driver reads them (pg's Query calls handleCopyData for each), so that
- * nothing is kept whatever the number of rows. Resolves with the bytes and lines received.
+ * `COPY (…) TO STDOUT` read the cheapest way `pg` allows: a simple-protocol query whose CopyData
+ * messages (one row each, in text format) are counted and dropped as the driver reads them (the
+ * portal's own CopyOutQuery, src/database/copy-out.ts), so that nothing is kept whatever the number
+ * of rows. Resolves with the bytes and lines received.
  */
-class CopyOutCounter extends Query {
-  bytes = 0;
-  lines = 0;
-
-  handleCopyData(message: { chunk: Buffer }): void {
-    this.bytes += message.chunk.length;
-    // Text format: one CopyData message per row, each ending in a newline.
-    this.lines += 1;
-  }
-}
-
-export function copyOut(client: Client, copySql: string): Promise<{ bytes: number; lines: number }> {
-  return new Promise((resolve, reject) => {
-    const query = new CopyOutCounter({ text: copySql });
-    query.on('error', reject);
-    query.on('end', () => resolve({ bytes: query.bytes, lines: query.lines }));
-    void client.query(query);
+export async function copyOut(client: Client, copySql: string): Promise<{ bytes: number; lines: number }> {
+  let bytes = 0;
+  let lines = 0;
+  await copyRows(client as PoolClient, copySql, (row) => {
+    bytes += row.length;
+    lines += 1;
   });
+  return { bytes, lines };
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PoolClient, Query, QueryConfig } from 'pg';
+import { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditContent, StoredContent } from './audit-hash';
 import { AuditEventView } from './audit.types';
+import { copyOut } from '../database/copy-out';
 import { copyField } from '../database/copy-text';
 
 /** What the sealer needs of an event: which it is, its place in sealing order, and its hash. */
@@ -426,45 +427,13 @@ export function millisecondsIso(text: string): string | null {
 }
 
 /**
- * A `COPY … TO STDOUT` whose rows go to `each` as the driver reads them, one CopyData message a row
- * (the protocol sends a row of COPY's output in one message and nothing else in it), decoded as
- * UTF-8 without the newline that ends it: none kept, whether or not the pool's query timeout gives
- * the query a callback. pg's Query calls handleCopyData for every message.
- */
-class CopyRows extends Query {
-  constructor(
-    config: QueryConfig,
-    private readonly each: (row: string) => void,
-  ) {
-    super(config);
-  }
-
-  handleCopyData(message: { chunk: Buffer }): void {
-    const { chunk } = message;
-    this.each(chunk.toString('utf8', 0, chunk.length - 1));
-  }
-}
-
-/**
- * Runs one COPY on `client` and passes each row to `each` as it arrives; the driver keeps none.
- * After `each` returns false (or throws) the rest of the rows are received and dropped.
+ * Runs one COPY on `client` and passes each row to `each` as it arrives, decoded as UTF-8 without
+ * the newline that ends it (copyOut: the driver keeps none). After `each` returns false (or
+ * throws) the rest of the rows are received and dropped.
  */
 function copyRows(client: PoolClient, text: string, each: (row: string) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let open = true;
-    let failed = false;
-    let failure: unknown;
-    const query = new CopyRows({ text }, (row) => {
-      if (!open) return;
-      try {
-        open = each(row);
-      } catch (err) {
-        // Thrown here it would escape from the driver's socket handler: keep it for the caller.
-        [open, failed, failure] = [false, true, err];
-      }
-    });
-    query.on('error', reject);
-    query.on('end', () => (failed ? reject(failure as Error) : resolve()));
-    client.query(query);
+  let open = true;
+  return copyOut(client, text, (chunk) => {
+    if (open) open = each(chunk.toString('utf8', 0, chunk.length - 1));
   });
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { escapeLiteral, Pool, PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { AppConfig } from '../config/app-config';
+import { CopyPieces, copyOutPieces } from '../database/copy-out';
 
 /** Rows read from the operator's database per round trip while a copy streams. */
 export const STREAM_BATCH_ROWS = 1000;
@@ -91,26 +91,27 @@ export class OperatorDatabase implements OnModuleDestroy {
   }
 
   /**
-   * The rows of `sql` as COPY's text (one row a line, fields separated by tabs), as it comes from
-   * the server (COPY … TO STDOUT): the driver parses nothing per row. In one read-only snapshot,
-   * under the stream's time limit. COPY takes no parameters: `$1`… are written into the statement
-   * as literals, as the data map reads its statements (every `$n`, data-map.ts).
+   * The rows of `sql` as COPY's text (one row a line, fields separated by tabs), gathered by
+   * `pieces` as the driver reads them (COPY … TO STDOUT: the driver parses nothing per row) and
+   * handed on piece by piece, the connection reading no further until the next piece is asked for
+   * (copyOutPieces). One statement, so one snapshot; read-only and under the stream's time limit,
+   * set for its transaction alone in the same round trip. COPY takes no parameters: `$1`… are
+   * written into the statement as literals, as the data map reads its statements (every `$n`,
+   * data-map.ts).
    */
-  async *copyOut(sql: string, params: string[]): AsyncGenerator<Buffer> {
+  async *copyOut<T>(sql: string, params: string[], pieces: CopyPieces<T>): AsyncGenerator<T> {
     const statement = sql.replace(/\$(\d+)/g, (whole, n: string) =>
       Number(n) >= 1 && Number(n) <= params.length ? escapeLiteral(params[Number(n) - 1]) : whole,
     );
     const client = await this.pool.connect();
     let finished = false;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}`);
-      const copy = client.query(copyTo(`COPY (${statement}) TO STDOUT`));
-      for await (const chunk of copy) yield chunk as Buffer;
-      await client.query('COMMIT');
+      // One simple query, one implicit transaction: the settings end with it.
+      const text = `SET LOCAL transaction_read_only = on; SET LOCAL statement_timeout = ${Math.trunc(this.timeouts.streamMs)}; COPY (${statement}) TO STDOUT`;
+      yield* copyOutPieces(client, text, pieces);
       finished = true;
     } finally {
-      // A COPY cut short (an error, or a caller that stopped early) leaves the connection inside
+      // A COPY cut short (an error, or a caller that stopped early) may leave the connection inside
       // it: that connection is closed, never handed to the next caller.
       client.release(!finished);
     }

@@ -55,10 +55,7 @@ export class PostgresConnector implements Connector {
         return;
       }
       const writer = plan.writer();
-      for await (const chunk of this.operator.copyOut(plan.sql, [appUserId])) {
-        const elements = writer.push(chunk);
-        if (elements.rows > 0) yield elements;
-      }
+      yield* this.operator.copyOut(plan.sql, [appUserId], writer);
       writer.end();
     } catch (err) {
       throw failure('export', mapping.system.id, err);

@@ -1,5 +1,5 @@
-import { copyField } from '../../database/copy-text';
 import type { JsonElements } from './connector';
+import { CopyRowsToJson, FieldKind } from './copy-rows-to-json';
 
 /**
  * A row's value as a copy's JSON holds it: dates as ISO-8601 (UTC, milliseconds), binary as
@@ -35,9 +35,6 @@ export async function* jsonElementsOf(batches: AsyncIterable<Record<string, unkn
     yield { text, rows: rows.length };
   }
 }
-
-/** How a column's text from COPY goes into the row's JSON. */
-type FieldKind = 'string' | 'number' | 'boolean' | 'json';
 
 /** One column of a COPY plan: its SQL, and how its text is written. */
 interface PlannedColumn {
@@ -121,83 +118,4 @@ export function copyJsonPlan(sql: string, columns: { name: string; dataTypeID: n
         plan.map((p) => p.kind),
       ),
   };
-}
-
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-/**
- * Turns COPY's text (one row a line, fields separated by tabs, `\N` for null, backslash escapes)
- * into the elements of a JSON array, one a line (JsonElements), piece by piece: a row cut between
- * two pieces is kept until the rest comes. Each piece's whole rows are decoded once; a field is a
- * slice of that text. (Working on the bytes instead, copying plain fields between quotes, measured
- * slower: every Buffer call crosses into C++.)
- */
-export class CopyRowsToJson {
-  private readonly prefixes: string[];
-  private rest: Buffer | null = null;
-  private first = true;
-
-  constructor(
-    names: string[],
-    private readonly kinds: FieldKind[],
-  ) {
-    this.prefixes = names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
-  }
-
-  /** The rows complete in `chunk` (with what was kept of the one before). */
-  push(chunk: Buffer): JsonElements {
-    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const end = data.lastIndexOf(0x0a);
-    if (end === -1) {
-      this.rest = Buffer.from(data);
-      return { text: '', rows: 0 };
-    }
-    this.rest = end + 1 < data.length ? Buffer.from(data.subarray(end + 1)) : null;
-    // Whole rows only: a line break is one byte, so no character is cut.
-    const lines = data.toString('utf8', 0, end);
-    let text = '';
-    let rows = 0;
-    for (let from = 0; from <= lines.length; rows++) {
-      let to = lines.indexOf('\n', from);
-      if (to === -1) to = lines.length;
-      text += this.first ? `${this.row(lines, from, to)}\n` : `,${this.row(lines, from, to)}\n`;
-      this.first = false;
-      from = to + 1;
-    }
-    return { text, rows };
-  }
-
-  /** What is left once COPY is done: nothing, or the stream was cut. */
-  end(): void {
-    if (this.rest) throw new Error('COPY ended inside a row');
-  }
-
-  private row(lines: string, from: number, to: number): string {
-    let json = '';
-    for (let i = 0, at = from; i < this.kinds.length; i++) {
-      let next = lines.indexOf('\t', at);
-      if (next === -1 || next > to) next = to;
-      json += this.prefixes[i] + value(lines.slice(at, next), this.kinds[i]);
-      at = next + 1;
-    }
-    return `${json}}`;
-  }
-}
-
-/** One field of COPY's text as the row's JSON holds it. */
-function value(field: string, kind: FieldKind): string {
-  const text = copyField(field);
-  if (text === null) return 'null';
-  switch (kind) {
-    case 'string':
-      return JSON.stringify(text);
-    case 'number':
-      // NaN and Infinity have no JSON form: null, as JSON.stringify writes them.
-      return JSON_NUMBER.test(text) ? text : 'null';
-    case 'boolean':
-      return text === 't' ? 'true' : 'false';
-    case 'json':
-      // JSON text's own line breaks are whitespace (its strings hold theirs escaped): the copy keeps one row a line.
-      return /[\n\r]/.test(text) ? text.replace(/[\n\r]/g, ' ') : text;
-  }
 }
