@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { forkCompiled } from './compiled';
 import type { Measured, WorkerCommand } from './fulfilment-worker';
 
 type Command = WorkerCommand extends infer C ? (C extends { n: number } ? Omit<C, 'n'> : never) : never;
@@ -13,13 +13,14 @@ export interface FulfilmentWorker {
 }
 
 /**
- * Starts fulfilment-worker.ts in a process of its own (with --expose-gc, so that every measured run
- * starts from a collected heap) and waits until it listens.
+ * Starts fulfilment-worker.ts in a process of its own, compiled as production runs the worker
+ * (compiled.ts), with --expose-gc so that every measured run starts from a collected heap, and
+ * waits until it listens.
  */
 export async function startFulfilmentWorker(env: Record<string, string>): Promise<FulfilmentWorker> {
-  const child = fork(join(__dirname, 'fulfilment-worker.ts'), [], {
+  const child = forkCompiled(join(__dirname, 'fulfilment-worker.ts'), [], {
     env: { ...process.env, ...env },
-    execArgv: ['-r', 'ts-node/register/transpile-only', '--expose-gc', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -85,6 +85,41 @@ describe('ChunkedFile', () => {
     for (const p of s.parts) expect(Buffer.byteLength(p.text)).toBeLessThanOrEqual(PART_BYTES);
   });
 
+  it('hands its buffers on once its parts are stored, and two files written at once each store their own text whole', async () => {
+    // Each part read only when its store ends, a turn later: a buffer shared or filled again too soon would show.
+    const stored = (into: { text: string[]; buffers: Set<ArrayBufferLike> }) => (_n: number, data: Buffer) => {
+      into.buffers.add(data.buffer);
+      return new Promise<void>((resolve) =>
+        setImmediate(() => {
+          into.text.push(data.toString('utf8'));
+          resolve();
+        }),
+      );
+    };
+    const a = { text: [] as string[], buffers: new Set<ArrayBufferLike>() };
+    const b = { text: [] as string[], buffers: new Set<ArrayBufferLike>() };
+    const first = new ChunkedFile('a.json', stored(a));
+    const second = new ChunkedFile('b.json', stored(b));
+    const textA = 'a'.repeat(PART_BYTES / 8 + 1);
+    const textB = 'b'.repeat(PART_BYTES / 8 + 1);
+    for (let i = 0; i < 40; i++) {
+      first.write(textA);
+      second.write(textB);
+      await Promise.all([first.spill(), second.spill()]);
+    }
+    await Promise.all([first.close(), second.close()]);
+    expect(a.text.join('')).toBe(textA.repeat(40));
+    expect(b.text.join('')).toBe(textB.repeat(40));
+    expect(a.text.length).toBeGreaterThan(4);
+    // A file made afterwards fills buffers the first two used.
+    const c = { text: [] as string[], buffers: new Set<ArrayBufferLike>() };
+    const third = new ChunkedFile('c.json', stored(c));
+    third.write('c'.repeat(PART_BYTES / 8));
+    await third.close();
+    expect(c.text).toEqual(['c'.repeat(PART_BYTES / 8)]);
+    expect([...c.buffers].filter((buffer) => a.buffers.has(buffer) || b.buffers.has(buffer)).length).toBe(1);
+  });
+
   it('makes a value larger than a part a part of its own, between the parts before and after it', async () => {
     const parts: string[] = [];
     const file = new ChunkedFile('export.json', (_n, data) => {

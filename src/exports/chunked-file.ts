@@ -1,8 +1,13 @@
+import { SpareBuffers } from '../common/memory/spare-buffers';
+
 /**
  * How many bytes a part holds: 1 MiB. Memory holds the part being filled and the one being stored
- * (two buffers per file, used again and again), whatever the file's size.
+ * (two buffers per file), whatever the file's size; the buffers go on to the next file.
  */
 export const PART_BYTES = 1024 * 1024;
+
+/** Part buffers for every file this process writes, used again and again (SpareBuffers). */
+const PARTS = new SpareBuffers(PART_BYTES, 4);
 
 /**
  * A file written in parts (`export_parts`), numbered from 0. `write` copies text into the part
@@ -13,12 +18,10 @@ export const PART_BYTES = 1024 * 1024;
  * one part while Node makes the next); a store that failed fails the next `spill` or `close`.
  */
 export class ChunkedFile {
-  private part: Buffer = Buffer.allocUnsafe(PART_BYTES);
+  private part: Buffer = PARTS.take();
   private used = 0;
   /** parts full and not yet handed to `store`, in order */
   private readonly full: Buffer[] = [];
-  /** buffers whose part is stored, to fill again */
-  private readonly free: Buffer[] = [];
   private next = 0;
   private storing: Promise<void> = Promise.resolve();
   private failed: { error: unknown } | null = null;
@@ -63,12 +66,13 @@ export class ChunkedFile {
     if (this.used > 0) this.endPart();
     await this.spill();
     await this.storing;
+    PARTS.give(this.part);
     if (this.failed) throw this.failed.error;
   }
 
   private endPart(): void {
     this.full.push(this.part.subarray(0, this.used));
-    this.part = this.free.pop() ?? Buffer.allocUnsafe(PART_BYTES);
+    this.part = PARTS.take();
     this.used = 0;
   }
 
@@ -79,8 +83,8 @@ export class ChunkedFile {
     // Caught at once (a rejection nobody awaits yet would end the process) and thrown by the next call.
     this.storing = this.store(this.next++, data).then(
       () => {
-        // The driver has sent the part: its buffer can be filled again.
-        if (data.buffer.byteLength === PART_BYTES && data.byteOffset === 0 && this.free.length < 2) this.free.push(Buffer.from(data.buffer, 0, PART_BYTES));
+        // The part is stored: its buffer can be filled again (a value larger than a part had its own).
+        PARTS.give(data);
       },
       (error: unknown) => {
         this.failed = { error };

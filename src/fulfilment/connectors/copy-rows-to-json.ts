@@ -1,3 +1,4 @@
+import { SpareBuffers } from '../../common/memory/spare-buffers';
 import type { CopyPieces } from '../../database/copy-out';
 import type { JsonElements } from './connector';
 
@@ -23,6 +24,7 @@ const COPY_ESCAPE: Record<number, number> = { 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a
 
 /** How many bytes of JSON a piece holds before it is handed on. */
 const PIECE_BYTES = 128 * 1024;
+const OUT_BUFFERS = new SpareBuffers(2 * PIECE_BYTES, 4);
 
 /** Room always left at the end of the output for one value's longest expansion (a control character as `\u00XX`). */
 const SLACK = 16;
@@ -46,7 +48,8 @@ const SLACK = 16;
 export class CopyRowsToJson implements CopyPieces<JsonElements> {
   /** Per column: `{"name":` for the first, `,"name":` for the others, as UTF-8. */
   private readonly prefixes: Buffer[];
-  private out = Buffer.allocUnsafe(PIECE_BYTES + 64 * 1024);
+  /** Room for a full piece and what the driver had read when it filled (SpareBuffers: given back at `end`). */
+  private out = OUT_BUFFERS.take();
   /** Bytes and rows written since the last `take`. */
   private used = 0;
   private rows = 0;
@@ -135,9 +138,10 @@ export class CopyRowsToJson implements CopyPieces<JsonElements> {
     this.used = o;
   }
 
-  /** What is left once COPY is done: nothing, or the stream was cut. */
+  /** What is left once COPY is done: nothing, or the stream was cut. The last piece taken is no longer the caller's. */
   end(): void {
     if (this.rest) throw new Error('COPY ended inside a row');
+    OUT_BUFFERS.give(this.out);
   }
 
   /** A text value, between quotes, escaped as JSON.stringify escapes it; answers where the output ends (and sets `at`). */
