@@ -31,7 +31,9 @@ import { ReviewService } from '../src/review/review.service';
 import { describeServer, freshDatabase, withClient } from './support/database';
 import { parseFlags } from './support/flags';
 import { call } from './support/http';
+import { PageCursors } from '../src/common/http/page-cursor';
 import { portalEnv, startPortalInProcess } from './support/portal';
+import { PortalRole, portalRole } from './support/portal-role';
 import { loadQueue } from './support/queue-load';
 import { count, describeMachine, ms, percentile, seconds } from './support/stats';
 
@@ -59,9 +61,12 @@ interface Measured {
 export async function run(args: string[]): Promise<void> {
   const o = parseFlags(args, DEFAULTS);
   const db = await freshDatabase('dsr_bench_queue');
+  let role: PortalRole | undefined;
   let stop: (() => Promise<void>) | undefined;
   try {
-    const portal = await startPortalInProcess(portalEnv(db.url));
+    // The portal connects as a role that owns nothing, as production requires (README, "Database roles").
+    role = await portalRole(db);
+    const portal = await startPortalInProcess(portalEnv(db.url, role.env));
     stop = () => portal.stop();
     const ds = portal.app.get(DataSource);
     const review = portal.app.get(ReviewService);
@@ -90,8 +95,11 @@ export async function run(args: string[]): Promise<void> {
       ),
     );
     const vacuumStart = performance.now();
-    await ds.query(`VACUUM ANALYZE requests`);
-    await ds.query(`VACUUM ANALYZE users`);
+    // As the owner: only a table's owner may vacuum it.
+    await withClient(db.url, async (c) => {
+      await c.query(`VACUUM ANALYZE requests`);
+      await c.query(`VACUUM ANALYZE users`);
+    });
     console.log(`    loaded in ${seconds(vacuumStart - loadStart)} s; VACUUM ANALYZE in ${seconds(performance.now() - vacuumStart)} s`);
     await describeData(ds, o, busiest.id);
 
@@ -116,7 +124,7 @@ export async function run(args: string[]): Promise<void> {
     for (let i = 0; i < 100; i++) await review.queue(user, { limit: o.limit });
     for (let i = 0; i < 50; i++) await call(portal.baseUrl, 'GET', `/api/v1/staff/requests?limit=${o.limit}`, token);
 
-    const bench: Bench = { ds, review, user, baseUrl: portal.baseUrl, token, o };
+    const bench: Bench = { ds, review, cursors: portal.app.get(PageCursors), user, baseUrl: portal.baseUrl, token, o };
     console.log(`\n(b) One page of ${o.limit}, ${o.runs} runs each after ${o.warmup} warm-up runs; server-side = ReviewService.queue() in this process,`);
     console.log(`    HTTP = GET /api/v1/staff/requests from this process over 127.0.0.1, one at a time. Deep = after following ${o.deepPages} cursors,`);
     console.log(`    or half of the filter's pages when it has fewer than ${2 * o.deepPages}.`);
@@ -137,12 +145,15 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await stop?.();
     await db.release();
+    await role?.drop();
   }
 }
 
 interface Bench {
   ds: DataSource;
   review: ReviewService;
+  /** Seals a cursor the service answered, as the controller does before a client sees it. */
+  cursors: PageCursors;
   user: AuthUser;
   baseUrl: string;
   token: string;
@@ -185,7 +196,7 @@ function printPlans(results: Measured[]): void {
 
 /** Times one page `runs` times in-process and over HTTP, and explains the query it runs. */
 async function measure(b: Bench, filter: Filter, cursor: string | undefined) {
-  const { ds, review, user, baseUrl, token, o } = b;
+  const { ds, review, cursors, user, baseUrl, token, o } = b;
   const query: QueueQueryDto = { ...filter, limit: o.limit, ...(cursor ? { cursor } : {}) };
   const { sql, params } = await captureQuery(ds, () => review.queue(user, query));
   const service: number[] = [];
@@ -194,7 +205,8 @@ async function measure(b: Bench, filter: Filter, cursor: string | undefined) {
     await review.queue(user, query);
     if (i >= o.warmup) service.push(performance.now() - t0);
   }
-  const path = `/api/v1/staff/requests?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+  const asked = { ...query, ...(cursor ? { cursor: cursors.seal('review-queue', cursor) } : {}) };
+  const path = `/api/v1/staff/requests?${new URLSearchParams(Object.entries(asked).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
   const http: number[] = [];
   for (let i = 0; i < o.warmup + o.runs; i++) {
     const res = await call<Page>(baseUrl, 'GET', path, token);
@@ -231,19 +243,18 @@ async function followCursors(b: Bench, filter: Filter, pages: number) {
   return { cursor: deepest, depth: rowsBeforeDeepest, duplicates };
 }
 
-/** The SQL and parameters of the one query `work` sends through the data source's manager. */
+/** The SQL and parameters of the first query `work` sends through the data source (the review repository's `dataSource.query`). */
 async function captureQuery(ds: DataSource, work: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
-  const manager = ds.manager;
-  const original = manager.query.bind(manager);
+  const original = ds.query.bind(ds);
   let captured: { sql: string; params: unknown[] } | undefined;
-  manager.query = ((sql: string, params?: unknown[]) => {
+  ds.query = ((sql: string, params?: unknown[]) => {
     captured ??= { sql, params: params ?? [] };
     return original(sql, params);
-  }) as typeof manager.query;
+  }) as typeof ds.query;
   try {
     await work();
   } finally {
-    manager.query = original;
+    ds.query = original;
   }
   if (!captured) throw new Error('the queue ran no query through the data source');
   return captured;

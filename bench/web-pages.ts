@@ -40,28 +40,6 @@ type Options = typeof DEFAULTS;
 /** The target: a page made in under 30 ms at the 95th percentile, server-side. */
 const TARGET_P95_MS = 30;
 
-/**
- * support/queue-load.ts predates the question clock (migration 1764660000000): a request awaiting
- * the subject now carries `question_asked_at`, a paused clock counts its pauses (`clock_pauses`),
- * and an account deletion never pauses. Until the loader sets those columns itself, a trigger of the
- * bench's own (dropped after the load) fills them in for the rows it inserts, as the product would.
- */
-const QUESTION_CLOCK_FIX = `
-  CREATE FUNCTION bench_question_clock() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    IF NEW.status = 'awaiting_subject' THEN
-      NEW.question_asked_at := coalesce(NEW.question_asked_at, NEW.awaiting_since, NEW.submitted_at);
-    END IF;
-    IF NEW.type = 'delete_account' THEN
-      NEW.awaiting_since := NULL;
-      NEW.clock_pauses := 0;
-    ELSIF NEW.awaiting_since IS NOT NULL THEN
-      NEW.clock_pauses := greatest(NEW.clock_pauses, 1);
-    END IF;
-    RETURN NEW;
-  END $$;
-  CREATE TRIGGER bench_question_clock BEFORE INSERT ON requests FOR EACH ROW EXECUTE FUNCTION bench_question_clock();`;
-
 interface Measured {
   label: string;
   bytes: number;
@@ -99,16 +77,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(`(a) Loading ${count(o.requests)} requests (SQL, INSERT … SELECT generate_series):`);
     const loadStart = performance.now();
     await withClient(db.url, async (c) => {
-      await c.query(QUESTION_CLOCK_FIX);
-      try {
-        await loadQueue(
-          c,
-          { requests: o.requests, subjects: o.subjects, staffIds: staff.map((s) => s.id), legalIds: legal.map((l) => l.id), batch: o.loadBatch },
-          console.log,
-        );
-      } finally {
-        await c.query(`DROP TRIGGER bench_question_clock ON requests; DROP FUNCTION bench_question_clock()`);
-      }
+      await loadQueue(
+        c,
+        { requests: o.requests, subjects: o.subjects, staffIds: staff.map((s) => s.id), legalIds: legal.map((l) => l.id), batch: o.loadBatch },
+        console.log,
+      );
     });
     const vacuumStart = performance.now();
     // As the owner: only a table's owner may vacuum it.

@@ -25,7 +25,9 @@ export interface QueueLoadOptions {
  *   otherwise one of the reviewers, skewed so that the busiest holds about 15 % of all requests
  *   (a long history of closed ones, and a queue of open ones);
  * - due dates as the product sets them (15 days, 48 hours, at once), 3 % of disclosure_log
- *   requests extended by 10 days; one open request per subject and type, as the unique index demands.
+ *   requests extended by 10 days; one open request per subject and type, as the unique index demands;
+ * - a request awaiting the subject was asked when it began to wait, its clock paused once (never
+ *   an account deletion's).
  * Timelines (`request_events`) are not loaded: the queue does not read them.
  */
 export async function loadQueue(c: Client, o: QueueLoadOptions, log: (line: string) => void): Promise<void> {
@@ -119,14 +121,19 @@ export async function loadQueue(c: Client, o: QueueLoadOptions, log: (line: stri
          FROM s
        )
        INSERT INTO requests (subject_id, subject_ref, type, status, version, policy_version, details, submitted_at, due_at,
-                             awaiting_since, extended_at, appealed_at, assignee_id, overdue_flagged_at, closed_at, updated_at)
+                             awaiting_since, question_asked_at, clock_pauses, extended_at, appealed_at, assignee_id, overdue_flagged_at,
+                             closed_at, updated_at)
        SELECT sub.id, sub.subject_ref, a.type, a.status,
               CASE WHEN a.status = 'submitted' THEN 1 ELSE 2 + floor(a.r_extra * 3)::int END,
               1,
               CASE WHEN a.type = 'withdraw_consent' THEN '{"purposes": ["marketing"], "confirmFaceBasic": false}'::jsonb ELSE '{}'::jsonb END,
               a.submitted_at,
               a.submitted_at + a.span + CASE WHEN a.extended THEN interval '10 days' ELSE interval '0' END,
-              a.awaiting_since,
+              -- The question clock (migration 1764660000000): a request awaiting the subject was asked
+              -- when it began to wait, and its clock paused once; an account deletion's clock never pauses.
+              CASE WHEN a.type <> 'delete_account' THEN a.awaiting_since END,
+              CASE WHEN a.status = 'awaiting_subject' THEN a.awaiting_since END,
+              CASE WHEN a.type <> 'delete_account' AND a.awaiting_since IS NOT NULL THEN 1 ELSE 0 END,
               CASE WHEN a.extended THEN a.submitted_at + interval '10 days' END,
               CASE WHEN a.status = 'under_appeal' THEN a.submitted_at + interval '1 day' END,
               a.assignee_id,
