@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
@@ -14,7 +15,7 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
  * Who may do what (product.md, People and roles; api.md, Errors), as one table over every route of
- * the request, review, consent, subject-reveal, policy and law capabilities, run against the real
+ * the request, review, consent, subject-reveal, policy, law and account capabilities, run against the real
  * application. Each cell is a real call on a real fixture in the state the route needs: an allowed
  * cell must succeed and do its work, a refused one must refuse and change nothing.
  *
@@ -110,6 +111,10 @@ const MATRIX = {
   'POST /api/v1/admin/end-of-service':                  ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
   'POST /api/v1/admin/end-of-service/cancel':           ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   'POST /api/v1/policy/impact':                         ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
+  // Accounts of the portal's own people: the admin's alone (another admin's own role and second factor are refused elsewhere).
+  'POST /api/v1/accounts':                              ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
+  'PATCH /api/v1/accounts/:id/role':                    ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
+  'POST /api/v1/accounts/:id/mfa/reset':                ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '200'],
   // Publishing changes the version in force for every later cell: keep it the last row.
   'POST /api/v1/policy/versions':                       ['401',   '403',      '—',          '403',    '—',                   '403',    '—',                   '201'],
 } satisfies Record<string, Row>;
@@ -129,6 +134,7 @@ const COVERED_PREFIXES = [
   '/api/v1/identity',
   '/api/v1/disclosures',
   '/api/v1/admin',
+  '/api/v1/accounts',
 ];
 
 const DEFAULT_CODES: Record<number, string> = { 400: 'validation_failed', 401: 'not_authenticated', 403: 'not_allowed', 404: 'request_not_found' };
@@ -175,6 +181,8 @@ interface Fixture {
   /** the evidence attached to `requestId`, and its size */
   uploadId?: string;
   uploadSize?: number;
+  /** a portal account an accounts route acts on */
+  accountId?: string;
 }
 
 interface Call {
@@ -297,6 +305,9 @@ describe('access matrix: every role × own/other resource × every route of requ
     counts: await t.tableCounts(),
     request: fx.requestId ? (await t.dataSource.query(`SELECT to_jsonb(r) AS row FROM requests r WHERE id = $1`, [fx.requestId]))[0].row : null,
     policyInForce: (await t.dataSource.query(`SELECT max(version)::int AS v FROM policy_versions`))[0].v,
+    account: fx.accountId
+      ? (await t.dataSource.query(`SELECT role, mfa_secret, mfa_enabled_at, updated_at FROM users WHERE id = $1`, [fx.accountId]))[0]
+      : null,
   });
 
   /** A reviewer's request for the cell: free for the caller (own) or held by the other reviewer. */
@@ -735,6 +746,42 @@ describe('access matrix: every role × own/other resource × every route of requ
         expect(res.body).toEqual({ schedule: null, progress: null });
         const [row] = await t.dataSource.query(`SELECT cancelled_by FROM end_of_service ORDER BY scheduled_at DESC LIMIT 1`);
         expect(row.cancelled_by).toBe(c.caller!.id);
+      },
+    },
+    'POST /api/v1/accounts': {
+      call: () => ({
+        path: '/api/v1/accounts',
+        body: { email: `matrix.${randomUUID()}@example.com`, password: 'matrix-Account-passphrase-1', role: Role.Staff },
+      }),
+      verify: async (res, c) => {
+        expect(res.body).toMatchObject({ role: Role.Staff, mfaEnabled: false });
+        const [event] = await t.dataSource.query(`SELECT actor_id FROM audit_events WHERE action = 'account.created' AND entity_id = $1`, [res.body.id]);
+        expect(event.actor_id).toBe(c.caller!.id);
+      },
+    },
+    'PATCH /api/v1/accounts/:id/role': {
+      prepare: async () => ({ accountId: (await t.user(Role.Staff)).id }),
+      call: (_, fx) => ({ path: `/api/v1/accounts/${fx.accountId}/role`, body: { role: Role.Legal } }),
+      verify: async (res, _, fx) => {
+        expect(res.body).toMatchObject({ id: fx.accountId, role: Role.Legal });
+        const [row] = await t.dataSource.query(`SELECT role FROM users WHERE id = $1`, [fx.accountId]);
+        expect(row.role).toBe(Role.Legal);
+      },
+    },
+    'POST /api/v1/accounts/:id/mfa/reset': {
+      // A reviewer whose second factor is enrolled (as enrolment leaves it), and who lost it.
+      prepare: async () => {
+        const reviewer = await t.user(Role.Staff);
+        await t.dataSource.query(`UPDATE users SET mfa_secret = 'matrix-secret', mfa_enabled_at = now() WHERE id = $1`, [reviewer.id]);
+        return { accountId: reviewer.id };
+      },
+      call: (_, fx) => ({ path: `/api/v1/accounts/${fx.accountId}/mfa/reset` }),
+      verify: async (res, c, fx) => {
+        expect(res.body).toMatchObject({ id: fx.accountId, mfaEnabled: false });
+        const [row] = await t.dataSource.query(`SELECT mfa_secret, mfa_enabled_at FROM users WHERE id = $1`, [fx.accountId]);
+        expect(row).toEqual({ mfa_secret: null, mfa_enabled_at: null });
+        const [event] = await t.dataSource.query(`SELECT actor_id FROM audit_events WHERE action = 'account.mfa_reset' AND entity_id = $1`, [fx.accountId]);
+        expect(event.actor_id).toBe(c.caller!.id);
       },
     },
     'POST /api/v1/legal/holds': {

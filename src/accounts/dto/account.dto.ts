@@ -28,3 +28,16 @@ export class ChangeRoleDto {
   @IsEnum(Role)
   role: Role;
 }
+
+/** A portal account as the admin sees it: never its password or its second factor's secret. */
+export class AccountViewDto {
+  id: string;
+  email: string;
+  role: Role;
+  /** null until the person gives one */
+  displayName: string | null;
+  /** the language of its pages and notices, e.g. `zh-CN` */
+  locale: string;
+  /** whether a second factor is enrolled */
+  mfaEnabled: boolean;
+}
