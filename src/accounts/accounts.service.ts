@@ -10,6 +10,7 @@ import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-rules';
 import { Role } from '../kernel/role';
 import { User } from './user.entity';
+import { AccountViewDto } from './dto/account.dto';
 
 export interface NewAccount {
   email: string;
@@ -20,14 +21,8 @@ export interface NewAccount {
   locale?: string;
 }
 
-export interface AccountView {
-  id: string;
-  email: string;
-  role: Role;
-  displayName: string | null;
-  locale: string;
-  mfaEnabled: boolean;
-}
+/** An account as answered to the admin and to its owner (AccountViewDto, the document's description of it). */
+export type AccountView = AccountViewDto;
 
 /** Why an account closes: an approved account deletion, or the end of the service. */
 export type ClosureCause = { requestId: string } | { endOfServiceId: string };
