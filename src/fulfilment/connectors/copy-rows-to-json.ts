@@ -17,7 +17,7 @@ const HEX = Buffer.from('0123456789abcdef');
 const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
-/** JSON's short escapes of a control character (JSON.stringify's), by the letter after the backslash. */
+/** JSON's short escapes (JSON.stringify's): for a control character, the letter written after the backslash. */
 const SHORT_ESCAPE: Record<number, number> = { 0x08: 0x62, 0x0c: 0x66, 0x0a: 0x6e, 0x0d: 0x72, 0x09: 0x74 };
 /** COPY's escapes (b, f, n, r, t, v), by their letter: the control character each stands for. */
 const COPY_ESCAPE: Record<number, number> = { 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x76: 0x0b };
