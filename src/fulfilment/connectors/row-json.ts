@@ -42,7 +42,7 @@ interface PlannedColumn {
   kind: FieldKind;
 }
 
-/** Type oids with a form of their own in the copy's JSON, written by the statement (valueOf). */
+/** Type oids with a form of their own in the copy's JSON, written by the statement (planned). */
 const BYTEA = 17;
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -50,7 +50,7 @@ const MONEY = 790;
 const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
 const DATE = 1082;
-/** Types the driver answers as JS numbers (int2, int4, oid, float4, float8) and booleans. */
+/** Types the driver answers as JS numbers (int2, int4, oid, float4, float8); booleans below them. */
 const NUMBER_TYPES = new Set([21, 23, 26, 700, 701]);
 const BOOL = 16;
 /** Types the driver answers as their text: char, name, text, bpchar, varchar, inet, cidr, macaddr, time, timetz, uuid. */
